@@ -1,0 +1,1 @@
+"""The offline engine: speech (espeak-ng, Piper), presenters (illustrated, photo), lip sync, encoding."""

@@ -1,0 +1,92 @@
+"""Plain dataclasses shared by every layer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+AvatarKind = Literal["illustrated", "photo"]
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    name: str
+    language: str  # BCP-47-ish code: "es", "es-419", "en-US"
+    gender: str  # "female" | "male" | "neutral"
+    engine: str  # "local" | "did"
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Avatar:
+    id: str
+    name: str
+    kind: AvatarKind
+    path: Path | None = None  # the photo on disk, for kind == "photo"
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    text: str
+    language: str = "es"
+    voice_id: str | None = None  # None: the engine's default voice for the language
+    avatar: str | None = None  # a built-in avatar id or a path to a photo; None: first built-in
+    size: int = 512
+    rate: float = 1.0  # speaking rate, 0.5–2.0
+    pitch: float = 1.0  # 0.5–2.0
+    title: str = ""
+    use_cache: bool = True
+    job_id: str | None = None  # identifies the job (D-ID user_data, resume)
+
+
+@dataclass
+class Video:
+    video: Path
+    subtitles: Path  # SRT
+    vtt: Path
+    thumbnail: Path
+    duration_s: float
+    engine: str
+    voice: str
+    avatar: str
+    cached: bool = False
+    render_s: float = 0.0
+    id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "video": str(self.video),
+            "subtitles": str(self.subtitles),
+            "thumbnail": str(self.thumbnail),
+            "duration_s": round(self.duration_s, 3),
+            "engine": self.engine,
+            "voice": self.voice,
+            "avatar": self.avatar,
+            "cached": self.cached,
+            "render_s": round(self.render_s, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle cue: up to two lines of text shown from ``start`` to ``end`` seconds."""
+
+    start: float
+    end: float
+    lines: tuple[str, ...]
+
+
+class ProgressFn(Protocol):
+    def __call__(self, stage: str, fraction: float, message: str = "") -> None: ...
+
+
+def no_progress(stage: str, fraction: float, message: str = "") -> None:
+    """A progress callback that ignores everything."""
