@@ -1,1 +1,1 @@
-"""The offline engine: speech (espeak-ng, Piper), presenters (illustrated, photo), lip sync, encoding."""
+"""The offline engine: speech (espeak-ng, Piper), presenters, lip sync and encoding."""

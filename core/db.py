@@ -1,0 +1,117 @@
+"""SQLite connection and migrations for the library (WAL, one file under APP_DATA_DIR).
+
+Migrations are numbered SQL scripts applied in order, tracked with ``PRAGMA user_version``.
+Add a new entry at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: videos, jobs, photos, presets, preferences
+    """
+    CREATE TABLE videos (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        script TEXT NOT NULL,
+        language TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        voice TEXT NOT NULL,
+        avatar TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        duration_s REAL NOT NULL,
+        cache_key TEXT,
+        settings_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX videos_user_created ON videos(user, created_at DESC);
+    CREATE INDEX videos_cache_key ON videos(cache_key);
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        status TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        request_json TEXT NOT NULL,
+        stage TEXT NOT NULL DEFAULT '',
+        fraction REAL NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '',
+        video_id TEXT,
+        talk_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX jobs_status ON jobs(status, created_at);
+    CREATE INDEX jobs_user ON jobs(user, created_at DESC);
+    CREATE TABLE photos (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        file TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX photos_user_sha ON photos(user, sha256);
+    CREATE TABLE presets (
+        user TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL,
+        data_json TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (user, name)
+    );
+    CREATE TABLE prefs (
+        user TEXT NOT NULL DEFAULT '',
+        key TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        PRIMARY KEY (user, key)
+    );
+    """,
+)
+
+_migrate_lock = threading.Lock()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; returns the version. Safe to call from many threads."""
+    with _migrate_lock:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return len(MIGRATIONS)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

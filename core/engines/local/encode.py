@@ -1,0 +1,117 @@
+"""MP4 encoding with PyAV: H.264 yuv420p + AAC, index at the front (faststart).
+
+Frames arrive as RGB arrays; they are converted to YUV 4:2:0 with OpenCV (fast, and it
+releases the GIL) so that a frame producer thread and the encoder overlap on two cores.
+Audio is interleaved with the video one frame's worth at a time, and padded with silence
+so picture and sound have the same length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from core.files import atomic_path
+
+FPS = 25
+PRESET = "veryfast"
+CRF = 23
+
+
+class Mp4Writer:
+    """Write frames and audio into ``path`` (a temp file; the caller renames it when done)."""
+
+    def __init__(self, path: Path, size: int, sample_rate: int, fps: int = FPS) -> None:
+        if size % 2:
+            raise ValueError("H.264 yuv420p needs an even frame size")
+        self.size = size
+        self.fps = fps
+        self.sample_rate = sample_rate
+        self._container = av.open(
+            str(path), mode="w", format="mp4", container_options={"movflags": "+faststart"}
+        )
+        self._video = self._container.add_stream("libx264", rate=fps)
+        self._video.width = size
+        self._video.height = size
+        self._video.pix_fmt = "yuv420p"
+        self._video.codec_context.options = {"preset": PRESET, "crf": str(CRF)}
+        self._audio = self._container.add_stream("aac", rate=sample_rate)
+        self._audio.layout = "mono"
+        self._audio.codec_context.options = {"b": "96k"}
+        self._frames = 0
+        self._samples = 0
+        self._audio_buf = np.zeros(0, dtype=np.float32)
+
+    def write_frame(self, rgb: np.ndarray) -> None:
+        yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame.pts = self._frames
+        frame.time_base = Fraction(1, self.fps)
+        self._container.mux(self._video.encode(frame))
+        self._frames += 1
+
+    def write_audio(self, samples: np.ndarray) -> None:
+        samples = np.ascontiguousarray(samples, dtype=np.float32).reshape(1, -1)
+        if samples.shape[1] == 0:
+            return
+        frame = av.AudioFrame.from_ndarray(samples, format="flt", layout="mono")
+        frame.sample_rate = self.sample_rate
+        frame.pts = self._samples
+        frame.time_base = Fraction(1, self.sample_rate)
+        self._samples += samples.shape[1]
+        self._container.mux(self._audio.encode(frame))
+
+    def close(self) -> None:
+        self._container.mux(self._video.encode(None))
+        self._container.mux(self._audio.encode(None))
+        self._container.close()
+
+    def abort(self) -> None:
+        self._container.close()
+
+
+def encode_mp4(
+    frames: Iterable[np.ndarray],
+    n_frames: int,
+    audio: np.ndarray,
+    sample_rate: int,
+    out: Path,
+    size: int,
+    fps: int = FPS,
+    on_frame: Callable[[int], None] | None = None,
+) -> Path:
+    """Encode ``n_frames`` frames and ``audio`` (padded/trimmed to the same length) into ``out``.
+
+    Written atomically: ``out`` appears only when the file is complete.
+    """
+    total_samples = round(n_frames * sample_rate / fps)
+    audio = np.asarray(audio, dtype=np.float32)
+    if len(audio) < total_samples:
+        audio = np.concatenate([audio, np.zeros(total_samples - len(audio), np.float32)])
+    audio = audio[:total_samples]
+    with atomic_path(out) as tmp:
+        writer = Mp4Writer(tmp, size, sample_rate, fps)
+        try:
+            done = 0
+            for i, rgb in enumerate(frames):
+                if i >= n_frames:
+                    break
+                a0 = round(i * sample_rate / fps)
+                a1 = round((i + 1) * sample_rate / fps)
+                writer.write_audio(audio[a0:a1])
+                writer.write_frame(rgb)
+                done = i + 1
+                if on_frame is not None:
+                    on_frame(done)
+            if done != n_frames:
+                raise RuntimeError(f"expected {n_frames} frames, got {done}")
+            writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+    return out

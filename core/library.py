@@ -1,0 +1,284 @@
+"""The library: SQLite records of videos and photos, media files under APP_DATA_DIR/media/<id>/.
+
+A video's folder is written completely in a staging folder first and renamed into place
+before its row is inserted, so the library never lists a half-written video. Deleting a
+video removes its files too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core import db
+from core.cache import digest_bytes
+from core.errors import InputError
+from core.files import write_bytes
+from core.models import Avatar, Video
+
+VIDEO_FILE = "video.mp4"
+SRT_FILE = "subtitles.srt"
+VTT_FILE = "subtitles.vtt"
+THUMB_FILE = "thumbnail.jpg"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+@dataclass
+class VideoRecord:
+    id: str
+    script: str
+    language: str
+    engine: str
+    voice: str
+    avatar: str
+    size: int
+    duration_s: float
+    title: str = ""
+    user: str = ""
+    created_at: float = 0.0
+    cache_key: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    folder: Path = Path()
+
+    @property
+    def video_path(self) -> Path:
+        return self.folder / VIDEO_FILE
+
+    @property
+    def srt_path(self) -> Path:
+        return self.folder / SRT_FILE
+
+    @property
+    def vtt_path(self) -> Path:
+        return self.folder / VTT_FILE
+
+    @property
+    def thumbnail_path(self) -> Path:
+        return self.folder / THUMB_FILE
+
+    def complete(self) -> bool:
+        return all(
+            p.is_file()
+            for p in (self.video_path, self.srt_path, self.vtt_path, self.thumbnail_path)
+        )
+
+    def to_video(self, cached: bool = False, render_s: float = 0.0) -> Video:
+        return Video(
+            video=self.video_path,
+            subtitles=self.srt_path,
+            vtt=self.vtt_path,
+            thumbnail=self.thumbnail_path,
+            duration_s=self.duration_s,
+            engine=self.engine,
+            voice=self.voice,
+            avatar=self.avatar,
+            cached=cached,
+            render_s=render_s,
+            id=self.id,
+        )
+
+
+class Library:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.db_path = self.data_dir / "library.sqlite3"
+        self.media_dir = self.data_dir / "media"
+        self.photos_dir = self.data_dir / "photos"
+        self._local = threading.local()
+
+    # -- connection -------------------------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = db.connect(self.db_path)
+            db.migrate(conn)
+            self._local.conn = conn
+        return conn
+
+    # -- videos -----------------------------------------------------------------------------
+    def staging_dir(self) -> Path:
+        """A fresh folder beside the media folders, to render into before ``add_video``."""
+        path = self.media_dir / f".staging-{new_id()}"
+        path.mkdir(parents=True)
+        return path
+
+    def add_video(self, staging: Path, record: VideoRecord) -> VideoRecord:
+        """Move a complete staging folder into place and record it (atomically)."""
+        record.id = record.id or new_id()
+        record.created_at = record.created_at or time.time()
+        final = self.media_dir / record.id
+        staging.rename(final)
+        record.folder = final
+        try:
+            self.conn.execute(
+                "INSERT INTO videos (id, user, created_at, title, script, language, engine, voice,"
+                " avatar, size, duration_s, cache_key, settings_json)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    record.id, record.user, record.created_at, record.title, record.script,
+                    record.language, record.engine, record.voice, record.avatar, record.size,
+                    record.duration_s, record.cache_key, json.dumps(record.settings),
+                ),
+            )  # fmt: skip
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)
+            raise
+        return record
+
+    def _record(self, row: sqlite3.Row) -> VideoRecord:
+        return VideoRecord(
+            id=row["id"],
+            user=row["user"],
+            created_at=row["created_at"],
+            title=row["title"],
+            script=row["script"],
+            language=row["language"],
+            engine=row["engine"],
+            voice=row["voice"],
+            avatar=row["avatar"],
+            size=row["size"],
+            duration_s=row["duration_s"],
+            cache_key=row["cache_key"],
+            settings=json.loads(row["settings_json"] or "{}"),
+            folder=self.media_dir / row["id"],
+        )
+
+    def get_video(self, video_id: str) -> VideoRecord | None:
+        row = self.conn.execute("SELECT * FROM videos WHERE id = ?", (video_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def find_by_cache_key(self, cache_key: str, user: str = "") -> VideoRecord | None:
+        rows = self.conn.execute(
+            "SELECT * FROM videos WHERE cache_key = ? AND user = ? ORDER BY created_at DESC",
+            (cache_key, user),
+        ).fetchall()
+        for row in rows:
+            record = self._record(row)
+            if record.complete():
+                return record
+        return None
+
+    def list_videos(
+        self,
+        user: str = "",
+        search: str = "",
+        engine: str | None = None,
+        limit: int = 200,
+    ) -> list[VideoRecord]:
+        sql = "SELECT * FROM videos WHERE user = ?"
+        args: list[Any] = [user]
+        if search.strip():
+            sql += " AND (title LIKE ? ESCAPE '\\' OR script LIKE ? ESCAPE '\\')"
+            needle = (
+                "%"
+                + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
+            args += [needle, needle]
+        if engine:
+            sql += " AND engine = ?"
+            args.append(engine)
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        args.append(limit)
+        return [self._record(r) for r in self.conn.execute(sql, args).fetchall()]
+
+    def delete_video(self, video_id: str) -> bool:
+        cur = self.conn.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+        shutil.rmtree(self.media_dir / video_id, ignore_errors=True)
+        return cur.rowcount > 0
+
+    def clean_staging(self) -> None:
+        """Remove staging folders left by a crash (called at start-up)."""
+        if self.media_dir.is_dir():
+            for path in self.media_dir.glob(".staging-*"):
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- photos -----------------------------------------------------------------------------
+    def add_photo(self, data: bytes, name: str, user: str = "", suffix: str = ".jpg") -> Avatar:
+        """Store an (already validated) photo; the same bytes twice give the same avatar."""
+        sha = digest_bytes(data)
+        row = self.conn.execute(
+            "SELECT * FROM photos WHERE user = ? AND sha256 = ?", (user, sha)
+        ).fetchone()
+        if row:
+            return self._photo(row)
+        photo_id = "photo-" + sha[:12]
+        file = f"{photo_id}{suffix}"
+        write_bytes(self.photos_dir / file, data)
+        self.conn.execute(
+            "INSERT INTO photos (id, user, name, sha256, file, created_at) VALUES (?,?,?,?,?,?)",
+            (photo_id, user, name[:80] or "Photo", sha, file, time.time()),
+        )
+        return Avatar(
+            id=photo_id, name=name[:80] or "Photo", kind="photo", path=self.photos_dir / file
+        )
+
+    def _photo(self, row: sqlite3.Row) -> Avatar:
+        return Avatar(
+            id=row["id"], name=row["name"], kind="photo", path=self.photos_dir / row["file"]
+        )
+
+    def list_photos(self, user: str = "") -> list[Avatar]:
+        rows = self.conn.execute(
+            "SELECT * FROM photos WHERE user = ? ORDER BY created_at", (user,)
+        ).fetchall()
+        return [self._photo(r) for r in rows]
+
+    def get_photo(self, photo_id: str, user: str = "") -> Avatar | None:
+        row = self.conn.execute(
+            "SELECT * FROM photos WHERE id = ? AND user = ?", (photo_id, user)
+        ).fetchone()
+        return self._photo(row) if row else None
+
+    def delete_photo(self, photo_id: str, user: str = "") -> bool:
+        photo = self.get_photo(photo_id, user)
+        if photo is None:
+            return False
+        self.conn.execute("DELETE FROM photos WHERE id = ? AND user = ?", (photo_id, user))
+        if photo.path is not None:
+            photo.path.unlink(missing_ok=True)
+        return True
+
+    # -- presets and preferences ------------------------------------------------------------
+    def save_preset(self, name: str, data: dict[str, Any], user: str = "") -> None:
+        name = name.strip()
+        if not name:
+            raise InputError("Give the preset a name.")
+        self.conn.execute(
+            "INSERT INTO presets (user, name, data_json, created_at) VALUES (?,?,?,?)"
+            " ON CONFLICT(user, name) DO UPDATE SET data_json = excluded.data_json",
+            (user, name[:60], json.dumps(data), time.time()),
+        )
+
+    def presets(self, user: str = "") -> dict[str, dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT name, data_json FROM presets WHERE user = ? ORDER BY name", (user,)
+        ).fetchall()
+        return {r["name"]: json.loads(r["data_json"]) for r in rows}
+
+    def delete_preset(self, name: str, user: str = "") -> None:
+        self.conn.execute("DELETE FROM presets WHERE user = ? AND name = ?", (user, name))
+
+    def get_pref(self, key: str, default: Any = None, user: str = "") -> Any:
+        row = self.conn.execute(
+            "SELECT value_json FROM prefs WHERE user = ? AND key = ?", (user, key)
+        ).fetchone()
+        return json.loads(row["value_json"]) if row else default
+
+    def set_pref(self, key: str, value: Any, user: str = "") -> None:
+        self.conn.execute(
+            "INSERT INTO prefs (user, key, value_json) VALUES (?,?,?)"
+            " ON CONFLICT(user, key) DO UPDATE SET value_json = excluded.value_json",
+            (user, key, json.dumps(value)),
+        )
