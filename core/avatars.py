@@ -1,0 +1,86 @@
+"""Presenters: the built-in illustrated ones and the person's photos, by id or by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from core.cache import digest_bytes
+from core.engines.local.types import Presenter
+from core.errors import InputError
+from core.library import Library
+from core.models import Avatar
+
+ILLUSTRATION_VERSION = "1"
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+
+
+def builtin_avatars() -> list[Avatar]:
+    from core.engines.local.illustrated import BUILTIN_AVATARS
+
+    return list(BUILTIN_AVATARS)
+
+
+def list_avatars(library: Library | None, user: str = "") -> list[Avatar]:
+    photos = library.list_photos(user) if library is not None else []
+    return builtin_avatars() + photos
+
+
+def _check_photo(data: bytes, name: str) -> None:
+    """Refuse what is not a usable photo (not an image, too large, no face) with InputError."""
+    from core.engines.local.photo import find_face, load_image
+
+    find_face(load_image(data, name=name))
+
+
+def resolve_avatar(ref: str | None, library: Library | None, user: str = "") -> tuple[Avatar, str]:
+    """The avatar ``ref`` names (built-in id, stored photo id, or image path) and its digest."""
+    builtins = builtin_avatars()
+    if not ref:
+        return builtins[0], f"builtin:{builtins[0].id}:{ILLUSTRATION_VERSION}"
+    for avatar in builtins:
+        if avatar.id == ref:
+            return avatar, f"builtin:{avatar.id}:{ILLUSTRATION_VERSION}"
+    if library is not None:
+        photo = library.get_photo(ref, user)
+        if photo is not None and photo.path is not None:
+            return photo, "photo:" + digest_bytes(photo.path.read_bytes())
+    path = Path(ref).expanduser()
+    if path.is_file():
+        size = path.stat().st_size
+        if size > MAX_PHOTO_BYTES:
+            raise InputError(
+                f"{path.name} is {size / 1e6:.1f} MB; photos may be at most "
+                f"{MAX_PHOTO_BYTES // (1024 * 1024)} MB. Use a smaller JPEG or PNG."
+            )
+        data = path.read_bytes()
+        _check_photo(data, path.name)
+        return Avatar(
+            id=str(path), name=path.stem, kind="photo", path=path
+        ), "photo:" + digest_bytes(data)
+    if path.suffix or "/" in ref or "\\" in ref:
+        raise InputError(f"Photo {ref} not found. Check the path, or use a built-in avatar id.")
+    ids = ", ".join(a.id for a in builtins)
+    raise InputError(
+        f"Unknown avatar '{ref}' — use one of {ids}, a stored photo id "
+        "(python -m core avatars), or a path to a JPEG/PNG photo."
+    )
+
+
+def load_presenter(avatar: Avatar, size: int) -> Presenter:
+    if avatar.kind == "illustrated":
+        from core.engines.local.illustrated import load_illustrated
+
+        return load_illustrated(avatar.id, size)
+    from core.engines.local.photo import load_photo
+
+    assert avatar.path is not None
+    return load_photo(avatar.path, size, name=avatar.name)
+
+
+def still(avatar: Avatar, size: int) -> np.ndarray:
+    """A still RGB image of the presenter at rest (for D-ID uploads and previews)."""
+    from core.engines.local.types import REST
+
+    return load_presenter(avatar, size).render(REST)

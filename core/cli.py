@@ -1,0 +1,69 @@
+"""The command line: ``python -m core voices|avatars|render|script|credits``.
+
+Exit codes: 0 done; 2 wrong input; 3 configuration or account problem; 4 the provider
+failed after retries or refused. Errors are one line on stderr starting ``error:``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from core.commands import catalogue, render
+from core.config import Settings
+from core.errors import AppError
+from core.services import Services
+
+COMMANDS = (catalogue, render)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message} (see python -m core {self.prog.split()[-1]} --help)\n")
+        raise SystemExit(2)
+
+
+class _Redact(logging.Filter):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.settings.redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m core", description="Parlante: scripts to talking videos.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log retries and steps")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings: Settings | None = None
+    try:
+        settings = Settings.from_sources(os.environ if env is None else env)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.addFilter(_Redact(settings))
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logging.basicConfig(
+            level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler], force=True
+        )
+        return args.func(args, Services.from_settings(settings))
+    except AppError as err:
+        message = settings.redact(err.message) if settings else err.message
+        sys.stderr.write(f"error: {message}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0

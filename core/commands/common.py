@@ -1,0 +1,44 @@
+"""Helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.errors import InputError
+
+
+def emit_json(data: Any, out: TextIO = sys.stdout) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    out.flush()
+
+
+def read_text_arg(text: str | None, text_file: str | None) -> str:
+    """The script from --text or --text-file (``-`` reads standard input)."""
+    if text_file is None:
+        return text or ""
+    if text_file == "-":
+        return sys.stdin.read()
+    path = Path(text_file).expanduser()
+    if not path.is_file():
+        raise InputError(f"--text-file {text_file} not found.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"--text-file {text_file} is not UTF-8 text.") from None
+
+
+class StderrProgress:
+    """Progress on stderr, one updating line, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def __call__(self, stage: str, fraction: float, message: str = "") -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[K{stage:<10} {fraction * 100:5.1f}%  {message[:60]}")
+            if stage == "done":
+                sys.stderr.write("\n")
+            sys.stderr.flush()

@@ -1,0 +1,66 @@
+"""``render``: a script to a video, through the same pipeline as the app."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.commands.common import StderrProgress, emit_json, read_text_arg
+from core.engines.registry import ENGINES
+from core.files import check_writable, copy
+from core.models import RenderRequest
+from core.pipeline import render_video
+from core.services import Services
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="render a video of a presenter speaking a script")
+    p.add_argument("--engine", choices=sorted(ENGINES), default="local")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--text", help="the script")
+    src.add_argument("--text-file", help="a UTF-8 file with the script ('-' for stdin)")
+    p.add_argument("--language", default="es", help="language code (default es)")
+    p.add_argument("--voice", help="voice id (default: the language's default voice)")
+    p.add_argument("--avatar", help="built-in avatar id, stored photo id, or a photo path")
+    p.add_argument("--size", type=int, default=512, help="frame size in px, 256–1080")
+    p.add_argument("--rate", type=float, default=1.0, help="speaking rate, 0.5–2.0")
+    p.add_argument("--pitch", type=float, default=1.0, help="voice pitch, 0.5–2.0 (offline)")
+    p.add_argument("--title", default="", help="title in the history")
+    p.add_argument("--out", help="where to copy the MP4")
+    p.add_argument("--subtitles", help="where to copy the subtitles (.srt, or .vtt)")
+    p.add_argument("--no-cache", action="store_true", help="render anew even if cached")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    text = read_text_arg(args.text, args.text_file)
+    out = check_writable(Path(args.out), "--out") if args.out else None
+    subs = check_writable(Path(args.subtitles), "--subtitles") if args.subtitles else None
+    request = RenderRequest(
+        text=text,
+        language=args.language,
+        voice_id=args.voice,
+        avatar=args.avatar,
+        size=args.size,
+        rate=args.rate,
+        pitch=args.pitch,
+        title=args.title,
+        use_cache=not args.no_cache,
+    )
+    video = render_video(
+        services, request, engine_id=args.engine, on_progress=StderrProgress(not args.json)
+    )
+    result = video.to_json()
+    if out is not None:
+        copy(video.video, out)
+        result["video"] = str(out)
+    if subs is not None:
+        copy(video.vtt if subs.suffix.lower() == ".vtt" else video.subtitles, subs)
+        result["subtitles"] = str(subs)
+    if args.json:
+        emit_json(result)
+    else:
+        state = "from the library" if video.cached else f"in {video.render_s:.1f} s"
+        print(f"{result['video']}  ({video.duration_s:.1f} s of video, {state})")
+    return 0

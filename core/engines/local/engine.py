@@ -1,0 +1,107 @@
+"""The offline engine: espeak-ng / Piper speech → lip-sync timeline → presenter frames → MP4."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import cv2
+
+from core.avatars import load_presenter
+from core.cache import Cache
+from core.config import Settings
+from core.engines.base import (
+    SRT_FILE,
+    THUMB_FILE,
+    VIDEO_FILE,
+    VTT_FILE,
+    Journal,
+    RenderOutput,
+    RenderPlan,
+)
+from core.engines.local import speech
+from core.engines.local.encode import FPS, encode_mp4
+from core.engines.local.frames import prefetch
+from core.engines.local.lipsync import timeline
+from core.errors import InputError
+from core.files import write_bytes, write_text
+from core.models import Avatar, ProgressFn, RenderRequest, Voice
+from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
+
+
+class LocalEngine:
+    id = "local"
+    version = "local-1"
+
+    def __init__(self, settings: Settings, cache: Cache) -> None:
+        self.settings = settings
+        self.cache = cache
+
+    def voices(self, language: str | None = None) -> list[Voice]:
+        return speech.list_voices(language)
+
+    def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
+        if request.voice_id:
+            voice = speech.get_voice(request.voice_id)
+            speech.check_voice_language(voice, request.language)
+        else:
+            voice = speech.default_voice(request.language)
+        for name, value in (("rate", request.rate), ("pitch", request.pitch)):
+            if not 0.5 <= value <= 2.0:
+                raise InputError(f"The speaking {name} must be between 0.5 and 2.0 (got {value}).")
+        return RenderPlan(request=request, voice=voice, avatar=avatar, avatar_digest=avatar_digest)
+
+    def cache_parts(self, plan: RenderPlan) -> dict[str, Any]:
+        r = plan.request
+        return {
+            "text": r.text,
+            "language": r.language,
+            "voice": plan.voice.id,
+            "rate": r.rate,
+            "pitch": r.pitch,
+            "size": r.size,
+            "fps": FPS,
+            "avatar": plan.avatar_digest,
+        }
+
+    def render(
+        self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
+    ) -> RenderOutput:
+        r = plan.request
+        on_progress("speech", 0.02, f"Speaking with {plan.voice.name}")
+        spoken = speech.synthesize(plan.voice.id, r.text, rate=r.rate, pitch=r.pitch)
+        on_progress("presenter", 0.08, f"Preparing {plan.avatar.name}")
+        presenter = load_presenter(plan.avatar, r.size)
+        seed = int(hashlib.sha256(r.text.encode()).hexdigest()[:8], 16)
+        states = timeline(spoken.phones, spoken.duration, fps=FPS, seed=seed)
+        n = len(states)
+        step = max(1, n // 50)
+
+        def frame_done(i: int) -> None:
+            if i % step == 0 or i == n:
+                on_progress("animation", 0.1 + 0.85 * i / n, f"Frame {i} of {n}")
+
+        encode_mp4(
+            prefetch(presenter.render(s) for s in states),
+            n,
+            spoken.audio,
+            spoken.sample_rate,
+            workdir / VIDEO_FILE,
+            r.size,
+            fps=FPS,
+            on_frame=frame_done,
+        )
+        on_progress("subtitles", 0.96, "Writing subtitles and thumbnail")
+        cues = cues_from_words([TimedWord(w.text, w.start, w.end) for w in spoken.words])
+        write_text(workdir / SRT_FILE, to_srt(cues))
+        write_text(workdir / VTT_FILE, to_vtt(cues))
+        thumb_state = states[min(n - 1, max(0, int(n * 0.3)))]
+        rgb = presenter.render(thumb_state)
+        ok, jpeg = cv2.imencode(
+            ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88]
+        )
+        if not ok:
+            raise RuntimeError("could not encode the thumbnail")
+        write_bytes(workdir / THUMB_FILE, jpeg.tobytes())
+        return RenderOutput(duration_s=n / FPS)

@@ -1,0 +1,38 @@
+"""Engines by id. Factories import lazily so listing engines costs nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.cache import Cache
+from core.config import Settings
+from core.engines.base import VideoEngine
+from core.errors import InputError
+
+EngineFactory = Callable[[Settings, Cache], VideoEngine]
+
+
+def _local(settings: Settings, cache: Cache) -> VideoEngine:
+    from core.engines.local.engine import LocalEngine
+
+    return LocalEngine(settings, cache)
+
+
+def _did(settings: Settings, cache: Cache) -> VideoEngine:
+    from core.engines.did import DidEngine
+
+    return DidEngine(settings, cache)
+
+
+ENGINES: dict[str, EngineFactory] = {"local": _local, "did": _did}
+ENGINE_NAMES = {"local": "Offline", "did": "D-ID"}
+
+
+def create_engine(engine_id: str, settings: Settings, cache: Cache) -> VideoEngine:
+    try:
+        factory = ENGINES[engine_id]
+    except KeyError:
+        raise InputError(
+            f"Unknown engine '{engine_id}' — choose one of: {', '.join(ENGINES)}."
+        ) from None
+    return factory(settings, cache)

@@ -1,0 +1,132 @@
+"""The one place that chains validation → engine → library, reporting progress.
+
+The CLI and the job runner both call ``render_video``; nothing else talks to engines
+about rendering.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+from core.avatars import resolve_avatar
+from core.cache import Cache, make_key
+from core.config import Settings
+from core.engines.base import Journal, RenderPlan
+from core.errors import InputError
+from core.library import VideoRecord
+from core.models import ProgressFn, RenderRequest, Video, no_progress
+from core.services import Services
+
+MIN_SIZE, MAX_SIZE = 256, 1080
+
+
+class CacheJournal:
+    """A render's durable notes in the disk cache, keyed by what is being rendered."""
+
+    def __init__(self, cache: Cache, key: str) -> None:
+        self.cache = cache
+        self.prefix = f"journal:{key}:"
+
+    def get(self, name: str) -> str | None:
+        return self.cache.get(self.prefix + name)
+
+    def set(self, name: str, value: str) -> None:
+        self.cache.set(self.prefix + name, value, expire=2 * 24 * 3600)
+
+    def clear(self, *names: str) -> None:
+        for name in names:
+            self.cache.delete(self.prefix + name)
+
+
+def clean_text(text: str, settings: Settings) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InputError("The script is empty — type or generate the text the presenter will say.")
+    if len(text) > settings.max_text_chars:
+        raise InputError(
+            f"The script has {len(text)} characters; the limit is {settings.max_text_chars}. "
+            "Shorten it or split it into several videos."
+        )
+    return text
+
+
+def clean_size(size: int) -> int:
+    if not MIN_SIZE <= size <= MAX_SIZE:
+        raise InputError(
+            f"The video size must be between {MIN_SIZE} and {MAX_SIZE} px (got {size})."
+        )
+    return size - size % 2  # H.264 4:2:0 needs even sides
+
+
+def plan_render(
+    services: Services, request: RenderRequest, engine_id: str, user: str = ""
+) -> tuple[RenderPlan, str]:
+    """Validate everything a render needs, before any slow work. Returns the plan and cache key."""
+    text = clean_text(request.text, services.settings)
+    size = clean_size(request.size)
+    request = RenderRequest(**{**request.__dict__, "text": text, "size": size})
+    engine = services.engine(engine_id)
+    avatar, digest = resolve_avatar(request.avatar, services.library, user)
+    plan = engine.plan(request, avatar, digest)
+    key = make_key("render", engine.version, engine=engine_id, **engine.cache_parts(plan))
+    return plan, key
+
+
+def render_video(
+    services: Services,
+    request: RenderRequest,
+    engine_id: str = "local",
+    on_progress: ProgressFn = no_progress,
+    journal: Journal | None = None,
+    user: str = "",
+) -> Video:
+    started = time.perf_counter()
+    plan, key = plan_render(services, request, engine_id, user)
+    if plan.request.use_cache:
+        cached_id = services.cache.get(key)
+        record = services.library.get_video(cached_id) if cached_id else None
+        if record is not None and record.user == user and record.complete():
+            on_progress("done", 1.0, "Served from the library")
+            return record.to_video(cached=True, render_s=time.perf_counter() - started)
+    engine = services.engine(engine_id)
+    own_journal = CacheJournal(services.cache, key)
+    staging = services.library.staging_dir()
+    try:
+        output = engine.render(plan, staging, on_progress, journal or own_journal)
+        record = services.library.add_video(
+            staging,
+            VideoRecord(
+                id="",
+                user=user,
+                title=plan.request.title or _title(plan.request.text),
+                script=plan.request.text,
+                language=plan.request.language,
+                engine=engine_id,
+                voice=plan.voice.id,
+                avatar=plan.avatar.id,
+                size=plan.request.size,
+                duration_s=output.duration_s,
+                cache_key=key,
+                settings={
+                    "rate": plan.request.rate,
+                    "pitch": plan.request.pitch,
+                    "voice_name": plan.voice.name,
+                    "avatar_name": plan.avatar.name,
+                    **output.extra,
+                },
+            ),
+        )
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    services.cache.set(key, record.id)
+    own_journal.clear("talk_id")
+    on_progress("done", 1.0, "Video ready")
+    return record.to_video(cached=False, render_s=time.perf_counter() - started)
+
+
+def _title(text: str, words: int = 8) -> str:
+    head = text.split()
+    title = " ".join(head[:words])
+    return title + ("…" if len(head) > words else "")
