@@ -1,0 +1,33 @@
+"""Shared fixtures. Every test gets its own APP_DATA_DIR; no test touches the real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+from core.services import Services
+
+# Obviously fake keys: tests search output for them to prove secrets never leak.
+FAKE_OPENAI_KEY = "sk-test-FAKE-openai-key-000000"
+FAKE_DID_KEY = "fake-did-user:FAKE-did-secret-000000"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data"
+    monkeypatch.setenv("APP_DATA_DIR", str(path))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DID_API_KEY", "DID_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return path
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    return Settings.from_sources({"APP_DATA_DIR": str(data_dir)})
+
+
+@pytest.fixture
+def services(settings: Settings) -> Services:
+    return Services.from_settings(settings)
