@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from core import db
+from core.library import Library, VideoRecord
+
+
+def stage_video(library: Library) -> Path:
+    staging = library.staging_dir()
+    for name in ("video.mp4", "subtitles.srt", "subtitles.vtt", "thumbnail.jpg"):
+        (staging / name).write_bytes(b"x")
+    return staging
+
+
+def record(**kw: object) -> VideoRecord:
+    base = dict(
+        id="", script="Hola a todos", language="es", engine="local", voice="v", avatar="a",
+        size=512, duration_s=3.0, title="Hola",
+    )  # fmt: skip
+    base.update(kw)
+    return VideoRecord(**base)  # type: ignore[arg-type]
+
+
+def test_migrations_set_the_version_and_are_idempotent(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "lib.sqlite3")
+    assert db.migrate(conn) == len(db.MIGRATIONS)
+    assert db.migrate(conn) == len(db.MIGRATIONS)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_add_list_search_and_delete_videos(data_dir: Path) -> None:
+    library = Library(data_dir)
+    a = library.add_video(stage_video(library), record(title="Ciclo del agua", cache_key="k1"))
+    library.add_video(stage_video(library), record(title="Fotosíntesis", engine="did"))
+    assert a.complete() and a.folder == data_dir / "media" / a.id
+    assert [v.title for v in library.list_videos(search="agua")] == ["Ciclo del agua"]
+    assert [v.title for v in library.list_videos(engine="did")] == ["Fotosíntesis"]
+    assert library.list_videos(search="100%_") == []  # LIKE wildcards are literal
+    assert library.find_by_cache_key("k1").id == a.id  # type: ignore[union-attr]
+    assert library.delete_video(a.id)
+    assert not a.folder.exists() and library.get_video(a.id) is None
+
+
+def test_a_failed_insert_leaves_no_folder(data_dir: Path) -> None:
+    library = Library(data_dir)
+    first = library.add_video(stage_video(library), record(id="dup"))
+    shutil.rmtree(first.folder)  # the row stays, so a second insert of "dup" must fail
+    with pytest.raises(sqlite3.IntegrityError):
+        library.add_video(stage_video(library), record(id="dup"))
+    assert not (data_dir / "media" / "dup").exists()
+
+
+def test_users_only_see_their_own_videos_and_photos(data_dir: Path) -> None:
+    library = Library(data_dir)
+    library.add_video(stage_video(library), record(user="ana"))
+    assert library.list_videos(user="leo") == []
+    photo = library.add_photo(b"\xff\xd8jpeg", "me.jpg", user="ana")
+    assert library.add_photo(b"\xff\xd8jpeg", "again.jpg", user="ana").id == photo.id
+    assert library.list_photos("leo") == [] and library.get_photo(photo.id, "leo") is None
+    assert library.delete_photo(photo.id, "ana") and not photo.path.exists()  # type: ignore[union-attr]
+
+
+def test_presets_and_prefs_persist_across_instances(data_dir: Path) -> None:
+    Library(data_dir).save_preset("Clase", {"voice": "v1", "rate": 1.1})
+    Library(data_dir).set_pref("voice", "v2")
+    again = Library(data_dir)
+    assert again.presets() == {"Clase": {"voice": "v1", "rate": 1.1}}
+    assert again.get_pref("voice") == "v2" and again.get_pref("nope", 7) == 7
+
+
+def test_connections_are_per_thread(data_dir: Path) -> None:
+    library = Library(data_dir)
+    library.set_pref("k", 1)
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(library.get_pref("k")))
+    thread.start()
+    thread.join()
+    assert seen == [1]
+
+
+def test_clean_staging_removes_leftovers(data_dir: Path) -> None:
+    library = Library(data_dir)
+    leftover = library.staging_dir()
+    library.clean_staging()
+    assert not leftover.exists()
