@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the test tools and run every check: ruff, hadolint, then the test suite.
+# Usage: ./scripts/test.sh [pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+if [ ! -f .venv/.installed-dev ] || [ requirements-dev.txt -nt .venv/.installed-dev ] \
+   || [ requirements.txt -nt .venv/.installed-dev ]; then
+  .venv/bin/pip install --quiet --upgrade pip
+  .venv/bin/pip install --quiet -r requirements-dev.txt
+  touch .venv/.installed-dev
+fi
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+if [ -f Dockerfile ]; then
+  .venv/bin/hadolint Dockerfile
+fi
+exec .venv/bin/python -m pytest "$@"
