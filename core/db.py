@@ -74,6 +74,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (user, key)
     );
     """,
+    # 2: the job runner's lease and durable notes (journal, heartbeat, cross-process cancel)
+    """
+    ALTER TABLE jobs ADD COLUMN notes_json TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE jobs ADD COLUMN runner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN heartbeat_at REAL NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0
+    """,
 )
 
 _migrate_lock = threading.Lock()
