@@ -7,6 +7,7 @@ import argparse
 from core.avatars import list_avatars
 from core.commands.common import emit_json
 from core.engines.registry import ENGINES
+from core.errors import InputError
 from core.services import Services
 
 
@@ -24,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_voices(args: argparse.Namespace, services: Services) -> int:
     voices = services.engine(args.engine).voices(args.language)
+    if not voices and args.language:
+        raise InputError(
+            f"No {args.engine} voice speaks '{args.language}'. "
+            f"Run `python -m core voices --engine {args.engine}` to see every language."
+        )
     if args.json:
         emit_json([v.to_json() for v in voices])
     else:
