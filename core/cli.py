@@ -12,12 +12,12 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from core.commands import catalogue, render
+from core.commands import catalogue, credits, render
 from core.config import Settings
 from core.errors import AppError
 from core.services import Services
 
-COMMANDS = (catalogue, render)
+COMMANDS = (catalogue, render, credits)
 
 
 class _Parser(argparse.ArgumentParser):

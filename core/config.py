@@ -51,6 +51,7 @@ class Settings:
     did_api_key: str | None = field(default=None, repr=False)
     did_api_url: str = DEFAULT_DID_API_URL
     did_poll_deadline_s: float = 600.0
+    did_poll_min_s: float = 1.0  # first wait between D-ID polls/retries; the cap is 5x this
     max_text_chars: int = 5000
     max_jobs: int = 2
     app_password: str | None = field(default=None, repr=False)
@@ -84,6 +85,7 @@ class Settings:
             did_api_key=_clean(merged.get("DID_API_KEY")),
             did_api_url=did_url,
             did_poll_deadline_s=_number(merged, "DID_POLL_DEADLINE_S", 600.0, 1.0, 7200.0),
+            did_poll_min_s=_number(merged, "DID_POLL_MIN_S", 1.0, 0.01, 10.0),
             max_text_chars=int(_number(merged, "MAX_TEXT_CHARS", 5000, 10, 40000)),
             max_jobs=int(_number(merged, "MAX_JOBS", 2, 1, 16)),
             app_password=_clean(merged.get("APP_PASSWORD")),

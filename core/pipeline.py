@@ -121,7 +121,7 @@ def render_video(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     services.cache.set(key, record.id)
-    own_journal.clear("talk_id")
+    own_journal.clear("talk_id", "user_data")
     on_progress("done", 1.0, "Video ready")
     return record.to_video(cached=False, render_s=time.perf_counter() - started)
 

@@ -1,0 +1,401 @@
+"""The D-ID engine: a script becomes a talking-head video through D-ID's Talks API.
+
+upload the presenter still (reused for 12 h) → create the talk (never twice: a create that
+failed ambiguously is first looked up by its ``user_data``) → store the talk id in the
+journal → poll by retrying on the result → download at once into a temp file → subtitles
+and thumbnail from the downloaded video. A killed run started again finds the talk id in
+the journal and resumes polling instead of paying for a second talk.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import requests
+
+from core.cache import Cache, digest_bytes, make_key
+from core.config import Settings
+from core.engines.base import THUMB_FILE, VIDEO_FILE, Journal, RenderOutput, RenderPlan
+from core.engines.did_http import PROVIDER, BadReply, DidHttp, require
+from core.engines.did_media import (
+    jpeg_for_upload,
+    video_duration,
+    write_subtitles,
+    write_thumbnail,
+)
+from core.engines.did_voices import default_voice, filter_voices, find_voice
+from core.errors import ConfigError, InputError, ProviderError, ProviderTimeout, RenderRejected
+from core.files import atomic_path
+from core.models import Avatar, ProgressFn, RenderRequest, Voice
+from core.retry import RetryPolicy
+
+VOICE_PROVIDER = "microsoft"
+RESULT_FORMAT = "mp4"
+MIN_TEXT, MAX_TEXT = 3, 40_000  # D-ID's limits for a text script
+MAX_VIDEO_BYTES = 512 * 1024 * 1024
+VOICES_TTL_S = 24 * 3600
+IMAGE_TTL_S = 12 * 3600  # D-ID keeps uploads 24–48 h: reuse well inside that
+TALK_PAGE, MAX_TALK_PAGES = 100, 20  # the never-pay-twice lookup reads at most 2000 talks
+POLL_ERRORS_TOLERATED = 8  # consecutive failed polls before giving up (before the deadline)
+PENDING = frozenset({"created", "started"})
+FAILED = frozenset({"error", "rejected"})
+NOTE_TALK, NOTE_USER_DATA = "talk_id", "user_data"
+
+StillFn = Callable[[Avatar, int], np.ndarray]
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TalkState:
+    """What one ``GET /talks/{id}`` said, checked. ``str`` is safe to log (no signed URL)."""
+
+    id: str
+    status: str
+    result_url: str | None = None
+    error_kind: str = ""
+    error_description: str = ""
+
+    def __str__(self) -> str:
+        return f"status {self.status}"
+
+    @classmethod
+    def parse(cls, talk_id: str, data: Any) -> TalkState:
+        where = f"GET /talks/{talk_id}"
+        status = require(data, "status", str, where)
+        if status == "done":
+            url = require(data, "result_url", str, where)
+            return cls(talk_id, status, result_url=url)
+        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        return cls(
+            talk_id,
+            status,
+            error_kind=str(error.get("kind") or ""),
+            error_description=str(error.get("description") or data.get("description") or ""),
+        )
+
+
+class DidEngine:
+    """``VideoEngine`` for D-ID. Time and HTTP are injectable; the key is only in the client."""
+
+    id = "did"
+    version = "did-1"
+
+    def __init__(
+        self,
+        settings: Settings,
+        cache: Cache,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+        still_image: StillFn | None = None,
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self._session, self._sleep, self._clock, self._rng = session, sleep, clock, rng
+        self._still = still_image
+        self._http: DidHttp | None = None
+
+    # --- policies: values derived from settings (tests shrink DID_POLL_MIN_S) -------------
+
+    @property
+    def http_policy(self) -> RetryPolicy:
+        step = self.settings.did_poll_min_s
+        return RetryPolicy(attempts=5, initial_s=step, max_s=20 * step)
+
+    @property
+    def poll_policy(self) -> RetryPolicy:
+        step = self.settings.did_poll_min_s
+        return RetryPolicy(
+            attempts=0,
+            initial_s=step,
+            max_s=5 * step,
+            deadline_s=self.settings.did_poll_deadline_s,
+            retry_on_result=lambda state: state.status in PENDING,
+        )
+
+    @property
+    def http(self) -> DidHttp:
+        """The client, built on first use: without a key only D-ID calls fail (exit 3)."""
+        if self._http is None:
+            key = self.settings.did_api_key
+            if not key:
+                raise ConfigError(
+                    "The D-ID engine needs an API key: set DID_API_KEY (from "
+                    "https://studio.d-id.com → API), or use --engine local.",
+                    variable="DID_API_KEY",
+                )
+            self._http = DidHttp(
+                self.settings.did_api_url,
+                key,
+                session=self._session or requests.Session(),
+                policy=self.http_policy,
+                sleep=self._sleep,
+                clock=self._clock,
+                rng=self._rng,
+            )
+        return self._http
+
+    def _get(self, what: str, path: str, **params: Any) -> Any:
+        return self.http.retrying(what)(lambda: self.http.call("GET", path, params=params or None))
+
+    # --- catalogue -------------------------------------------------------------------------
+
+    def _all_voices(self) -> list[Voice]:
+        key = make_key("did-voices", "1", api=self.settings.did_api_url, provider=VOICE_PROVIDER)
+        cached = self.cache.get(key)
+        if cached is None:
+            from core.engines.did_voices import parse_voices
+
+            data = self._get("D-ID list voices", "/tts/voices", provider=VOICE_PROVIDER)
+            cached = [v.to_json() for v in parse_voices(data, VOICE_PROVIDER)]
+            if cached:
+                self.cache.set(key, cached, expire=VOICES_TTL_S)
+        return [Voice(**v) for v in cached]
+
+    def voices(self, language: str | None = None) -> list[Voice]:
+        return filter_voices(self._all_voices(), language)
+
+    def credits(self) -> dict[str, Any]:
+        """``GET /credits``: remaining and total, plus D-ID's per-grant list."""
+        data = self._get("D-ID credits", "/credits")
+        require(data, "remaining", int | float, "GET /credits")
+        require(data, "total", int | float, "GET /credits")
+        return data
+
+    # --- plan ------------------------------------------------------------------------------
+
+    def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
+        if len(request.text) < MIN_TEXT or len(request.text) > MAX_TEXT:
+            raise InputError(
+                f"D-ID needs a script of {MIN_TEXT} to {MAX_TEXT} characters "
+                f"(got {len(request.text)})."
+            )
+        if not 0.5 <= request.rate <= 2.0:
+            raise InputError(f"The speaking rate must be between 0.5 and 2.0 (got {request.rate}).")
+        voices = self._all_voices()
+        voice = (
+            find_voice(voices, request.voice_id, request.language)
+            if request.voice_id
+            else default_voice(voices, request.language)
+        )
+        return RenderPlan(request=request, voice=voice, avatar=avatar, avatar_digest=avatar_digest)
+
+    def cache_parts(self, plan: RenderPlan) -> dict[str, Any]:
+        r = plan.request
+        return {
+            "text": r.text,
+            "language": r.language,
+            "voice": plan.voice.id,
+            "provider": VOICE_PROVIDER,
+            "rate": r.rate,
+            "avatar": plan.avatar_digest,
+            "size": r.size,
+            "result_format": RESULT_FORMAT,
+            "api": self.settings.did_api_url,  # a fake server's video is not D-ID's
+        }
+
+    # --- render ----------------------------------------------------------------------------
+
+    def render(
+        self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
+    ) -> RenderOutput:
+        _log.debug("rendering with D-ID at %s", self.http.base_url)  # no key: ConfigError now
+        talk_id = journal.get(NOTE_TALK) or ""
+        state = self._resume(talk_id) if talk_id else None
+        if state is None:
+            on_progress("upload", 0.03, f"Uploading {plan.avatar.name} to D-ID")
+            source_url = self._upload(plan)
+            on_progress("create", 0.08, "Asking D-ID to render the video")
+            talk_id = self._create(plan, source_url, journal)
+            journal.set(NOTE_TALK, talk_id)  # before polling: a restart resumes this talk
+        else:
+            on_progress("render", 0.1, f"Resuming D-ID talk {talk_id}")
+        state = self._wait(talk_id, on_progress, journal, state)
+        on_progress("download", 0.9, "Downloading the video from D-ID")
+        self._download(state, workdir / VIDEO_FILE)
+        duration = video_duration(workdir / VIDEO_FILE)
+        on_progress("subtitles", 0.96, "Writing subtitles and thumbnail")
+        write_subtitles(plan.request.text, duration, workdir)
+        write_thumbnail(workdir / VIDEO_FILE, workdir / THUMB_FILE, duration)
+        _log.info("D-ID talk %s downloaded (%.2f s of video)", talk_id, duration)
+        return RenderOutput(duration_s=duration, extra={"did_talk_id": talk_id})
+
+    def _resume(self, talk_id: str) -> TalkState | None:
+        """The journal's talk, or None when D-ID no longer knows it (then create anew)."""
+        try:
+            data = self._get("D-ID resume talk", f"/talks/{talk_id}")
+        except ProviderError as err:
+            if err.status == 404:
+                _log.warning("D-ID no longer knows talk %s; creating a new one", talk_id)
+                return None
+            raise
+        return TalkState.parse(talk_id, data)
+
+    def _upload(self, plan: RenderPlan) -> str:
+        """``POST /images``; the same image bytes reuse the URL from the last 12 hours."""
+        still = self._still
+        if still is None:
+            from core.avatars import still
+        jpeg = jpeg_for_upload(still(plan.avatar, plan.request.size))
+        key = make_key("did-image", "1", api=self.settings.did_api_url, image=digest_bytes(jpeg))
+        url = self.cache.get(key)
+        if url:
+            return str(url)
+
+        def attempt() -> str:
+            files = {"image": ("presenter.jpg", jpeg, "image/jpeg")}
+            reply = self.http.call("POST", "/images", files=files)
+            return require(reply, "url", str, "POST /images")
+
+        url = self.http.retrying("D-ID upload image")(attempt)
+        self.cache.set(key, url, expire=IMAGE_TTL_S)
+        return url
+
+    def _talk_body(self, plan: RenderPlan, source_url: str, user_data: str) -> dict[str, Any]:
+        r = plan.request
+        provider: dict[str, Any] = {"type": VOICE_PROVIDER, "voice_id": plan.voice.id}
+        if r.rate != 1.0:
+            provider["voice_config"] = {"rate": f"{r.rate:g}"}
+        name = (r.title or " ".join(r.text.split()[:8]))[:100]
+        return {
+            "source_url": source_url,
+            "script": {"type": "text", "input": r.text, "provider": provider},
+            "config": {"result_format": RESULT_FORMAT},
+            "name": name,
+            "user_data": user_data,
+        }
+
+    def _create(self, plan: RenderPlan, source_url: str, journal: Journal) -> str:
+        """``POST /talks`` at most once per job: after any failed attempt, or when a previous
+        run got as far as choosing a user_data, first look for a talk carrying it."""
+        previous = journal.get(NOTE_USER_DATA) or ""
+        if plan.request.job_id:
+            user_data = f"parlante:{plan.request.job_id}"
+        else:
+            user_data = previous or f"parlante:{uuid.uuid4().hex}"
+        journal.set(NOTE_USER_DATA, user_data)  # before the POST, in case we die during it
+        body = self._talk_body(plan, source_url, user_data)
+        tries = 0
+
+        def attempt() -> str:
+            nonlocal tries
+            tries += 1
+            if previous or tries > 1:
+                found = self._find_talk(user_data)
+                if found:
+                    _log.warning("D-ID already has talk %s for this job; reusing it", found)
+                    return found
+            reply = self.http.call("POST", "/talks", json_body=body, expect=(200, 201))
+            return require(reply, "id", str, "POST /talks")
+
+        return self.http.retrying("D-ID create talk")(attempt)
+
+    def _find_talk(self, user_data: str) -> str | None:
+        """A live talk (not failed) carrying ``user_data``, from ``GET /talks`` pages."""
+        token: str | None = None
+        for _ in range(MAX_TALK_PAGES):
+            params: dict[str, Any] = {"limit": TALK_PAGE}
+            if token:
+                params["token"] = token
+            data = self.http.call("GET", "/talks", params=params)
+            talks = require(data, "talks", list, "GET /talks")
+            for talk in talks:
+                if (
+                    isinstance(talk, dict)
+                    and talk.get("user_data") == user_data
+                    and talk.get("status") not in FAILED
+                    and isinstance(talk.get("id"), str)
+                ):
+                    return talk["id"]
+            token = data.get("token") if isinstance(data.get("token"), str) else None
+            if not token or not talks:
+                return None
+        return None
+
+    def _wait(
+        self, talk_id: str, on_progress: ProgressFn, journal: Journal, known: TalkState | None
+    ) -> TalkState:
+        """Poll by retrying on the result until done, failed or the deadline.
+
+        ``known`` is a state just fetched (on resume): if already final, no poll is needed.
+        """
+        started = self._clock()
+        expected = 30.0
+        failures = 0
+
+        def poll() -> TalkState:
+            nonlocal failures
+            try:
+                state = TalkState.parse(talk_id, self.http.call("GET", f"/talks/{talk_id}"))
+            except ProviderError as err:
+                failures += 1
+                if failures >= POLL_ERRORS_TOLERATED:
+                    err.transient = False  # type: ignore[attr-defined]  # stop retrying it
+                raise
+            failures = 0
+            elapsed = self._clock() - started
+            fraction = 0.1 + 0.75 * (1 - math.exp(-elapsed / expected))
+            on_progress("render", fraction, f"D-ID is rendering ({state.status})")
+            return state
+
+        if known is not None and known.status not in PENDING:
+            state = known
+        else:
+            state = self.http.retrying(f"D-ID talk {talk_id}", self.poll_policy)(poll)
+        if state.status in FAILED:
+            journal.set(NOTE_TALK, "")  # a failed talk is refunded: the next run starts afresh
+            journal.set(NOTE_USER_DATA, "")
+            raise _rejected(state)
+        if state.status != "done":
+            raise ProviderTimeout(
+                f"D-ID did not finish talk {talk_id} within "
+                f"{self.settings.did_poll_deadline_s:g} s (still {state.status}). Run the same "
+                "command again to keep waiting for it, or raise DID_POLL_DEADLINE_S.",
+                provider=PROVIDER,
+            )
+        return state
+
+    def _download(self, state: TalkState, dest: Path) -> None:
+        """Stream the result at once; on a retry (expired link, 5xx) GET a fresh link first."""
+        tries = 0
+
+        def attempt() -> None:
+            nonlocal tries
+            tries += 1
+            url = state.result_url
+            if tries > 1:
+                fresh = TalkState.parse(state.id, self.http.call("GET", f"/talks/{state.id}"))
+                if fresh.status != "done":
+                    raise BadReply(
+                        f"D-ID's talk {state.id} went from done to {fresh.status}.",
+                        provider=PROVIDER,
+                    )
+                url = fresh.result_url
+            assert url is not None
+            with atomic_path(dest) as tmp:
+                self.http.download(url, tmp, max_bytes=MAX_VIDEO_BYTES)
+
+        self.http.retrying("D-ID video download")(attempt)
+
+
+def _rejected(state: TalkState) -> RenderRejected:
+    said = ": ".join(p for p in (state.error_kind, state.error_description) if p) or "no reason"
+    if state.status == "rejected":
+        advice = "D-ID refused the content (often moderation); use another photo or script."
+    else:
+        advice = "The credits are refunded; check the photo shows one clear face and try again."
+    return RenderRejected(
+        f"D-ID could not render the video — talk {state.id} {state.status} ({said}). {advice}",
+        provider=PROVIDER,
+    )
