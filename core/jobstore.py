@@ -1,0 +1,271 @@
+"""Jobs in the library's SQLite database: each row is written before any work starts.
+
+The runner (core/jobs.py) claims rows atomically, stores progress as it happens and
+records how each job ended. Every method is safe to call from several threads and from
+several processes sharing one APP_DATA_DIR (SQLite in WAL mode, one statement per change).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from core.library import Library, new_id
+from core.models import RenderRequest
+
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+STATUSES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+UNFINISHED = (QUEUED, RUNNING)
+
+
+@dataclass
+class Job:
+    id: str
+    engine: str
+    request: RenderRequest
+    status: str = QUEUED
+    user: str = ""
+    title: str = ""
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    stage: str = ""
+    fraction: float = 0.0
+    message: str = ""
+    error: str = ""
+    video_id: str | None = None
+    talk_id: str | None = None
+    attempts: int = 0
+    runner: str = ""
+    heartbeat_at: float = 0.0
+    cancel_requested: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in UNFINISHED
+
+
+def _request_from_json(text: str) -> RenderRequest:
+    data: dict[str, Any] = json.loads(text or "{}")
+    known = RenderRequest.__dataclass_fields__
+    return RenderRequest(**{k: v for k, v in data.items() if k in known})
+
+
+def _job(row: sqlite3.Row) -> Job:
+    return Job(
+        id=row["id"],
+        user=row["user"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        status=row["status"],
+        engine=row["engine"],
+        title=row["title"],
+        request=_request_from_json(row["request_json"]),
+        stage=row["stage"],
+        fraction=row["fraction"],
+        message=row["message"],
+        error=row["error"],
+        video_id=row["video_id"],
+        talk_id=row["talk_id"],
+        attempts=row["attempts"],
+        runner=row["runner"],
+        heartbeat_at=row["heartbeat_at"],
+        cancel_requested=bool(row["cancel_requested"]),
+        notes=json.loads(row["notes_json"] or "{}"),
+    )
+
+
+class JobStore:
+    def __init__(self, library: Library, clock: Callable[[], float]) -> None:
+        self.library = library
+        self.clock = clock
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self.library.conn  # one connection per thread
+
+    def insert(self, engine: str, request: RenderRequest, user: str = "", title: str = "") -> Job:
+        job_id = "job-" + new_id()
+        request = RenderRequest(**{**asdict(request), "job_id": job_id})
+        now = self.clock()
+        self._conn.execute(
+            "INSERT INTO jobs (id, user, created_at, updated_at, status, engine, title,"
+            " request_json, stage, message) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (job_id, user, now, now, QUEUED, engine, title, json.dumps(asdict(request)),
+             QUEUED, ""),
+        )  # fmt: skip
+        job = self.get(job_id)
+        assert job is not None
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        row = self._conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return _job(row) if row else None
+
+    def list(
+        self,
+        user: str = "",
+        statuses: Iterable[str] | None = None,
+        engine: str | None = None,
+        limit: int = 200,
+    ) -> list[Job]:
+        sql, args = "SELECT * FROM jobs WHERE user = ?", [user]
+        wanted = list(statuses or [])
+        if wanted:
+            sql += f" AND status IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        if engine:
+            sql += " AND engine = ?"
+            args.append(engine)
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        rows = self._conn.execute(sql, [*args, limit]).fetchall()
+        return [_job(r) for r in rows]
+
+    def running(self) -> list[Job]:
+        rows = self._conn.execute("SELECT * FROM jobs WHERE status = ?", (RUNNING,)).fetchall()
+        return [_job(r) for r in rows]
+
+    def count(self, status: str) -> int:
+        row = self._conn.execute("SELECT COUNT(*) FROM jobs WHERE status = ?", (status,))
+        return int(row.fetchone()[0])
+
+    def claim_next(self, runner: str) -> Job | None:
+        """Atomically take the oldest queued job; None when the queue is empty."""
+        now = self.clock()
+        row = self._conn.execute(
+            "UPDATE jobs SET status = ?, runner = ?, heartbeat_at = ?, updated_at = ?,"
+            " attempts = attempts + 1, error = ''"
+            " WHERE id = (SELECT id FROM jobs WHERE status = ? ORDER BY created_at, rowid LIMIT 1)"
+            " AND status = ? RETURNING *",
+            (RUNNING, runner, now, now, QUEUED, QUEUED),
+        ).fetchone()
+        return _job(row) if row else None
+
+    def progress(self, job_id: str, runner: str, stage: str, fraction: float, message: str) -> bool:
+        """Store progress; False if the job is no longer this runner's (cancel requested too)."""
+        now = self.clock()
+        row = self._conn.execute(
+            "UPDATE jobs SET stage = ?, fraction = ?, message = ?, updated_at = ?,"
+            " heartbeat_at = ? WHERE id = ? AND runner = ? AND status = ?"
+            " RETURNING cancel_requested",
+            (stage, max(0.0, min(1.0, fraction)), message[:300], now, now, job_id, runner,
+             RUNNING),
+        ).fetchone()  # fmt: skip
+        return row is not None and not row[0]
+
+    def cancel_requested(self, job_id: str) -> bool:
+        row = self._conn.execute(
+            "SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def heartbeat(self, runner: str) -> None:
+        self._conn.execute(
+            "UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = ?",
+            (self.clock(), runner, RUNNING),
+        )
+
+    def finish(
+        self,
+        job_id: str,
+        runner: str,
+        status: str,
+        error: str = "",
+        video_id: str | None = None,
+        stage: str | None = None,
+    ) -> None:
+        now = self.clock()
+        self._conn.execute(
+            "UPDATE jobs SET status = ?, error = ?, video_id = COALESCE(?, video_id),"
+            " stage = COALESCE(?, stage), fraction = CASE WHEN ? = 'done' THEN 1 ELSE fraction END,"
+            " updated_at = ?, runner = '' WHERE id = ? AND runner = ? AND status = ?",
+            (status, error[:1000], video_id, stage, status, now, job_id, runner, RUNNING),
+        )
+
+    def requeue(self, job_id: str, runner: str, message: str) -> None:
+        """Put a job this runner was running back in the queue (shutdown)."""
+        self._conn.execute(
+            "UPDATE jobs SET status = ?, stage = ?, message = ?, runner = '', updated_at = ?"
+            " WHERE id = ? AND runner = ? AND status = ?",
+            (QUEUED, QUEUED, message, self.clock(), job_id, runner, RUNNING),
+        )
+
+    def recover(self, job: Job, max_attempts: int, message: str) -> str:
+        """An interrupted running job: queue it again (keeping its notes) or fail it."""
+        if job.attempts >= max_attempts:
+            status, error = (
+                FAILED,
+                (
+                    f"The render was interrupted {job.attempts} times and was stopped. "
+                    "Try again with a shorter script, or check the server's memory and logs."
+                ),
+            )
+        else:
+            status, error = QUEUED, ""
+        self._conn.execute(
+            "UPDATE jobs SET status = ?, error = ?, stage = ?, message = ?, runner = '',"
+            " updated_at = ? WHERE id = ? AND runner = ? AND status = ?",
+            (status, error, status, message if status == QUEUED else "", self.clock(), job.id,
+             job.runner, RUNNING),
+        )  # fmt: skip
+        return status
+
+    def request_cancel(self, job_id: str) -> str | None:
+        """Cancel a queued job at once, or flag a running one. Returns the resulting status."""
+        now = self.clock()
+        self._conn.execute(
+            "UPDATE jobs SET status = ?, stage = ?, updated_at = ? WHERE id = ? AND status = ?",
+            (CANCELLED, CANCELLED, now, job_id, QUEUED),
+        )
+        self._conn.execute(
+            "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ? AND status = ?",
+            (now, job_id, RUNNING),
+        )
+        job = self.get(job_id)
+        return job.status if job else None
+
+    def delete(self, job_id: str) -> bool:
+        """Forget a finished job (a running one is kept: cancel it first)."""
+        cur = self._conn.execute(
+            f"DELETE FROM jobs WHERE id = ? AND status NOT IN ({','.join('?' * len(UNFINISHED))})",
+            (job_id, *UNFINISHED),
+        )
+        return cur.rowcount > 0
+
+    # -- durable notes (the job's Journal) ---------------------------------------------------
+    def get_note(self, job_id: str, name: str) -> str | None:
+        job = self.get(job_id)
+        if job is None:
+            return None
+        if name == "talk_id":
+            return job.talk_id
+        return job.notes.get(name)
+
+    def set_note(self, job_id: str, name: str, value: str) -> None:
+        if name == "talk_id":
+            self._conn.execute(
+                "UPDATE jobs SET talk_id = ?, updated_at = ? WHERE id = ?",
+                (value, self.clock(), job_id),
+            )
+            return
+        self._conn.execute(
+            "UPDATE jobs SET notes_json = json_set(notes_json, ?, ?), updated_at = ? WHERE id = ?",
+            ("$." + json.dumps(name), value, self.clock(), job_id),
+        )
+
+
+class JobJournal:
+    """core.engines.base.Journal over one job's row: D-ID's talk id survives restarts."""
+
+    def __init__(self, store: JobStore, job_id: str) -> None:
+        self.store = store
+        self.job_id = job_id
+
+    def get(self, name: str) -> str | None:
+        return self.store.get_note(self.job_id, name)
+
+    def set(self, name: str, value: str) -> None:
+        self.store.set_note(self.job_id, name, value)

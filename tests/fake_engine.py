@@ -1,0 +1,132 @@
+"""A fake VideoEngine for job-runner and page tests: instant, controllable, no media codecs."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.engines.base import (
+    SRT_FILE,
+    THUMB_FILE,
+    VIDEO_FILE,
+    VTT_FILE,
+    Journal,
+    RenderOutput,
+    RenderPlan,
+)
+from core.errors import InputError, RenderRejected
+from core.models import Avatar, ProgressFn, RenderRequest, Voice
+
+VOICES = [
+    Voice("fake-es-f", "Lucía (fake)", "es", "female", "fake"),
+    Voice("fake-es-m", "Mateo (fake)", "es-419", "male", "fake"),
+    Voice("fake-en-f", "Ada (fake)", "en-US", "female", "fake"),
+]
+SRT = "1\n00:00:00,000 --> 00:00:01,500\nHola a todos\n"
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nHola a todos\n"
+
+
+@dataclass
+class FakeControl:
+    """What a test can steer and observe across every FakeEngine instance."""
+
+    gate: threading.Event | None = None  # renders wait here when set to an Event
+    fail_with: Exception | None = None
+    steps: int = 4
+    renders: list[str] = field(default_factory=list)  # job ids, in start order
+    running: dict[str, int] = field(default_factory=dict)  # job id → concurrent renders now
+    max_parallel_same_job: int = 0
+    max_parallel: int = 0
+    talk_ids_seen: list[str | None] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+CONTROL = FakeControl()
+
+
+class FakeEngine:
+    id = "fake"
+    version = "fake-1"
+
+    def __init__(self, *_args: Any) -> None:
+        pass
+
+    @property
+    def control(self) -> FakeControl:
+        return CONTROL
+
+    def voices(self, language: str | None = None) -> list[Voice]:
+        return [v for v in VOICES if not language or v.language.startswith(language.split("-")[0])]
+
+    def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
+        voices = self.voices(request.language)
+        if not voices:
+            raise InputError(f"No fake voice speaks '{request.language}'.")
+        voice = next((v for v in voices if v.id == request.voice_id), voices[0])
+        if request.voice_id and voice.id != request.voice_id:
+            raise InputError(f"Unknown voice '{request.voice_id}' for this language.")
+        return RenderPlan(request=request, voice=voice, avatar=avatar, avatar_digest=avatar_digest)
+
+    def cache_parts(self, plan: RenderPlan) -> dict[str, Any]:
+        return {"text": plan.request.text, "voice": plan.voice.id, "avatar": plan.avatar_digest}
+
+    def render(
+        self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
+    ) -> RenderOutput:
+        c = self.control
+        job = plan.request.job_id or "-"
+        with c.lock:
+            c.renders.append(job)
+            c.running[job] = c.running.get(job, 0) + 1
+            c.max_parallel_same_job = max(c.max_parallel_same_job, c.running[job])
+            c.max_parallel = max(c.max_parallel, sum(c.running.values()))
+            c.talk_ids_seen.append(journal.get("talk_id"))
+        try:
+            if journal.get("talk_id") is None:
+                journal.set("talk_id", f"tlk_{job}")
+            for i in range(c.steps):
+                on_progress("animation", i / c.steps, f"Frame {i}")
+                if c.gate is not None:
+                    while not c.gate.wait(0.01):
+                        on_progress("animation", i / c.steps, f"Frame {i}")
+            if c.fail_with is not None:
+                raise c.fail_with
+            (workdir / VIDEO_FILE).write_bytes(b"\x00\x00\x00\x18ftypmp42fake")
+            (workdir / SRT_FILE).write_text(SRT)
+            (workdir / VTT_FILE).write_text(VTT)
+            (workdir / THUMB_FILE).write_bytes(_tiny_jpeg())
+            return RenderOutput(duration_s=1.5)
+        finally:
+            with c.lock:
+                c.running[job] -= 1
+
+
+def _tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 120, 90)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def reset() -> FakeControl:
+    global CONTROL
+    CONTROL = FakeControl()
+    return CONTROL
+
+
+def install(monkeypatch: Any, *ids: str) -> FakeControl:
+    """Register the fake engine under ``ids`` (e.g. "local") for one test; returns its control."""
+    from core.engines import registry
+
+    control = reset()
+    for engine_id in ids or ("fake",):
+        monkeypatch.setitem(registry.ENGINES, engine_id, FakeEngine)
+    return control
+
+
+REJECTED = RenderRejected("D-ID refused the render: FaceError — use a clearer photo.")
