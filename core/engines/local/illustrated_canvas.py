@@ -61,7 +61,6 @@ def spline(points: Sequence[tuple[float, float]], closed: bool = True, per: int 
     else:
         padded = np.vstack([2 * p[0] - p[1], p, 2 * p[-1] - p[-2]])
         p, idx, segs = padded, [i + k for i in range(n - 1) for k in (0, 1, 2, 3)], n - 1
-        idx = [i for i in idx]
     quads = p[np.array(idx)].reshape(segs, 4, 2)
     t = np.linspace(0.0, 1.0, per, endpoint=False)[:, None]
     t2, t3 = t * t, t * t * t
