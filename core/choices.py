@@ -1,0 +1,131 @@
+"""The person's durable choices (engine, language, voice, presenter, rate) and named presets.
+
+Stored in the library's preferences, so they survive restarts and follow the user; the
+pages only keep what is being typed in session state.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from core.library import Library
+from core.models import RenderRequest
+from core.writers.timing import count_words, estimate_seconds
+
+PREF_KEY = "choices"
+ENGINE_IDS = ("local", "did")
+DID_SECONDS_PER_CREDIT = 15.0  # D-ID bills talks by started 15-second blocks
+
+
+@dataclass(frozen=True)
+class Choices:
+    engine: str = "local"
+    language: str = "es"
+    voice_local: str | None = None  # None: the engine's default voice for the language
+    voice_did: str | None = None
+    avatar: str | None = None  # a built-in id or a stored photo id; None: the first built-in
+    rate: float = 1.0
+    size: int = 512
+
+    def voice(self) -> str | None:
+        return self.voice_did if self.engine == "did" else self.voice_local
+
+    def with_voice(self, voice_id: str | None) -> Choices:
+        field_name = "voice_did" if self.engine == "did" else "voice_local"
+        return replace(self, **{field_name: voice_id})
+
+    def with_(self, **changes: Any) -> Choices:
+        return replace(self, **changes)
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Any) -> Choices:
+        """Tolerant: unknown keys are ignored, wrong values fall back to the defaults."""
+        if not isinstance(data, dict):
+            return cls()
+        known = {f.name for f in fields(cls)}
+        choices = cls(**{k: v for k, v in data.items() if k in known})
+        if choices.engine not in ENGINE_IDS:
+            choices = replace(choices, engine="local")
+        try:
+            rate = min(2.0, max(0.5, float(choices.rate)))
+            size = int(choices.size)
+        except (TypeError, ValueError):
+            rate, size = 1.0, 512
+        return replace(choices, rate=rate, size=size)
+
+    def request(self, text: str, title: str = "") -> RenderRequest:
+        return RenderRequest(
+            text=text,
+            language=self.language,
+            voice_id=self.voice(),
+            avatar=self.avatar,
+            size=self.size,
+            rate=self.rate,
+            title=title,
+        )
+
+
+def load_choices(library: Library, user: str = "") -> Choices:
+    return Choices.from_data(library.get_pref(PREF_KEY, None, user))
+
+
+def save_choices(library: Library, choices: Choices, user: str = "") -> Choices:
+    library.set_pref(PREF_KEY, choices.to_data(), user)
+    return choices
+
+
+def save_preset(library: Library, name: str, choices: Choices, user: str = "") -> None:
+    library.save_preset(name, choices.to_data(), user)
+
+
+def preset_names(library: Library, user: str = "") -> list[str]:
+    return list(library.presets(user))
+
+
+def apply_preset(library: Library, name: str, user: str = "") -> Choices | None:
+    """Make the preset the current choices; None if it no longer exists."""
+    data = library.presets(user).get(name)
+    if data is None:
+        return None
+    return save_choices(library, Choices.from_data(data), user)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    words: int
+    seconds: float
+    credits: int | None  # D-ID credits, only when D-ID is the engine
+
+
+def estimate(text: str, language: str, engine: str, rate: float = 1.0) -> Estimate:
+    """Words, speaking time at the chosen rate, and D-ID credits the video would use."""
+    words = count_words(text)
+    seconds = round(estimate_seconds(text, language) / max(rate, 0.1), 1)
+    credits = None
+    if engine == "did":
+        credits = math.ceil(seconds / DID_SECONDS_PER_CREDIT) if words else 0
+    return Estimate(words=words, seconds=seconds, credits=credits)
+
+
+def with_language(choices: Choices, language: str, voice_ids: set[str]) -> Choices:
+    """Switch language; a voice that does not speak it falls back to the default voice."""
+    changed = choices.with_(language=language)
+    if changed.voice() and changed.voice() not in voice_ids:
+        changed = changed.with_voice(None)
+    return changed
+
+
+def choices_from_video(
+    current: Choices, engine: str, language: str, voice: str, avatar: str, rate: Any
+) -> Choices:
+    """The choices a finished video was made with ("Use again")."""
+    data = {**current.to_data(), "engine": engine, "language": language, "avatar": avatar}
+    data["voice_did" if engine == "did" else "voice_local"] = voice
+    if rate is not None:
+        data["rate"] = rate
+    return Choices.from_data(data)

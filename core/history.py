@@ -1,0 +1,88 @@
+"""The History gallery: finished videos from the library and jobs still queued, running,
+failed or cancelled, as one list of plain items, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.jobs import DONE, JobRunner
+from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING, Job
+from core.library import Library, VideoRecord
+
+STATUSES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    kind: str  # "video" | "job"
+    id: str  # the video id or the job id
+    title: str
+    created_at: float
+    engine: str
+    voice: str
+    duration_s: float | None
+    status: str
+    error: str = ""
+    stage: str = ""
+    fraction: float = 0.0
+    thumbnail: Path | None = None
+    script: str = ""
+
+
+def _title(text: str, words: int = 8) -> str:
+    head = text.split()
+    return " ".join(head[:words]) + ("…" if len(head) > words else "")
+
+
+def _from_video(v: VideoRecord) -> HistoryItem:
+    return HistoryItem(
+        kind="video",
+        id=v.id,
+        title=v.title or _title(v.script),
+        created_at=v.created_at,
+        engine=v.engine,
+        voice=str(v.settings.get("voice_name") or v.voice),
+        duration_s=v.duration_s,
+        status=DONE,
+        thumbnail=v.thumbnail_path if v.thumbnail_path.is_file() else None,
+        script=v.script,
+    )
+
+
+def _from_job(j: Job) -> HistoryItem:
+    return HistoryItem(
+        kind="job",
+        id=j.id,
+        title=j.title or _title(j.request.text),
+        created_at=j.created_at,
+        engine=j.engine,
+        voice=j.request.voice_id or "",
+        duration_s=None,
+        status=j.status,
+        error=j.error,
+        stage=j.stage,
+        fraction=j.fraction,
+        script=j.request.text,
+    )
+
+
+def history(
+    library: Library,
+    runner: JobRunner,
+    user: str = "",
+    search: str = "",
+    engine: str | None = None,
+    status: str | None = None,
+) -> list[HistoryItem]:
+    items: list[HistoryItem] = []
+    if status in (None, DONE):
+        items += [_from_video(v) for v in library.list_videos(user, search, engine)]
+    if status != DONE:
+        wanted = (status,) if status else (QUEUED, RUNNING, FAILED, CANCELLED)
+        needle = search.strip().casefold()
+        for job in runner.jobs(user, wanted, engine):
+            item = _from_job(job)
+            if not needle or needle in item.title.casefold() or needle in item.script.casefold():
+                items.append(item)
+    return sorted(items, key=lambda i: i.created_at, reverse=True)

@@ -1,0 +1,94 @@
+"""Previews for the Voice & avatar page: a voice speaking a sample, presenter stills, photos.
+
+Everything returns plain bytes (WAV, PNG) so the page only displays them.
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+
+import numpy as np
+from PIL import Image
+
+from core.avatars import MAX_PHOTO_BYTES, list_avatars, still
+from core.errors import InputError
+from core.library import Library
+from core.models import Avatar
+
+SAMPLES = {
+    "es": "Hola, soy tu presentador. Así sonará la voz de tu vídeo.",
+    "en": "Hello, I am your presenter. This is how your video will sound.",
+    "pt": "Olá, eu sou o seu apresentador. Assim vai soar o seu vídeo.",
+    "fr": "Bonjour, je suis votre présentateur. Voici la voix de votre vidéo.",
+    "it": "Ciao, sono il tuo presentatore. Ecco come suonerà il tuo video.",
+    "de": "Hallo, ich bin Ihr Sprecher. So wird Ihr Video klingen.",
+}
+PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
+
+
+def sample_sentence(language: str) -> str:
+    return SAMPLES.get(language.split("-")[0].lower(), SAMPLES["en"])
+
+
+def wav_bytes(audio: np.ndarray, sample_rate: int) -> bytes:
+    """16-bit mono PCM WAV of float samples in -1..1."""
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(pcm.tobytes())
+    return buf.getvalue()
+
+
+def voice_preview(voice_id: str, language: str, rate: float = 1.0) -> bytes:
+    """An offline voice speaking a sample sentence in ``language``, as WAV bytes."""
+    from core.engines.local.speech import synthesize
+
+    spoken = synthesize(voice_id, sample_sentence(language), rate=rate)
+    return wav_bytes(spoken.audio, spoken.sample_rate)
+
+
+def png_bytes(rgb: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "PNG", optimize=False)
+    return buf.getvalue()
+
+
+def avatar_png(avatar: Avatar, size: int = 256) -> bytes:
+    """A still of the presenter at rest, as the video will frame it."""
+    return png_bytes(still(avatar, size))
+
+
+def find_avatar(library: Library, avatar_id: str | None, user: str = "") -> Avatar | None:
+    """The built-in presenter or stored photo ``avatar_id`` (None: the first built-in)."""
+    avatars = list_avatars(library, user)
+    if not avatar_id:
+        return avatars[0] if avatars else None
+    return next((a for a in avatars if a.id == avatar_id), None)
+
+
+def photo_suffix(data: bytes, name: str) -> str:
+    """``.jpg`` or ``.png`` from the file's first bytes; InputError for anything else."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise InputError(
+            f"{name} is {len(data) / 1_048_576:.1f} MB; photos may be at most "
+            f"{MAX_PHOTO_BYTES // 1_048_576} MB. Use a smaller JPEG or PNG."
+        )
+    for magic, suffix in PHOTO_TYPES.items():
+        if data.startswith(magic):
+            return suffix
+    raise InputError(f"{name} is not a JPEG or PNG image. Upload a JPEG or PNG photo of a face.")
+
+
+def add_photo(library: Library, data: bytes, name: str, user: str = "") -> tuple[Avatar, bytes]:
+    """Check an upload (type, size, a face), store it, and return it with its cropped face."""
+    from core.engines.local.photo import face_crop
+
+    suffix = photo_suffix(data, name)
+    crop = face_crop(data, 256, name=name)  # InputError: not an image, too large, no face
+    stem = name.rsplit(".", 1)[0].strip() or "Photo"
+    avatar = library.add_photo(data, stem, user, suffix=suffix)
+    return avatar, png_bytes(crop)

@@ -1,0 +1,211 @@
+"""Create: write (or type) a script, then make it a video in the background."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.choices import estimate, load_choices, save_choices, with_language
+from core.errors import AppError
+from core.jobs import CANCELLED, DONE, FAILED, Job
+from core.models import Brief, Script
+from core.pipeline import plan_render, write_script
+from core.previews import find_avatar
+from core.writers.prompt import LANGUAGES, TONES
+from ui import state
+from ui.common import avatar_still, engine_label, stage_label, voice_name, voices
+from ui.streaming import stream_call
+
+rt = state.runtime()
+library, user = rt.services.library, state.user()
+ss = st.session_state
+
+
+def _keep_script() -> None:
+    ss[state.SCRIPT] = ss[state.SCRIPT_WIDGET]
+
+
+def _cancel(job_id: str) -> None:
+    rt.runner.cancel(job_id)
+
+
+def _new_video() -> None:
+    ss[state.JOB] = None
+
+
+def write_form() -> None:
+    """The brief form; on submit the script streams in, then fills the editable box."""
+    choices = load_choices(library, user)
+    brief = ss[state.BRIEF]
+    st.subheader(state.t("create.write_header"))
+    if not (rt.settings.openai_api_key or rt.settings.openai_base_url):
+        st.info(state.t("create.no_writer"))
+    with st.form("brief_form", border=True):
+        topic = st.text_area(
+            state.t("create.topic"), value=brief["topic"], height=80,
+            help=state.t("create.topic_help"), max_chars=4000,
+        )  # fmt: skip
+        c1, c2, c3 = st.columns(3)
+        codes = list(LANGUAGES)
+        primary = choices.language.split("-")[0]
+        at = codes.index(primary) if primary in codes else 0
+        language = c1.selectbox(
+            state.t("create.language"), codes, index=at,
+            format_func=lambda c: LANGUAGES[c][1].capitalize(),
+        )  # fmt: skip
+        tones = list(TONES)
+        tone = c2.selectbox(
+            state.t("create.tone"), tones, index=tones.index(brief["tone"]),
+            format_func=lambda k: k.capitalize(),
+        )  # fmt: skip
+        duration = c3.slider(state.t("create.duration"), 10, 300, int(brief["duration"]), step=5)
+        again = st.checkbox(state.t("create.regenerate"), value=False)
+        submitted = st.form_submit_button(state.t("create.write"), type="primary")
+    if not submitted:
+        return
+    ss[state.BRIEF] = {"topic": topic, "tone": tone, "duration": duration}
+    if language != primary:
+        found, _ = voices(rt, choices.engine, language)
+        save_choices(library, with_language(choices, language, {v.id for v in found}), user)
+    request = Brief(prompt=topic, language=language, tone=tone, duration_s=float(duration))
+    pieces, outcome = stream_call(
+        lambda on_delta: write_script(rt.services, request, use_cache=not again, on_delta=on_delta)
+    )
+    try:
+        with st.container(border=True):
+            st.write_stream(pieces)
+    except AppError as err:
+        st.error(rt.settings.redact(err.message))
+        return
+    script: Script | None = outcome.value
+    if script is None:
+        return
+    ss[state.SCRIPT] = script.text
+    ss.pop(state.SCRIPT_WIDGET, None)  # re-seeded from SCRIPT on the next run
+    ss[state.SCRIPT_NOTE] = {
+        "words": script.words,
+        "seconds": round(script.estimated_s),
+        "cached": script.cached,
+        "cut": script.truncated,
+    }
+    st.rerun()
+
+
+def script_box() -> str:
+    choices = load_choices(library, user)
+    st.subheader(state.t("create.script_header"))
+    note = ss[state.SCRIPT_NOTE]
+    if note:
+        message = state.t("create.script_ready", words=note["words"], seconds=note["seconds"])
+        if note["cached"]:
+            message += " " + state.t("create.script_cached")
+        st.success(message)
+        if note["cut"]:
+            st.warning(state.t("create.script_cut"))
+    state.seed(state.SCRIPT_WIDGET, ss[state.SCRIPT])
+    text = st.text_area(
+        state.t("create.script"), key=state.SCRIPT_WIDGET, height=260, on_change=_keep_script,
+        placeholder=state.t("create.script_placeholder"), max_chars=rt.settings.max_text_chars,
+    )  # fmt: skip
+    ss[state.SCRIPT] = text or ""
+    est = estimate(text or "", choices.language, choices.engine, choices.rate)
+    counts = state.t("create.counts", words=est.words, seconds=f"{est.seconds:.0f}")
+    if est.credits is not None:
+        counts += " · " + state.t("create.credits", credits=est.credits)
+    st.caption(counts)
+    return text or ""
+
+
+def render_panel(text: str) -> None:
+    choices = load_choices(library, user)
+    st.subheader(state.t("create.render_header"))
+    with st.container(border=True):
+        avatar = find_avatar(library, choices.avatar, user)
+        pic, info = st.columns([1, 3], vertical_alignment="center")
+        still = avatar_still(avatar, 256) if avatar else None
+        if still:
+            pic.image(still, width="stretch")
+        info.text(state.t("create.engine", name=engine_label(choices.engine)))
+        vname = voice_name(rt, choices.engine, choices.language, choices.voice())
+        info.text(state.t("create.voice", name=vname))
+        info.text(state.t("create.presenter", name=avatar.name if avatar else "—"))
+        info.page_link(
+            "pages/voice_avatar.py", label=state.t("create.change"), icon=":material/tune:"
+        )
+    if st.button(state.t("create.generate"), type="primary", icon=":material/movie:"):
+        submit(text)
+    job_id = ss[state.JOB]
+    job = rt.runner.get(job_id) if job_id else None
+    if job is not None and not job.finished:
+        live_job(job.id)
+    elif job is not None:
+        finished_job(job)
+
+
+def submit(text: str) -> None:
+    choices = load_choices(library, user)
+    title = ss[state.BRIEF]["topic"].strip()[:80]
+    request = choices.request(text, title=title)
+    try:
+        plan_render(rt.services, request, choices.engine, user)  # bad input: a message, no job
+    except AppError as err:
+        st.error(rt.settings.redact(err.message))
+        return
+    job = rt.runner.submit(request, choices.engine, user=user, title=title)
+    ss[state.JOB] = job.id
+    st.toast(state.t("create.queued"), icon=":material/schedule:")
+
+
+@st.fragment(run_every=1)
+def live_job(job_id: str) -> None:
+    job = rt.runner.get(job_id)
+    if job is None or job.finished:
+        st.rerun()  # the whole page shows the result
+        return
+    percent = round(job.fraction * 100)
+    label = f"{stage_label(job.stage or job.status)} — {percent}%"
+    with st.status(label, state="running", expanded=True):
+        st.progress(job.fraction, text=f"{percent}%")
+        if job.message:
+            st.caption(job.message)
+    st.button(
+        state.t("create.cancel"), on_click=_cancel, args=(job_id,), icon=":material/cancel:",
+        key=f"cancel-{job_id}",
+    )  # fmt: skip
+
+
+def finished_job(job: Job) -> None:
+    if job.status == FAILED:
+        st.error(state.t("create.failed", reason=job.error))
+    elif job.status == CANCELLED:
+        st.info(state.t("create.cancelled"))
+    elif job.status == DONE:
+        record = library.get_video(job.video_id or "")
+        if record is None or not record.complete():
+            st.info(state.t("history.missing"))
+        else:
+            if job.id not in ss[state.TOASTED]:
+                ss[state.TOASTED].add(job.id)
+                st.toast(state.t("create.done_toast"), icon=":material/check_circle:")
+            st.video(str(record.video_path), subtitles=str(record.vtt_path))
+            d1, d2 = st.columns(2)
+            d1.download_button(
+                state.t("create.download_mp4"), record.video_path.read_bytes(),
+                file_name=f"parlante-{record.id}.mp4", mime="video/mp4",
+                icon=":material/download:", on_click="ignore",
+            )  # fmt: skip
+            d2.download_button(
+                state.t("create.download_srt"), record.srt_path.read_bytes(),
+                file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
+                icon=":material/subtitles:", on_click="ignore",
+            )  # fmt: skip
+    st.button(state.t("create.new_video"), on_click=_new_video, icon=":material/add:")
+
+
+st.title(state.t("create.title"))
+state.show_flash()
+left, right = st.columns([1, 1], gap="large")
+with left:
+    write_form()
+    script_text = script_box()
+with right:
+    render_panel(script_text)

@@ -1,0 +1,176 @@
+"""History: every video and job, searchable; open, download, delete, or use again."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.choices import ENGINE_IDS as ENGINES
+from core.choices import choices_from_video, load_choices, save_choices
+from core.history import STATUSES, HistoryItem, history
+from core.jobstore import QUEUED, RUNNING
+from ui import state
+from ui.common import engine_label, seconds, stage_label, status_badge, status_label, when
+
+rt = state.runtime()
+library, user = rt.services.library, state.user()
+ss = st.session_state
+K_SEARCH, K_ENGINE, K_STATUS = "hist_search", "hist_engine", "hist_status"
+COLUMNS = 3
+
+
+def _open(video_id: str | None) -> None:
+    ss[state.HISTORY_OPEN] = video_id
+    ss[state.CONFIRM_DELETE] = None
+
+
+def _ask_delete(video_id: str | None) -> None:
+    ss[state.CONFIRM_DELETE] = video_id
+
+
+def _delete(video_id: str) -> None:
+    library.delete_video(video_id)
+    ss[state.HISTORY_OPEN] = None
+    ss[state.CONFIRM_DELETE] = None
+    state.flash("success", state.t("history.deleted"))
+
+
+def _use_again(video_id: str) -> None:
+    record = library.get_video(video_id)
+    if record is None:
+        return
+    current = load_choices(library, user)
+    save_choices(
+        library,
+        choices_from_video(
+            current, record.engine, record.language, record.voice, record.avatar,
+            record.settings.get("rate"),
+        ),
+        user,
+    )  # fmt: skip
+    ss[state.SCRIPT] = record.script
+    ss.pop(state.SCRIPT_WIDGET, None)
+    ss[state.SCRIPT_NOTE] = None
+    ss[state.JOB] = None
+    state.flash("info", state.t("create.reused"))
+
+
+def detail(video_id: str) -> None:
+    record = library.get_video(video_id)
+    with st.container(border=True):
+        if record is None or not record.complete():
+            st.info(state.t("history.missing"))
+            st.button(state.t("history.close"), on_click=_open, args=(None,))
+            return
+        st.subheader(record.title or record.script[:60])
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            st.video(str(record.video_path), subtitles=str(record.vtt_path))
+            d1, d2 = st.columns(2)
+            d1.download_button(
+                state.t("create.download_mp4"), record.video_path.read_bytes(),
+                file_name=f"parlante-{record.id}.mp4", mime="video/mp4", on_click="ignore",
+                icon=":material/download:",
+            )  # fmt: skip
+            d2.download_button(
+                state.t("create.download_srt"), record.srt_path.read_bytes(),
+                file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
+                on_click="ignore", icon=":material/subtitles:",
+            )  # fmt: skip
+        with right:
+            with st.expander(state.t("history.script"), expanded=True):
+                st.text(record.script)
+            with st.expander(state.t("history.subtitles")):
+                st.text(record.srt_path.read_text(encoding="utf-8"))
+            with st.expander(state.t("history.settings")):
+                st.json(
+                    {
+                        "engine": record.engine,
+                        "language": record.language,
+                        "voice": record.voice,
+                        "avatar": record.avatar,
+                        "size": record.size,
+                        "duration_s": round(record.duration_s, 2),
+                        **record.settings,
+                    }
+                )
+        b1, b2, b3 = st.columns(3)
+        if b1.button(state.t("history.use_again"), icon=":material/replay:", type="primary"):
+            _use_again(record.id)
+            st.switch_page("pages/create.py")
+        b2.button(state.t("history.close"), on_click=_open, args=(None,), icon=":material/close:")
+        b3.button(state.t("history.delete"), on_click=_ask_delete, args=(record.id,),
+                  icon=":material/delete:")  # fmt: skip
+        if ss[state.CONFIRM_DELETE] == record.id:
+            st.warning(state.t("history.confirm"))
+            y, n = st.columns(2)
+            y.button(state.t("history.confirm_yes"), on_click=_delete, args=(record.id,),
+                     type="primary", key="confirm-yes")  # fmt: skip
+            n.button(state.t("history.confirm_no"), on_click=_ask_delete, args=(None,),
+                     key="confirm-no")  # fmt: skip
+
+
+def card(item: HistoryItem) -> None:
+    with st.container(border=True):
+        if item.thumbnail is not None:
+            st.image(str(item.thumbnail), width="stretch")
+        st.text(item.title)
+        st.caption(
+            state.t(
+                "history.meta", date=when(item.created_at), engine=engine_label(item.engine),
+                voice=item.voice or "—", duration=seconds(item.duration_s),
+            )
+        )  # fmt: skip
+        status_badge(item.status)
+        if item.status in (QUEUED, RUNNING):
+            st.progress(item.fraction, text=f"{stage_label(item.stage)} — {item.fraction:.0%}")
+            st.button(state.t("create.cancel"), key=f"cancel-{item.id}",
+                      on_click=rt.runner.cancel, args=(item.id,))  # fmt: skip
+        elif item.kind == "job":
+            if item.error:
+                st.caption(item.error)
+            st.button(state.t("history.remove"), key=f"forget-{item.id}",
+                      on_click=rt.runner.forget, args=(item.id,), type="tertiary")  # fmt: skip
+        else:
+            st.button(state.t("history.open"), key=f"open-{item.id}", on_click=_open,
+                      args=(item.id,), icon=":material/play_arrow:")  # fmt: skip
+
+
+def gallery(search: str, engine: str | None, status: str | None) -> None:
+    items = history(library, rt.runner, user, search, engine, status)
+    if not items:
+        st.info(state.t("history.empty"))
+        return
+    for start in range(0, len(items), COLUMNS):
+        columns = st.columns(COLUMNS)
+        for column, item in zip(columns, items[start : start + COLUMNS], strict=False):
+            with column:
+                card(item)
+
+
+@st.fragment(run_every=2)
+def live_gallery(search: str, engine: str | None, status: str | None) -> None:
+    """While jobs are queued or running, the cards refresh on their own."""
+    gallery(search, engine, status)
+    if not rt.runner.jobs(user, (QUEUED, RUNNING)):
+        st.rerun()
+
+
+st.title(state.t("history.title"))
+state.show_flash()
+f1, f2, f3 = st.columns([3, 1, 1])
+search = f1.text_input(state.t("history.search"), key=K_SEARCH, max_chars=200)
+all_label = state.t("history.all")
+engine = f2.selectbox(
+    state.t("history.engine"), [None, *ENGINES], key=K_ENGINE,
+    format_func=lambda e: all_label if e is None else engine_label(e),
+)  # fmt: skip
+status = f3.selectbox(
+    state.t("history.status"), [None, *STATUSES], key=K_STATUS,
+    format_func=lambda s: all_label if s is None else status_label(s),
+)  # fmt: skip
+if ss[state.HISTORY_OPEN]:
+    detail(ss[state.HISTORY_OPEN])
+if rt.runner.jobs(user, (QUEUED, RUNNING)) and status in (None, QUEUED, RUNNING):
+    live_gallery(search, engine, status)
+else:
+    gallery(search, engine, status)

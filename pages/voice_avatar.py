@@ -1,0 +1,233 @@
+"""Voice & avatar: engine, voice (with a sample), speaking rate, presenter, presets.
+
+Every choice is saved in the library at once (core.choices), so it survives restarts.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.choices import ENGINE_IDS as ENGINES
+from core.choices import (
+    Choices,
+    apply_preset,
+    load_choices,
+    preset_names,
+    save_choices,
+    save_preset,
+    with_language,
+)
+from core.errors import AppError
+from core.previews import add_photo, voice_preview
+from core.writers.prompt import LANGUAGES
+from ui import state
+from ui.common import avatar_still, avatars, engine_label, language_name, voices
+
+rt = state.runtime()
+library, user = rt.services.library, state.user()
+ss = st.session_state
+K_ENGINE, K_LANG, K_GENDER = "va_engine", "va_lang", "va_gender"
+K_VOICE, K_RATE = "va_voice", "va_rate"
+K_UPLOAD, K_PRESET_NAME, K_PRESET_PICK = "va_upload", "va_preset_name", "va_preset_pick"
+GENDERS = ("any", "female", "male")
+
+
+def _save(choices: Choices) -> None:
+    save_choices(library, choices, user)
+
+
+def _reseed() -> None:
+    """Drop the widgets' state so they show the durable choices again."""
+    for key in (K_ENGINE, K_LANG, K_VOICE, K_RATE):
+        ss.pop(key, None)
+
+
+def _on_engine() -> None:
+    _save(load_choices(library, user).with_(engine=ss[K_ENGINE]))
+    ss.pop(K_VOICE, None)
+
+
+def _on_language() -> None:
+    choices = load_choices(library, user)
+    found, _ = voices(rt, choices.engine, ss[K_LANG])
+    _save(with_language(choices, ss[K_LANG], {v.id for v in found}))
+    ss.pop(K_VOICE, None)
+
+
+def _on_voice() -> None:
+    _save(load_choices(library, user).with_voice(ss[K_VOICE] or None))
+
+
+def _on_rate() -> None:
+    _save(load_choices(library, user).with_(rate=float(ss[K_RATE])))
+
+
+def _choose_avatar(avatar_id: str) -> None:
+    _save(load_choices(library, user).with_(avatar=avatar_id))
+
+
+def _delete_photo(avatar_id: str) -> None:
+    library.delete_photo(avatar_id, user)
+    choices = load_choices(library, user)
+    if choices.avatar == avatar_id:
+        _save(choices.with_(avatar=None))
+
+
+def _on_upload() -> None:
+    upload = ss.get(K_UPLOAD)
+    if upload is None:
+        return
+    try:
+        avatar, crop = add_photo(library, upload.getvalue(), upload.name, user)
+    except AppError as err:
+        ss[state.UPLOAD_RESULT] = (False, state.t("voice.upload_refused", reason=err.message), None)
+        return
+    _choose_avatar(avatar.id)
+    ss[state.UPLOAD_RESULT] = (True, state.t("voice.upload_ok"), crop)
+
+
+def _save_preset() -> None:
+    name = (ss.get(K_PRESET_NAME) or "").strip()
+    try:
+        save_preset(library, name, load_choices(library, user), user)
+    except AppError as err:
+        state.flash("warning", err.message)
+        return
+    state.flash("success", state.t("voice.preset_saved", name=name))
+    ss[K_PRESET_NAME] = ""
+
+
+def _load_preset() -> None:
+    name = ss.get(K_PRESET_PICK)
+    if name and apply_preset(library, name, user) is not None:
+        _reseed()
+        state.flash("success", state.t("voice.preset_loaded", name=name))
+
+
+def _delete_preset() -> None:
+    name = ss.get(K_PRESET_PICK)
+    if name:
+        library.delete_preset(name, user)
+        ss.pop(K_PRESET_PICK, None)
+
+
+def voice_section(choices: Choices) -> None:
+    state.seed(K_ENGINE, choices.engine)
+    st.segmented_control(
+        state.t("voice.engine"), list(ENGINES), format_func=engine_label, key=K_ENGINE,
+        on_change=_on_engine, required=True,
+    )  # fmt: skip
+    c1, c2 = st.columns([2, 3])
+    codes = list(LANGUAGES)
+    primary = choices.language.split("-")[0]
+    state.seed(K_LANG, primary if primary in codes else codes[0])
+    c1.selectbox(
+        state.t("voice.language"), codes, key=K_LANG, on_change=_on_language,
+        format_func=lambda c: LANGUAGES[c][1].capitalize(),
+    )  # fmt: skip
+    gender = c2.segmented_control(
+        state.t("voice.gender"), GENDERS, key=K_GENDER, default="any", required=True,
+        format_func=lambda g: state.t(f"voice.gender_{g}"),
+    )  # fmt: skip
+    found, error = voices(rt, choices.engine, choices.language)
+    if error:
+        st.warning(error)
+    shown = [v for v in found if gender in (None, "any") or v.gender == gender]
+    if not shown:
+        st.info(state.t("voice.none"))
+    else:
+        ids = [v.id for v in shown]
+        names = {v.id: f"{v.name} · {v.language}" for v in shown}
+        current = choices.voice()
+        if ss.get(K_VOICE) not in ids:
+            ss[K_VOICE] = current if current in ids else None  # None: the engine's default
+        st.selectbox(
+            state.t("voice.voice"), ids, key=K_VOICE, format_func=names.__getitem__,
+            on_change=_on_voice,
+            placeholder=state.t("create.default_voice", language=language_name(choices.language)),
+        )  # fmt: skip
+    state.seed(K_RATE, choices.rate)
+    st.slider(
+        state.t("voice.rate"), 0.5, 2.0, step=0.05, key=K_RATE, on_change=_on_rate,
+        format="%.2f×",
+    )  # fmt: skip
+    if choices.engine == "local" and shown:
+        heard = ss.get(K_VOICE) or shown[0].id
+        if st.button(state.t("voice.preview"), icon=":material/play_circle:"):
+            try:
+                ss[state.PREVIEW] = (
+                    heard, voice_preview(heard, choices.language, float(ss[K_RATE]))
+                )  # fmt: skip
+            except AppError as err:
+                st.error(err.message)
+        preview = ss[state.PREVIEW]
+        if preview and preview[0] == heard:
+            st.audio(preview[1], format="audio/wav")
+    elif choices.engine == "did":
+        st.caption(state.t("voice.preview_did"))
+
+
+def presenter_section(choices: Choices) -> None:
+    st.subheader(state.t("voice.presenters"))
+    every = avatars(rt)
+    chosen = choices.avatar or (every[0].id if every else None)
+    columns = st.columns(3)
+    for i, avatar in enumerate(every):
+        with columns[i % 3].container(border=True):
+            still = avatar_still(avatar, 256)
+            if still:
+                st.image(still, width="stretch")
+            st.text(avatar.name)
+            if avatar.id == chosen:
+                st.button(state.t("voice.chosen"), key=f"pick-{avatar.id}", disabled=True,
+                          icon=":material/check:", type="primary")  # fmt: skip
+            else:
+                st.button(state.t("voice.choose"), key=f"pick-{avatar.id}",
+                          on_click=_choose_avatar, args=(avatar.id,))  # fmt: skip
+            if avatar.kind == "photo":
+                st.button(state.t("voice.delete_photo"), key=f"del-{avatar.id}",
+                          on_click=_delete_photo, args=(avatar.id,), type="tertiary",
+                          icon=":material/delete:")  # fmt: skip
+    st.file_uploader(
+        state.t("voice.upload"), type=["jpg", "jpeg", "png"], key=K_UPLOAD, on_change=_on_upload,
+        max_upload_size=15,
+    )  # fmt: skip
+    result = ss[state.UPLOAD_RESULT]
+    if result:
+        ok, message, crop = result
+        if ok:
+            st.success(message)
+            if crop:
+                st.image(crop, width=160)
+        else:
+            st.error(message)
+
+
+def presets_section() -> None:
+    st.subheader(state.t("voice.presets"))
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(state.t("voice.preset_name"), key=K_PRESET_NAME, max_chars=60)
+        st.button(state.t("voice.preset_save"), on_click=_save_preset, icon=":material/save:")
+    with c2:
+        names = preset_names(library, user)
+        if not names:
+            st.caption(state.t("voice.no_presets"))
+            return
+        st.selectbox(state.t("voice.preset_pick"), names, key=K_PRESET_PICK)
+        b1, b2 = st.columns(2)
+        b1.button(state.t("voice.preset_load"), on_click=_load_preset, icon=":material/done_all:")
+        b2.button(state.t("voice.preset_delete"), on_click=_delete_preset, type="tertiary",
+                  icon=":material/delete:")  # fmt: skip
+
+
+st.title(state.t("voice.title"))
+state.show_flash()
+st.caption(state.t("voice.saved"))
+current = load_choices(library, user)
+left, right = st.columns([1, 1], gap="large")
+with left:
+    voice_section(current)
+    presets_section()
+with right:
+    presenter_section(current)

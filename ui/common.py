@@ -1,0 +1,89 @@
+"""Small display helpers shared by the pages (no logic beyond formatting and caching)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from core.avatars import list_avatars
+from core.errors import AppError
+from core.models import Avatar, Voice
+from core.previews import avatar_png
+from core.writers.prompt import LANGUAGES
+from ui import state
+from ui.i18n import TEXTS
+from ui.runtime import Runtime
+
+ENGINE_LABELS = {"local": "voice.engine_local", "did": "voice.engine_did"}
+STATUS_COLORS = {
+    "queued": "gray",
+    "running": "blue",
+    "done": "green",
+    "failed": "red",
+    "cancelled": "orange",
+}
+
+
+def engine_label(engine_id: str) -> str:
+    key = ENGINE_LABELS.get(engine_id)
+    return state.t(key) if key else engine_id
+
+
+def stage_label(stage: str) -> str:
+    key = f"stage.{stage}"
+    return state.t(key if key in TEXTS else "stage.other")
+
+
+def status_label(status: str) -> str:
+    key = f"status.{status}"
+    return state.t(key) if key in TEXTS else status
+
+
+def status_badge(status: str) -> None:
+    st.badge(status_label(status), color=STATUS_COLORS.get(status, "gray"))  # type: ignore[arg-type]
+
+
+def when(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def seconds(value: float | None) -> str:
+    return "—" if value is None else state.t("common.seconds", seconds=f"{value:.1f}")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _still(_avatar: Avatar, key: str, size: int) -> bytes:
+    return avatar_png(_avatar, size)
+
+
+def avatar_still(avatar: Avatar, size: int = 256) -> bytes | None:
+    """The presenter's still as PNG, cached per avatar (photo ids are content hashes)."""
+    try:
+        return _still(avatar, f"{avatar.kind}:{avatar.id}", size)
+    except AppError:
+        return None
+
+
+def avatars(rt: Runtime) -> list[Avatar]:
+    return list_avatars(rt.services.library, state.user())
+
+
+def voices(rt: Runtime, engine: str, language: str) -> tuple[list[Voice], str]:
+    """The engine's voices for ``language`` and an error message ("" when fine)."""
+    try:
+        return rt.services.engine(engine).voices(language), ""
+    except AppError as err:
+        return [], rt.settings.redact(err.message)
+
+
+def language_name(code: str) -> str:
+    names = LANGUAGES.get(code.split("-")[0].lower())
+    return names[1].capitalize() if names else code
+
+
+def voice_name(rt: Runtime, engine: str, language: str, voice_id: str | None) -> str:
+    if not voice_id:
+        return state.t("create.default_voice", language=language_name(language))
+    found, _ = voices(rt, engine, language)
+    return next((v.name for v in found if v.id == voice_id), voice_id)

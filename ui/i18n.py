@@ -1,0 +1,234 @@
+"""Every label and message of the app, in English and Español.
+
+``t(key, **values)`` looks a text up in the session's interface language. Messages that
+come from ``core`` (errors) are shown as they are.
+"""
+
+from __future__ import annotations
+
+LANGS = {"en": "English", "es": "Español"}
+DEFAULT_LANG = "en"
+
+TEXTS: dict[str, dict[str, str]] = {
+    # navigation (the English page titles are what the end-to-end tests look for)
+    "page.create": {"en": "Create", "es": "Crear"},
+    "page.voice": {"en": "Voice & avatar", "es": "Voz y presentador"},
+    "page.history": {"en": "History", "es": "Historial"},
+    # sidebar
+    "side.language": {"en": "Interface language", "es": "Idioma de la interfaz"},
+    "side.engines": {"en": "Engines", "es": "Motores"},
+    "side.offline_ready": {
+        "en": "Offline video: ready",
+        "es": "Vídeo sin conexión: listo",
+    },
+    "side.openai_ready": {
+        "en": "Script writing: OpenAI configured",
+        "es": "Escritura de guiones: OpenAI configurado",
+    },
+    "side.openai_local": {
+        "en": "Script writing: server at OPENAI_BASE_URL",
+        "es": "Escritura de guiones: servidor en OPENAI_BASE_URL",
+    },
+    "side.openai_missing": {
+        "en": "Script writing: not configured (set OPENAI_API_KEY or OPENAI_BASE_URL)",
+        "es": "Escritura de guiones: sin configurar (defina OPENAI_API_KEY u OPENAI_BASE_URL)",
+    },
+    "side.did_ready": {"en": "D-ID: configured", "es": "D-ID: configurado"},
+    "side.did_missing": {
+        "en": "D-ID: not configured (set DID_API_KEY)",
+        "es": "D-ID: sin configurar (defina DID_API_KEY)",
+    },
+    "side.did_credits": {
+        "en": "D-ID credits left: {remaining} of {total}",
+        "es": "Créditos de D-ID restantes: {remaining} de {total}",
+    },
+    "side.did_credits_error": {
+        "en": "D-ID credits unknown: {error}",
+        "es": "Créditos de D-ID desconocidos: {error}",
+    },
+    "side.jobs": {
+        "en": "Jobs: {running} running, {queued} waiting",
+        "es": "Trabajos: {running} en curso, {queued} en espera",
+    },
+    # Create: writing
+    "create.title": {"en": "Create a video", "es": "Crear un vídeo"},
+    "create.write_header": {"en": "1. Write the script", "es": "1. Escribir el guion"},
+    "create.topic": {"en": "Topic", "es": "Tema"},
+    "create.topic_help": {
+        "en": "What the presenter should talk about.",
+        "es": "De qué debe hablar el presentador.",
+    },
+    "create.language": {"en": "Language", "es": "Idioma"},
+    "create.tone": {"en": "Tone", "es": "Tono"},
+    "create.duration": {"en": "Duration (seconds)", "es": "Duración (segundos)"},
+    "create.write": {"en": "Write script", "es": "Escribir guion"},
+    "create.regenerate": {
+        "en": "Ask again (ignore the cached script)",
+        "es": "Pedir de nuevo (ignorar el guion guardado)",
+    },
+    "create.writing": {"en": "Writing the script…", "es": "Escribiendo el guion…"},
+    "create.no_writer": {
+        "en": "Script writing is not configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a "
+        "local server). You can still type the script yourself below.",
+        "es": "La escritura de guiones no está configurada: defina OPENAI_API_KEY (u "
+        "OPENAI_BASE_URL para un servidor local). Puede escribir el guion usted mismo abajo.",
+    },
+    "create.script_ready": {
+        "en": "Script written: {words} words, about {seconds} s.",
+        "es": "Guion escrito: {words} palabras, unos {seconds} s.",
+    },
+    "create.script_cached": {
+        "en": "Script from the cache (nothing spent).",
+        "es": "Guion de la caché (sin coste).",
+    },
+    "create.script_cut": {
+        "en": "The text was longer than the duration allows and was cut at a sentence.",
+        "es": "El texto era más largo de lo que permite la duración y se cortó en una frase.",
+    },
+    # Create: script and render
+    "create.script_header": {"en": "2. Check the script", "es": "2. Revisar el guion"},
+    "create.script": {"en": "Script", "es": "Guion"},
+    "create.script_placeholder": {
+        "en": "Type the words the presenter will say, or write them with the form above.",
+        "es": "Escriba lo que dirá el presentador, o genérelo con el formulario de arriba.",
+    },
+    "create.counts": {
+        "en": "{words} words · about {seconds} s of video",
+        "es": "{words} palabras · unos {seconds} s de vídeo",
+    },
+    "create.credits": {
+        "en": "about {credits} D-ID credits",
+        "es": "unos {credits} créditos de D-ID",
+    },
+    "create.render_header": {"en": "3. Make the video", "es": "3. Hacer el vídeo"},
+    "create.engine": {"en": "Engine: {name}", "es": "Motor: {name}"},
+    "create.voice": {"en": "Voice: {name}", "es": "Voz: {name}"},
+    "create.presenter": {"en": "Presenter: {name}", "es": "Presentador: {name}"},
+    "create.default_voice": {
+        "en": "default voice ({language})",
+        "es": "voz predeterminada ({language})",
+    },
+    "create.change": {"en": "Change voice and presenter", "es": "Cambiar voz y presentador"},
+    "create.generate": {"en": "Generate video", "es": "Generar vídeo"},
+    "create.queued": {
+        "en": "Video queued — you can keep working; it also appears in History.",
+        "es": "Vídeo en cola: puede seguir trabajando; también aparece en el Historial.",
+    },
+    "create.cancel": {"en": "Cancel", "es": "Cancelar"},
+    "create.cancelled": {"en": "The render was cancelled.", "es": "Se canceló el vídeo."},
+    "create.done_toast": {"en": "Your video is ready", "es": "Su vídeo está listo"},
+    "create.failed": {"en": "The video failed: {reason}", "es": "El vídeo falló: {reason}"},
+    "create.download_mp4": {"en": "Download MP4", "es": "Descargar MP4"},
+    "create.download_srt": {"en": "Download subtitles (SRT)", "es": "Descargar subtítulos (SRT)"},
+    "create.new_video": {"en": "Start another video", "es": "Empezar otro vídeo"},
+    "create.reused": {
+        "en": "Script and settings loaded from History.",
+        "es": "Guion y ajustes cargados del Historial.",
+    },
+    # job stages
+    "stage.queued": {"en": "Waiting in the queue", "es": "Esperando en la cola"},
+    "stage.running": {"en": "Starting", "es": "Empezando"},
+    "stage.speech": {"en": "Speaking the script", "es": "Locutando el guion"},
+    "stage.presenter": {"en": "Preparing the presenter", "es": "Preparando al presentador"},
+    "stage.animation": {"en": "Animating and encoding", "es": "Animando y codificando"},
+    "stage.subtitles": {"en": "Writing subtitles", "es": "Escribiendo subtítulos"},
+    "stage.upload": {"en": "Uploading the presenter", "es": "Subiendo al presentador"},
+    "stage.create": {"en": "Creating the talk at D-ID", "es": "Creando el vídeo en D-ID"},
+    "stage.render": {"en": "D-ID is rendering", "es": "D-ID está generando"},
+    "stage.download": {"en": "Downloading the video", "es": "Descargando el vídeo"},
+    "stage.done": {"en": "Done", "es": "Terminado"},
+    "stage.other": {"en": "Working", "es": "Trabajando"},
+    # statuses
+    "status.queued": {"en": "queued", "es": "en cola"},
+    "status.running": {"en": "running", "es": "en curso"},
+    "status.done": {"en": "done", "es": "listo"},
+    "status.failed": {"en": "failed", "es": "falló"},
+    "status.cancelled": {"en": "cancelled", "es": "cancelado"},
+    # Voice & avatar
+    "voice.title": {"en": "Voice & avatar", "es": "Voz y presentador"},
+    "voice.engine": {"en": "Video engine", "es": "Motor de vídeo"},
+    "voice.engine_local": {"en": "Offline (this computer)", "es": "Sin conexión (este equipo)"},
+    "voice.engine_did": {"en": "D-ID (cloud)", "es": "D-ID (en la nube)"},
+    "voice.language": {"en": "Language", "es": "Idioma"},
+    "voice.gender": {"en": "Gender", "es": "Género"},
+    "voice.gender_any": {"en": "Any", "es": "Cualquiera"},
+    "voice.gender_female": {"en": "Female", "es": "Femenina"},
+    "voice.gender_male": {"en": "Male", "es": "Masculina"},
+    "voice.voice": {"en": "Voice", "es": "Voz"},
+    "voice.none": {
+        "en": "No voice matches these filters.",
+        "es": "Ninguna voz coincide con estos filtros.",
+    },
+    "voice.preview": {"en": "Play a sample", "es": "Escuchar una muestra"},
+    "voice.preview_did": {
+        "en": "D-ID voices are heard in the finished video (no preview offline).",
+        "es": "Las voces de D-ID se oyen en el vídeo terminado (sin muestra sin conexión).",
+    },
+    "voice.rate": {"en": "Speaking rate", "es": "Velocidad al hablar"},
+    "voice.presenters": {"en": "Presenter", "es": "Presentador"},
+    "voice.choose": {"en": "Choose", "es": "Elegir"},
+    "voice.chosen": {"en": "Chosen", "es": "Elegido"},
+    "voice.delete_photo": {"en": "Delete photo", "es": "Borrar foto"},
+    "voice.upload": {"en": "Add your photo (JPEG or PNG)", "es": "Añadir su foto (JPEG o PNG)"},
+    "voice.upload_ok": {
+        "en": "Face found. The photo was added to the presenters and chosen.",
+        "es": "Se encontró la cara. La foto se añadió a los presentadores y quedó elegida.",
+    },
+    "voice.upload_refused": {
+        "en": "This photo cannot be used: {reason}",
+        "es": "No se puede usar esta foto: {reason}",
+    },
+    "voice.presets": {"en": "Presets", "es": "Ajustes guardados"},
+    "voice.preset_name": {"en": "Preset name", "es": "Nombre del ajuste"},
+    "voice.preset_save": {"en": "Save preset", "es": "Guardar ajuste"},
+    "voice.preset_saved": {"en": "Preset “{name}” saved.", "es": "Ajuste «{name}» guardado."},
+    "voice.preset_pick": {"en": "Saved presets", "es": "Ajustes guardados"},
+    "voice.preset_load": {"en": "Use preset", "es": "Usar ajuste"},
+    "voice.preset_delete": {"en": "Delete preset", "es": "Borrar ajuste"},
+    "voice.preset_loaded": {"en": "Preset “{name}” in use.", "es": "Ajuste «{name}» en uso."},
+    "voice.no_presets": {"en": "No presets saved yet.", "es": "Aún no hay ajustes guardados."},
+    "voice.saved": {
+        "en": "Choices are saved automatically.",
+        "es": "Las elecciones se guardan automáticamente.",
+    },
+    # History
+    "history.title": {"en": "History", "es": "Historial"},
+    "history.search": {"en": "Search", "es": "Buscar"},
+    "history.engine": {"en": "Engine", "es": "Motor"},
+    "history.status": {"en": "Status", "es": "Estado"},
+    "history.all": {"en": "All", "es": "Todos"},
+    "history.empty": {
+        "en": "Nothing here yet — make a video on the Create page.",
+        "es": "Aún no hay nada: haga un vídeo en la página Crear.",
+    },
+    "history.open": {"en": "Open", "es": "Abrir"},
+    "history.close": {"en": "Close", "es": "Cerrar"},
+    "history.meta": {
+        "en": "{date} · {engine} · {voice} · {duration}",
+        "es": "{date} · {engine} · {voice} · {duration}",
+    },
+    "history.script": {"en": "Script", "es": "Guion"},
+    "history.subtitles": {"en": "Subtitles", "es": "Subtítulos"},
+    "history.settings": {"en": "Settings", "es": "Ajustes"},
+    "history.delete": {"en": "Delete", "es": "Borrar"},
+    "history.confirm": {
+        "en": "Delete this video and its files? This cannot be undone.",
+        "es": "¿Borrar este vídeo y sus archivos? No se puede deshacer.",
+    },
+    "history.confirm_yes": {"en": "Yes, delete", "es": "Sí, borrar"},
+    "history.confirm_no": {"en": "Keep it", "es": "Conservar"},
+    "history.deleted": {"en": "Video deleted.", "es": "Vídeo borrado."},
+    "history.use_again": {"en": "Use again", "es": "Usar de nuevo"},
+    "history.remove": {"en": "Remove from list", "es": "Quitar de la lista"},
+    "history.missing": {
+        "en": "This video is no longer in the library.",
+        "es": "Este vídeo ya no está en la biblioteca.",
+    },
+    "common.seconds": {"en": "{seconds} s", "es": "{seconds} s"},
+}
+
+
+def translate(lang: str, key: str, **values: object) -> str:
+    entry = TEXTS[key]
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**values) if values else text

@@ -1,0 +1,59 @@
+"""The process-wide objects every session shares: services and ONE job runner.
+
+Held by ``st.cache_resource`` keyed by a fingerprint of the settings (secrets hashed, never
+stored), so a settings change opens a new runtime and the old runner is stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import streamlit as st
+
+from core.config import Settings
+from core.jobs import JobRunner
+from core.services import Services
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    services: Services
+    runner: JobRunner
+
+
+def streamlit_secrets() -> Mapping[str, Any]:
+    """st.secrets as a plain mapping; empty when there is no secrets.toml."""
+    try:
+        return {k: v for k, v in st.secrets.items()}
+    except Exception:  # no secrets file: Streamlit raises on first access
+        return {}
+
+
+def build_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The one frozen Settings, from the environment and st.secrets (secrets win)."""
+    return Settings.from_sources(os.environ if env is None else env, streamlit_secrets())
+
+
+def _fingerprint(settings: Settings) -> str:
+    parts = [f"{f.name}={getattr(settings, f.name)!s}" for f in fields(settings)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _release(runtime: Runtime) -> None:
+    runtime.runner.stop(timeout=2.0)
+
+
+@st.cache_resource(show_spinner=False, on_release=_release, max_entries=4)
+def _open(_settings: Settings, fingerprint: str) -> Runtime:
+    services = Services.from_settings(_settings)
+    runner = JobRunner(services).start()  # recovers jobs a previous process left unfinished
+    return Runtime(settings=_settings, services=services, runner=runner)
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    return _open(settings, _fingerprint(settings))

@@ -1,0 +1,63 @@
+"""The shared sidebar: engines ready, D-ID credits, jobs, interface language."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from core.jobs import QUEUED, RUNNING
+from core.services import Services
+from core.status import Credits, did_credits, readiness
+from ui import state
+from ui.i18n import LANGS
+from ui.runtime import Runtime
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _credits(_services: Services, account: str) -> Credits:
+    return did_credits(_services)
+
+
+def _set_language() -> None:
+    lang = st.session_state.get(state.LANG_WIDGET) or state.lang()
+    st.session_state[state.LANG] = lang
+    rt = state.runtime()
+    rt.services.library.set_pref(state.LANG_PREF, lang, state.user())
+
+
+def sidebar(rt: Runtime) -> None:
+    with st.sidebar:
+        state.seed(state.LANG_WIDGET, state.lang())
+        st.segmented_control(
+            state.t("side.language"),
+            options=list(LANGS),
+            format_func=LANGS.__getitem__,
+            key=state.LANG_WIDGET,
+            on_change=_set_language,
+            required=True,
+        )
+        st.subheader(state.t("side.engines"), divider="gray")
+        ready = readiness(rt.settings)
+        st.markdown(":material/check_circle: " + state.t("side.offline_ready"))
+        if ready.openai:
+            key = "side.openai_local" if ready.openai_local_server else "side.openai_ready"
+            st.markdown(":material/check_circle: " + state.t(key))
+        else:
+            st.markdown(":material/radio_button_unchecked: " + state.t("side.openai_missing"))
+        if ready.did:
+            st.markdown(":material/check_circle: " + state.t("side.did_ready"))
+            account = hashlib.sha256(
+                f"{rt.settings.did_api_url}|{rt.settings.did_api_key}".encode()
+            ).hexdigest()
+            credits = _credits(rt.services, account)
+            if credits.error:
+                st.caption(state.t("side.did_credits_error", error=credits.error))
+            else:
+                st.caption(
+                    state.t("side.did_credits", remaining=credits.remaining, total=credits.total)
+                )
+        else:
+            st.markdown(":material/radio_button_unchecked: " + state.t("side.did_missing"))
+        store = rt.runner.store
+        st.caption(state.t("side.jobs", running=store.count(RUNNING), queued=store.count(QUEUED)))

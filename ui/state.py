@@ -1,0 +1,94 @@
+"""Session state: every key the app uses, initialised in one place.
+
+Only what is being typed or looked at lives here. Durable choices (voice, presenter,
+presets, interface language) live in the library (core.choices / prefs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui.i18n import DEFAULT_LANG, LANGS, translate
+from ui.runtime import Runtime
+
+# keys ---------------------------------------------------------------------------------------
+RUNTIME = "runtime"  # the process-wide Runtime this run uses (set by app.py)
+USER = "user"  # who is signed in ("" without sign-in)
+LANG = "ui_lang"  # interface language, mirrored from the library pref
+LANG_WIDGET = "ui_lang_widget"
+SCRIPT = "script"  # the script being edited (survives page switches)
+SCRIPT_WIDGET = "script_widget"
+SCRIPT_NOTE = "script_note"  # what the last "Write script" said (words, cached, cut)
+BRIEF = "brief"  # the last brief typed (topic, language, tone, duration)
+JOB = "create_job"  # the job the Create page is following
+TOASTED = "toasted_jobs"  # jobs whose "ready" toast was shown
+FLASH = "flash"  # a one-time message for the next run: (kind, text)
+HISTORY_OPEN = "history_open"  # the video open on the History page
+CONFIRM_DELETE = "confirm_delete"  # the video awaiting delete confirmation
+UPLOAD_RESULT = "upload_result"  # (ok, text, png bytes | None) of the last upload
+PREVIEW = "voice_preview"  # (voice id, WAV bytes) of the last sample played
+
+LANG_PREF = "ui_language"
+
+DEFAULTS: dict[str, Any] = {
+    USER: "",
+    SCRIPT: "",
+    SCRIPT_NOTE: None,
+    BRIEF: {"topic": "", "tone": "informative", "duration": 30},
+    JOB: None,
+    TOASTED: set(),
+    FLASH: None,
+    HISTORY_OPEN: None,
+    CONFIRM_DELETE: None,
+    UPLOAD_RESULT: None,
+    PREVIEW: None,
+}
+
+
+def init(runtime: Runtime) -> None:
+    """Called by app.py at the top of every run."""
+    ss = st.session_state
+    ss[RUNTIME] = runtime
+    for key, value in DEFAULTS.items():
+        if key not in ss:
+            ss[key] = value.copy() if isinstance(value, set | dict) else value
+    if LANG not in ss:
+        lang = runtime.services.library.get_pref(LANG_PREF, DEFAULT_LANG, ss[USER])
+        ss[LANG] = lang if lang in LANGS else DEFAULT_LANG
+
+
+def runtime() -> Runtime:
+    return st.session_state[RUNTIME]
+
+
+def user() -> str:
+    return st.session_state.get(USER, "")
+
+
+def lang() -> str:
+    return st.session_state.get(LANG, DEFAULT_LANG)
+
+
+def t(key: str, **values: object) -> str:
+    return translate(lang(), key, **values)
+
+
+def seed(key: str, value: Any) -> None:
+    """Give a widget its starting value when it has none (widget state is dropped when a
+    page is left, so keyed widgets are re-seeded from the durable value)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state[FLASH] = (kind, text)
+
+
+def show_flash() -> None:
+    message = st.session_state.get(FLASH)
+    if message:
+        kind, text = message
+        {"success": st.success, "info": st.info, "warning": st.warning}.get(kind, st.info)(text)
+        st.session_state[FLASH] = None
