@@ -23,6 +23,11 @@ PRESET = "veryfast"
 CRF = 23
 
 
+def to_i420(rgb: np.ndarray) -> np.ndarray:
+    """RGB → planar YUV 4:2:0, the encoder's input. Cheap to run on the producer thread."""
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
+
+
 class Mp4Writer:
     """Write frames and audio into ``path`` (a temp file; the caller renames it when done)."""
 
@@ -47,8 +52,9 @@ class Mp4Writer:
         self._samples = 0
         self._audio_buf = np.zeros(0, dtype=np.float32)
 
-    def write_frame(self, rgb: np.ndarray) -> None:
-        yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
+    def write_frame(self, image: np.ndarray) -> None:
+        """``image`` is RGB (size, size, 3) or already I420 from ``to_i420``."""
+        yuv = image if image.ndim == 2 else to_i420(image)
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts = self._frames
         frame.time_base = Fraction(1, self.fps)
@@ -85,7 +91,7 @@ def encode_mp4(
     fps: int = FPS,
     on_frame: Callable[[int], None] | None = None,
 ) -> Path:
-    """Encode ``n_frames`` frames and ``audio`` (padded/trimmed to the same length) into ``out``.
+    """Encode ``n_frames`` frames (RGB or I420) and ``audio`` (padded to the same length).
 
     Written atomically: ``out`` appears only when the file is complete.
     """

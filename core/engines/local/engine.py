@@ -21,7 +21,7 @@ from core.engines.base import (
     RenderPlan,
 )
 from core.engines.local import speech
-from core.engines.local.encode import FPS, encode_mp4
+from core.engines.local.encode import FPS, encode_mp4, to_i420
 from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
 from core.errors import InputError
@@ -83,7 +83,7 @@ class LocalEngine:
                 on_progress("animation", 0.1 + 0.85 * i / n, f"Frame {i} of {n}")
 
         encode_mp4(
-            prefetch(presenter.render(s) for s in states),
+            prefetch(to_i420(presenter.render(s)) for s in states),
             n,
             spoken.audio,
             spoken.sample_rate,

@@ -197,8 +197,10 @@ class IllustratedPresenter:
             min(size, int(xs.max()) + margin + 1),
             min(size, int(ys.max()) + margin + 1),
         )
-        self._head_rgb = np.ascontiguousarray(rgb[self._y0 : self._y1, self._x0 : self._x1])
-        self._head_a = np.ascontiguousarray(alpha[self._y0 : self._y1, self._x0 : self._x1])
+        # One premultiplied RGBA array, so a head movement is a single warp.
+        self._head_rgba = np.ascontiguousarray(
+            np.dstack([rgb, alpha])[self._y0 : self._y1, self._x0 : self._x1]
+        )
         self._pivot = (PIVOT[0] * size - self._x0, PIVOT[1] * size - self._y0)
         self._sprites: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
@@ -236,12 +238,12 @@ class IllustratedPresenter:
 
     def _paste(self, head: np.ndarray, box: tuple[int, int, int, int], sprite: np.ndarray) -> None:
         x0, y0, x1, y1 = box
-        head[y0 - self._y0 : y1 - self._y0, x0 - self._x0 : x1 - self._x0] = sprite
+        head[y0 - self._y0 : y1 - self._y0, x0 - self._x0 : x1 - self._x0, :3] = sprite
 
     # -- frames ------------------------------------------------------------------------
     def render(self, state: FrameState) -> np.ndarray:
         """The frame for ``state``: body, then the head with its eyes and mouth, moved."""
-        head = self._head_rgb.copy()
+        head = self._head_rgba.copy()
         blink = _quantise(state.blink)
         if blink:
             self._paste(head, self._eye_box, self._sprite(("eyes", blink)))
@@ -250,7 +252,6 @@ class IllustratedPresenter:
         mouth_key = tuple(_quantise(v) for v in mouth)
         if any(mouth_key):
             self._paste(head, self._mouth_box, self._sprite(("mouth", *mouth_key)))
-        alpha = self._head_a
         scale = self.size / 512.0
         dx, dy, angle = state.head_dx * scale, state.head_dy * scale, state.head_angle
         if abs(dx) > 1e-3 or abs(dy) > 1e-3 or abs(angle) > 1e-4:
@@ -259,9 +260,9 @@ class IllustratedPresenter:
             matrix[1, 2] += dy
             shape = (head.shape[1], head.shape[0])
             head = cv2.warpAffine(head, matrix, shape, flags=cv2.INTER_LINEAR)
-            alpha = cv2.warpAffine(alpha, matrix, shape, flags=cv2.INTER_LINEAR)
         frame = self._body.copy()
         region = frame[self._y0 : self._y1, self._x0 : self._x1]
-        behind = cv2.multiply(region, cv2.cvtColor(255 - alpha, cv2.COLOR_GRAY2RGB), scale=1 / 255)
-        region[:] = cv2.add(behind, head)
+        inverse = cv2.cvtColor(255 - head[..., 3], cv2.COLOR_GRAY2RGB)
+        behind = cv2.multiply(region, inverse, scale=1 / 255)
+        region[:] = cv2.add(behind, np.ascontiguousarray(head[..., :3]))
         return frame
