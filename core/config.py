@@ -51,7 +51,7 @@ class Settings:
     did_api_key: str | None = field(default=None, repr=False)
     did_api_url: str = DEFAULT_DID_API_URL
     did_poll_deadline_s: float = 600.0
-    did_poll_min_s: float = 1.0  # first wait between D-ID polls/retries; the cap is 5x this
+    did_poll_min_s: float = 1.0  # first wait between D-ID polls/retries; poll cap 4.5x this
     max_text_chars: int = 5000
     max_jobs: int = 2
     app_password: str | None = field(default=None, repr=False)

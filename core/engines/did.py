@@ -15,7 +15,6 @@ import random
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,55 +31,31 @@ from core.engines.did_media import (
     write_subtitles,
     write_thumbnail,
 )
-from core.engines.did_voices import default_voice, filter_voices, find_voice
-from core.errors import ConfigError, InputError, ProviderError, ProviderTimeout, RenderRejected
+from core.engines.did_talks import (
+    FAILED,
+    PENDING,
+    RESULT_FORMAT,
+    VOICE_PROVIDER,
+    TalkState,
+    find_talk,
+    rejected,
+    talk_body,
+)
+from core.engines.did_voices import default_voice, filter_voices, find_voice, parse_voices
+from core.errors import ConfigError, InputError, ProviderError, ProviderTimeout
 from core.files import atomic_path
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.retry import RetryPolicy
 
-VOICE_PROVIDER = "microsoft"
-RESULT_FORMAT = "mp4"
 MIN_TEXT, MAX_TEXT = 3, 40_000  # D-ID's limits for a text script
 MAX_VIDEO_BYTES = 512 * 1024 * 1024
 VOICES_TTL_S = 24 * 3600
 IMAGE_TTL_S = 12 * 3600  # D-ID keeps uploads 24–48 h: reuse well inside that
-TALK_PAGE, MAX_TALK_PAGES = 100, 20  # the never-pay-twice lookup reads at most 2000 talks
 POLL_ERRORS_TOLERATED = 8  # consecutive failed polls before giving up (before the deadline)
-PENDING = frozenset({"created", "started"})
-FAILED = frozenset({"error", "rejected"})
 NOTE_TALK, NOTE_USER_DATA = "talk_id", "user_data"
 
 StillFn = Callable[[Avatar, int], np.ndarray]
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TalkState:
-    """What one ``GET /talks/{id}`` said, checked. ``str`` is safe to log (no signed URL)."""
-
-    id: str
-    status: str
-    result_url: str | None = None
-    error_kind: str = ""
-    error_description: str = ""
-
-    def __str__(self) -> str:
-        return f"status {self.status}"
-
-    @classmethod
-    def parse(cls, talk_id: str, data: Any) -> TalkState:
-        where = f"GET /talks/{talk_id}"
-        status = require(data, "status", str, where)
-        if status == "done":
-            url = require(data, "result_url", str, where)
-            return cls(talk_id, status, result_url=url)
-        error = data.get("error") if isinstance(data.get("error"), dict) else {}
-        return cls(
-            talk_id,
-            status,
-            error_kind=str(error.get("kind") or ""),
-            error_description=str(error.get("description") or data.get("description") or ""),
-        )
 
 
 class DidEngine:
@@ -119,7 +94,7 @@ class DidEngine:
         return RetryPolicy(
             attempts=0,
             initial_s=step,
-            max_s=5 * step,
+            max_s=4.5 * step,  # "about 5 s": a done talk is noticed within 4.5 s
             deadline_s=self.settings.did_poll_deadline_s,
             retry_on_result=lambda state: state.status in PENDING,
         )
@@ -155,8 +130,6 @@ class DidEngine:
         key = make_key("did-voices", "1", api=self.settings.did_api_url, provider=VOICE_PROVIDER)
         cached = self.cache.get(key)
         if cached is None:
-            from core.engines.did_voices import parse_voices
-
             data = self._get("D-ID list voices", "/tts/voices", provider=VOICE_PROVIDER)
             cached = [v.to_json() for v in parse_voices(data, VOICE_PROVIDER)]
             if cached:
@@ -262,20 +235,6 @@ class DidEngine:
         self.cache.set(key, url, expire=IMAGE_TTL_S)
         return url
 
-    def _talk_body(self, plan: RenderPlan, source_url: str, user_data: str) -> dict[str, Any]:
-        r = plan.request
-        provider: dict[str, Any] = {"type": VOICE_PROVIDER, "voice_id": plan.voice.id}
-        if r.rate != 1.0:
-            provider["voice_config"] = {"rate": f"{r.rate:g}"}
-        name = (r.title or " ".join(r.text.split()[:8]))[:100]
-        return {
-            "source_url": source_url,
-            "script": {"type": "text", "input": r.text, "provider": provider},
-            "config": {"result_format": RESULT_FORMAT},
-            "name": name,
-            "user_data": user_data,
-        }
-
     def _create(self, plan: RenderPlan, source_url: str, journal: Journal) -> str:
         """``POST /talks`` at most once per job: after any failed attempt, or when a previous
         run got as far as choosing a user_data, first look for a talk carrying it."""
@@ -285,14 +244,14 @@ class DidEngine:
         else:
             user_data = previous or f"parlante:{uuid.uuid4().hex}"
         journal.set(NOTE_USER_DATA, user_data)  # before the POST, in case we die during it
-        body = self._talk_body(plan, source_url, user_data)
+        body = talk_body(plan, source_url, user_data)
         tries = 0
 
         def attempt() -> str:
             nonlocal tries
             tries += 1
             if previous or tries > 1:
-                found = self._find_talk(user_data)
+                found = find_talk(self.http, user_data)
                 if found:
                     _log.warning("D-ID already has talk %s for this job; reusing it", found)
                     return found
@@ -300,28 +259,6 @@ class DidEngine:
             return require(reply, "id", str, "POST /talks")
 
         return self.http.retrying("D-ID create talk")(attempt)
-
-    def _find_talk(self, user_data: str) -> str | None:
-        """A live talk (not failed) carrying ``user_data``, from ``GET /talks`` pages."""
-        token: str | None = None
-        for _ in range(MAX_TALK_PAGES):
-            params: dict[str, Any] = {"limit": TALK_PAGE}
-            if token:
-                params["token"] = token
-            data = self.http.call("GET", "/talks", params=params)
-            talks = require(data, "talks", list, "GET /talks")
-            for talk in talks:
-                if (
-                    isinstance(talk, dict)
-                    and talk.get("user_data") == user_data
-                    and talk.get("status") not in FAILED
-                    and isinstance(talk.get("id"), str)
-                ):
-                    return talk["id"]
-            token = data.get("token") if isinstance(data.get("token"), str) else None
-            if not token or not talks:
-                return None
-        return None
 
     def _wait(
         self, talk_id: str, on_progress: ProgressFn, journal: Journal, known: TalkState | None
@@ -340,8 +277,10 @@ class DidEngine:
                 state = TalkState.parse(talk_id, self.http.call("GET", f"/talks/{talk_id}"))
             except ProviderError as err:
                 failures += 1
-                if failures >= POLL_ERRORS_TOLERATED:
-                    err.transient = False  # type: ignore[attr-defined]  # stop retrying it
+                if failures >= POLL_ERRORS_TOLERATED:  # stop retrying, and say why
+                    err.transient = False  # type: ignore[attr-defined]
+                    err.message = f"{err.message} (gave up after {failures} failed polls in a row)"
+                    err.args = (err.message,)
                 raise
             failures = 0
             elapsed = self._clock() - started
@@ -356,7 +295,7 @@ class DidEngine:
         if state.status in FAILED:
             journal.set(NOTE_TALK, "")  # a failed talk is refunded: the next run starts afresh
             journal.set(NOTE_USER_DATA, "")
-            raise _rejected(state)
+            raise rejected(state)
         if state.status != "done":
             raise ProviderTimeout(
                 f"D-ID did not finish talk {talk_id} within "
@@ -387,15 +326,3 @@ class DidEngine:
                 self.http.download(url, tmp, max_bytes=MAX_VIDEO_BYTES)
 
         self.http.retrying("D-ID video download")(attempt)
-
-
-def _rejected(state: TalkState) -> RenderRejected:
-    said = ": ".join(p for p in (state.error_kind, state.error_description) if p) or "no reason"
-    if state.status == "rejected":
-        advice = "D-ID refused the content (often moderation); use another photo or script."
-    else:
-        advice = "The credits are refunded; check the photo shows one clear face and try again."
-    return RenderRejected(
-        f"D-ID could not render the video — talk {state.id} {state.status} ({said}). {advice}",
-        provider=PROVIDER,
-    )
