@@ -12,12 +12,12 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from core.commands import catalogue, credits, render
+from core.commands import catalogue, credits, render, script
 from core.config import Settings
 from core.errors import AppError
 from core.services import Services
 
-COMMANDS = (catalogue, render, credits)
+COMMANDS = (catalogue, render, credits, script)
 
 
 class _Parser(argparse.ArgumentParser):

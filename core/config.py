@@ -14,7 +14,7 @@ from typing import Any
 from core.errors import ConfigError
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"  # small, fast to first word, not a reasoning model
 DEFAULT_DID_API_URL = "https://api.d-id.com"
 
 
@@ -48,6 +48,8 @@ class Settings:
     openai_api_key: str | None = field(default=None, repr=False)
     openai_base_url: str | None = None
     openai_model: str = DEFAULT_OPENAI_MODEL
+    openai_timeout_s: float = 60.0  # per request (between bytes when streaming)
+    openai_max_retries: int = 2  # retries of 429/5xx/connection errors (core.retry, not the SDK)
     did_api_key: str | None = field(default=None, repr=False)
     did_api_url: str = DEFAULT_DID_API_URL
     did_poll_deadline_s: float = 600.0
@@ -82,6 +84,8 @@ class Settings:
             openai_api_key=_clean(merged.get("OPENAI_API_KEY")),
             openai_base_url=base_url,
             openai_model=_clean(merged.get("OPENAI_MODEL")) or DEFAULT_OPENAI_MODEL,
+            openai_timeout_s=_number(merged, "OPENAI_TIMEOUT_S", 60.0, 0.1, 3600.0),
+            openai_max_retries=int(_number(merged, "OPENAI_MAX_RETRIES", 2, 0, 10)),
             did_api_key=_clean(merged.get("DID_API_KEY")),
             did_api_url=did_url,
             did_poll_deadline_s=_number(merged, "DID_POLL_DEADLINE_S", 600.0, 1.0, 7200.0),

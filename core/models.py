@@ -90,3 +90,69 @@ class ProgressFn(Protocol):
 
 def no_progress(stage: str, fraction: float, message: str = "") -> None:
     """A progress callback that ignores everything."""
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the person asks a ScriptWriter for. Validated by ``core.writers.check_brief``."""
+
+    prompt: str
+    language: str = "es"  # "es", "en", or with a region: "es-419", "en-US"
+    tone: str = "informative"  # informative | friendly | formal | enthusiastic
+    audience: str = ""  # optional: who is watching
+    duration_s: float = 30.0  # target speaking time, 10–300 s
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens one model call spent, as the server reported them."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Script:
+    """Speakable text from a ScriptWriter, with what it cost and how long it takes to say.
+
+    ``usage`` is what writing it cost (None when the server did not say); a cached script
+    keeps the usage of the call that wrote it and has ``cached=True`` (nothing spent now).
+    ``truncated`` says the model's text was longer than the budget (or stopped early) and
+    was cut at a sentence boundary.
+    """
+
+    text: str
+    words: int
+    estimated_s: float
+    model: str
+    language: str = ""
+    budget_words: int = 0
+    usage: Usage | None = None
+    cached: bool = False
+    truncated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "script": self.text,
+            "words": self.words,
+            "estimated_s": round(self.estimated_s, 1),
+            "model": self.model,
+            "cached": self.cached,
+            "usage": self.usage.to_json() if self.usage else None,
+            "truncated": self.truncated,
+        }
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for the cache (never SDK objects)."""
+        data = asdict(self)
+        data.pop("cached")
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], cached: bool = False) -> Script:
+        usage = data.get("usage")
+        return cls(**{**data, "usage": Usage(**usage) if usage else None, "cached": cached})

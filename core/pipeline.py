@@ -1,13 +1,16 @@
 """The one place that chains validation → engine → library, reporting progress.
 
 The CLI and the job runner both call ``render_video``; nothing else talks to engines
-about rendering.
+about rendering. Likewise ``write_script`` is the one place that chains a ScriptWriter
+with the script cache.
 """
 
 from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
+from dataclasses import asdict
 
 from core.avatars import resolve_avatar
 from core.cache import Cache, make_key
@@ -15,8 +18,11 @@ from core.config import Settings
 from core.engines.base import Journal, RenderPlan
 from core.errors import InputError
 from core.library import VideoRecord
-from core.models import ProgressFn, RenderRequest, Video, no_progress
+from core.models import Brief, ProgressFn, RenderRequest, Script, Video, no_progress
 from core.services import Services
+from core.writers.base import ScriptWriter, budget_for, check_brief, create_writer
+from core.writers.cleanup import LiveCleaner
+from core.writers.timing import word_limit
 
 MIN_SIZE, MAX_SIZE = 256, 1080
 
@@ -130,3 +136,66 @@ def _title(text: str, words: int = 8) -> str:
     head = text.split()
     title = " ".join(head[:words])
     return title + ("…" if len(head) > words else "")
+
+
+SCRIPT_CACHE_S = 30 * 24 * 3600  # a month: scripts are cheap to keep, and "Regenerate" exists
+
+
+def write_script(
+    services: Services,
+    brief: Brief,
+    use_cache: bool = True,
+    on_delta: Callable[[str], None] | None = None,
+    writer_id: str = "openai",
+) -> Script:
+    """A script for ``brief``: from the cache when the same brief, model and server were
+    asked before, else from the writer (and then cached).
+
+    With ``on_delta`` the reply is streamed and ``on_delta`` receives speakable text as it
+    grows (already cleaned and within the budget, so what is shown is what is kept); a
+    cached script arrives as one piece. If a late part of the reply changed the clean-up
+    of text already shown (rare), the pieces stop short of ``script.text`` — callers that
+    care compare them. The writer is created (and its settings checked) before the cache
+    is read, so a missing key is reported the same way every time. The API key is never
+    part of the cache key.
+    """
+    brief = check_brief(brief)
+    writer = _script_writer(services, writer_id)
+    key = make_key(
+        "script",
+        writer.version,
+        writer=writer_id,
+        **writer.cache_parts(),
+        brief=asdict(brief),
+    )
+    if use_cache:
+        data = services.cache.get(key)
+        if data is not None:
+            script = Script.from_data(data, cached=True)
+            if on_delta is not None:
+                on_delta(script.text)
+            return script
+    if on_delta is None:
+        script = writer.write(brief)
+    else:
+        live = LiveCleaner(word_limit(budget_for(brief)))
+        with writer.stream(brief) as stream:
+            for delta in stream:
+                piece = live.feed(delta)
+                if piece:
+                    on_delta(piece)
+            script = stream.script
+        rest = live.finish(script.text)
+        if rest:
+            on_delta(rest)
+    services.cache.set(key, script.to_data(), expire=SCRIPT_CACHE_S)
+    return script
+
+
+def _script_writer(services: Services, writer_id: str) -> ScriptWriter:
+    """One writer per id and Services (it holds an HTTP client and what the server
+    accepts); creating it checks the settings it needs."""
+    cache_name = f"writer:{writer_id}"
+    if cache_name not in services._extra:
+        services._extra[cache_name] = create_writer(writer_id, services.settings)
+    return services._extra[cache_name]
