@@ -89,7 +89,8 @@ class JobStore:
 
     def insert(self, engine: str, request: RenderRequest, user: str = "", title: str = "") -> Job:
         job_id = "job-" + new_id()
-        request = RenderRequest(**{**asdict(request), "job_id": job_id})
+        title = title or request.title
+        request = RenderRequest(**{**asdict(request), "job_id": job_id, "title": title})
         now = self.clock()
         self._conn.execute(
             "INSERT INTO jobs (id, user, created_at, updated_at, status, engine, title,"

@@ -15,7 +15,7 @@ rt = state.runtime()
 library, user = rt.services.library, state.user()
 ss = st.session_state
 K_SEARCH, K_ENGINE, K_STATUS = "hist_search", "hist_engine", "hist_status"
-COLUMNS = 3
+COLUMNS = 4
 
 
 def _open(video_id: str | None) -> None:
