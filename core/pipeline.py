@@ -20,7 +20,7 @@ from core.errors import InputError
 from core.library import VideoRecord
 from core.models import Brief, ProgressFn, RenderRequest, Script, Video, no_progress
 from core.services import Services
-from core.writers.base import ScriptWriter, budget_for, check_brief, create_writer
+from core.writers.base import budget_for, check_brief
 from core.writers.cleanup import LiveCleaner
 from core.writers.timing import word_limit
 
@@ -160,7 +160,7 @@ def write_script(
     part of the cache key.
     """
     brief = check_brief(brief)
-    writer = _script_writer(services, writer_id)
+    writer = services.writer(writer_id)
     key = make_key(
         "script",
         writer.version,
@@ -190,12 +190,3 @@ def write_script(
             on_delta(rest)
     services.cache.set(key, script.to_data(), expire=SCRIPT_CACHE_S)
     return script
-
-
-def _script_writer(services: Services, writer_id: str) -> ScriptWriter:
-    """One writer per id and Services (it holds an HTTP client and what the server
-    accepts); creating it checks the settings it needs."""
-    cache_name = f"writer:{writer_id}"
-    if cache_name not in services._extra:
-        services._extra[cache_name] = create_writer(writer_id, services.settings)
-    return services._extra[cache_name]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from core.cache import Cache
 from core.config import Settings
 from core.engines.base import VideoEngine
 from core.engines.registry import create_engine
 from core.library import Library
+from core.writers.base import ScriptWriter, create_writer
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Services:
     library: Library
     cache: Cache
     _engines: dict[str, VideoEngine] = field(default_factory=dict, repr=False)
-    _extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    _writers: dict[str, ScriptWriter] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
@@ -32,3 +32,9 @@ class Services:
         if engine_id not in self._engines:
             self._engines[engine_id] = create_engine(engine_id, self.settings, self.cache)
         return self._engines[engine_id]
+
+    def writer(self, writer_id: str = "openai") -> ScriptWriter:
+        """One writer per id (it holds an HTTP client); creating it checks its settings."""
+        if writer_id not in self._writers:
+            self._writers[writer_id] = create_writer(writer_id, self.settings)
+        return self._writers[writer_id]
