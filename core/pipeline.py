@@ -71,6 +71,9 @@ def plan_render(
     """Validate everything a render needs, before any slow work. Returns the plan and cache key."""
     text = clean_text(request.text, services.settings)
     size = clean_size(request.size)
+    for name, value in (("rate", request.rate), ("pitch", request.pitch)):
+        if not 0.5 <= value <= 2.0:
+            raise InputError(f"The speaking {name} must be between 0.5 and 2.0 (got {value}).")
     request = RenderRequest(**{**request.__dict__, "text": text, "size": size})
     engine = services.engine(engine_id)
     avatar, digest = resolve_avatar(request.avatar, services.library, user)

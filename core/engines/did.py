@@ -154,8 +154,6 @@ class DidEngine:
                 f"D-ID needs a script of {MIN_TEXT} to {MAX_TEXT} characters "
                 f"(got {len(request.text)})."
             )
-        if not 0.5 <= request.rate <= 2.0:
-            raise InputError(f"The speaking rate must be between 0.5 and 2.0 (got {request.rate}).")
         voices = self._all_voices()
         voice = (
             find_voice(voices, request.voice_id, request.language)

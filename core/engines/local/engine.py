@@ -24,7 +24,6 @@ from core.engines.local import speech
 from core.engines.local.encode import FPS, encode_mp4, to_i420
 from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
-from core.errors import InputError
 from core.files import write_bytes, write_text
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
@@ -47,9 +46,6 @@ class LocalEngine:
             speech.check_voice_language(voice, request.language)
         else:
             voice = speech.default_voice(request.language)
-        for name, value in (("rate", request.rate), ("pitch", request.pitch)):
-            if not 0.5 <= value <= 2.0:
-                raise InputError(f"The speaking {name} must be between 0.5 and 2.0 (got {value}).")
         return RenderPlan(request=request, voice=voice, avatar=avatar, avatar_digest=avatar_digest)
 
     def cache_parts(self, plan: RenderPlan) -> dict[str, Any]:
