@@ -13,7 +13,7 @@ from core.previews import find_avatar
 from core.writers.prompt import LANGUAGES, TONES
 from ui import state
 from ui.common import avatar_still, engine_label, stage_label, voice_name, voices
-from ui.streaming import stream_call
+from ui.streaming import escape_markdown, stream_call
 
 rt = state.runtime()
 library, user = rt.services.library, state.user()
@@ -162,11 +162,11 @@ def live_job(job_id: str) -> None:
         st.rerun()  # the whole page shows the result
         return
     percent = round(job.fraction * 100)
-    label = f"{stage_label(job.stage or job.status)} — {percent}%"
-    with st.status(label, state="running", expanded=True):
+    with st.container(border=True):
+        st.markdown(f":material/progress_activity: **{stage_label(job.stage or job.status)}**")
         st.progress(job.fraction, text=f"{percent}%")
         if job.message:
-            st.caption(job.message)
+            st.caption(escape_markdown(job.message))
     st.button(
         state.t("create.cancel"), on_click=_cancel, args=(job_id,), icon=":material/cancel:",
         key=f"cancel-{job_id}",
@@ -187,13 +187,13 @@ def finished_job(job: Job) -> None:
                 ss[state.TOASTED].add(job.id)
                 st.toast(state.t("create.done_toast"), icon=":material/check_circle:")
             st.video(str(record.video_path), subtitles=str(record.vtt_path))
-            d1, d2 = st.columns(2)
-            d1.download_button(
+            row = st.container(horizontal=True)
+            row.download_button(
                 state.t("create.download_mp4"), record.video_path.read_bytes(),
                 file_name=f"parlante-{record.id}.mp4", mime="video/mp4",
                 icon=":material/download:", on_click="ignore",
             )  # fmt: skip
-            d2.download_button(
+            row.download_button(
                 state.t("create.download_srt"), record.srt_path.read_bytes(),
                 file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
                 icon=":material/subtitles:", on_click="ignore",

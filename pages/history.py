@@ -10,11 +10,14 @@ from core.history import STATUSES, HistoryItem, history
 from core.jobstore import QUEUED, RUNNING
 from ui import state
 from ui.common import engine_label, seconds, stage_label, status_badge, status_label, when
+from ui.streaming import escape_markdown
 
 rt = state.runtime()
 library, user = rt.services.library, state.user()
 ss = st.session_state
-K_SEARCH, K_ENGINE, K_STATUS = "hist_search", "hist_engine", "hist_status"
+# the filters' keys carry the interface language: their labels are re-drawn when it changes
+K_SEARCH = "hist_search"
+K_ENGINE, K_STATUS = f"hist_engine_{state.lang()}", f"hist_status_{state.lang()}"
 COLUMNS = 4
 
 
@@ -61,17 +64,17 @@ def detail(video_id: str) -> None:
             st.info(state.t("history.missing"))
             st.button(state.t("history.close"), on_click=_open, args=(None,))
             return
-        st.subheader(record.title or record.script[:60])
+        st.subheader(escape_markdown(record.title or record.script[:60]))
         left, right = st.columns([3, 2], gap="large")
         with left:
             st.video(str(record.video_path), subtitles=str(record.vtt_path))
-            d1, d2 = st.columns(2)
-            d1.download_button(
+            row = st.container(horizontal=True)
+            row.download_button(
                 state.t("create.download_mp4"), record.video_path.read_bytes(),
                 file_name=f"parlante-{record.id}.mp4", mime="video/mp4", on_click="ignore",
                 icon=":material/download:",
             )  # fmt: skip
-            d2.download_button(
+            row.download_button(
                 state.t("create.download_srt"), record.srt_path.read_bytes(),
                 file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
                 on_click="ignore", icon=":material/subtitles:",
@@ -93,19 +96,21 @@ def detail(video_id: str) -> None:
                         **record.settings,
                     }
                 )
-        b1, b2, b3 = st.columns(3)
-        if b1.button(state.t("history.use_again"), icon=":material/replay:", type="primary"):
+        actions = st.container(horizontal=True)
+        if actions.button(state.t("history.use_again"), icon=":material/replay:", type="primary"):
             _use_again(record.id)
             st.switch_page("pages/create.py")
-        b2.button(state.t("history.close"), on_click=_open, args=(None,), icon=":material/close:")
-        b3.button(state.t("history.delete"), on_click=_ask_delete, args=(record.id,),
+        actions.button(
+            state.t("history.close"), on_click=_open, args=(None,), icon=":material/close:"
+        )
+        actions.button(state.t("history.delete"), on_click=_ask_delete, args=(record.id,),
                   icon=":material/delete:")  # fmt: skip
         if ss[state.CONFIRM_DELETE] == record.id:
             st.warning(state.t("history.confirm"))
-            y, n = st.columns(2)
-            y.button(state.t("history.confirm_yes"), on_click=_delete, args=(record.id,),
+            confirm = st.container(horizontal=True)
+            confirm.button(state.t("history.confirm_yes"), on_click=_delete, args=(record.id,),
                      type="primary", key="confirm-yes")  # fmt: skip
-            n.button(state.t("history.confirm_no"), on_click=_ask_delete, args=(None,),
+            confirm.button(state.t("history.confirm_no"), on_click=_ask_delete, args=(None,),
                      key="confirm-no")  # fmt: skip
 
 

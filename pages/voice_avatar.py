@@ -26,7 +26,7 @@ from ui.common import avatar_still, avatars, engine_label, language_name, voices
 rt = state.runtime()
 library, user = rt.services.library, state.user()
 ss = st.session_state
-K_ENGINE, K_LANG, K_GENDER = "va_engine", "va_lang", "va_gender"
+K_ENGINE, K_LANG, K_GENDER = "va_engine", "va_lang", f"va_gender_{state.lang()}"
 K_VOICE, K_RATE = "va_voice", "va_rate"
 K_UPLOAD, K_PRESET_NAME, K_PRESET_PICK = "va_upload", "va_preset_name", "va_preset_pick"
 GENDERS = ("any", "female", "male")
@@ -169,6 +169,19 @@ def voice_section(choices: Choices) -> None:
 
 def presenter_section(choices: Choices) -> None:
     st.subheader(state.t("voice.presenters"))
+    st.file_uploader(
+        state.t("voice.upload"), type=["jpg", "jpeg", "png"], key=K_UPLOAD, on_change=_on_upload,
+        max_upload_size=15,
+    )  # fmt: skip
+    result = ss[state.UPLOAD_RESULT]
+    if result:
+        ok, message, crop = result
+        if ok:
+            st.success(message)
+            if crop:
+                st.image(crop, width=160, caption=state.t("voice.cropped"))
+        else:
+            st.error(message)
     every = avatars(rt)
     chosen = choices.avatar or (every[0].id if every else None)
     columns = st.columns(3)
@@ -188,19 +201,6 @@ def presenter_section(choices: Choices) -> None:
                 st.button(state.t("voice.delete_photo"), key=f"del-{avatar.id}",
                           on_click=_delete_photo, args=(avatar.id,), type="tertiary",
                           icon=":material/delete:")  # fmt: skip
-    st.file_uploader(
-        state.t("voice.upload"), type=["jpg", "jpeg", "png"], key=K_UPLOAD, on_change=_on_upload,
-        max_upload_size=15,
-    )  # fmt: skip
-    result = ss[state.UPLOAD_RESULT]
-    if result:
-        ok, message, crop = result
-        if ok:
-            st.success(message)
-            if crop:
-                st.image(crop, width=160)
-        else:
-            st.error(message)
 
 
 def presets_section() -> None:

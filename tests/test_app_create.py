@@ -89,7 +89,7 @@ def test_running_job_shows_progress_and_can_be_cancelled(fakes):
             break
         threading.Event().wait(0.01)
     at.run()
-    assert at.status and "Animating and encoding" in at.status[0].label
+    assert "Animating and encoding" in texts(at)
     assert at.progress
     button(at, "Cancel").click()
     at.run()

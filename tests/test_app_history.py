@@ -46,10 +46,10 @@ def test_search_and_filters(fakes):
     at.text_input(key="hist_search").input("volcanes").run()
     assert "Los volcanes expulsan lava." in texts(at) and "abejas" not in texts(at)
     at.text_input(key="hist_search").input("").run()
-    at.selectbox(key="hist_engine").set_value("local").run()
+    at.selectbox(key="hist_engine_en").set_value("local").run()
     assert "Las abejas polinizan las flores." in texts(at) and "volcanes" not in texts(at)
-    at.selectbox(key="hist_engine").set_value(None).run()
-    at.selectbox(key="hist_status").set_value("failed").run()
+    at.selectbox(key="hist_engine_en").set_value(None).run()
+    at.selectbox(key="hist_status_en").set_value("failed").run()
     assert "Nothing here yet" in texts(at)
 
 

@@ -36,7 +36,7 @@ def test_engine_language_voice_and_rate_are_saved_in_the_library(fakes):
 def test_gender_filter(fakes):
     at = open_app(PAGE)
     assert len(at.selectbox(key="va_voice").options) == 2  # the two Spanish fake voices
-    at.segmented_control(key="va_gender").set_value("male").run()
+    at.segmented_control(key="va_gender_en").set_value("male").run()
     assert at.selectbox(key="va_voice").options == ["Mateo (fake) · es-419"]
 
 

@@ -178,6 +178,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "This photo cannot be used: {reason}",
         "es": "No se puede usar esta foto: {reason}",
     },
+    "voice.cropped": {"en": "As the video will frame it", "es": "Así lo encuadrará el vídeo"},
     "voice.presets": {"en": "Presets", "es": "Ajustes guardados"},
     "voice.preset_name": {"en": "Preset name", "es": "Nombre del ajuste"},
     "voice.preset_save": {"en": "Save preset", "es": "Guardar ajuste"},
