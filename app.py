@@ -32,7 +32,7 @@ pages = [
     st.Page("pages/create.py", title=state.t("page.create"), icon=":material/movie_edit:",
             url_path="create", default=True),
     st.Page("pages/voice_avatar.py", title=state.t("page.voice"),
-            icon=":material/record_voice_over:", url_path="voice"),
+            icon=":material/record_voice_over:", url_path="voice_avatar"),
     st.Page("pages/history.py", title=state.t("page.history"), icon=":material/video_library:",
             url_path="history"),
 ]  # fmt: skip

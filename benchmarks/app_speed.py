@@ -79,10 +79,10 @@ def main() -> int:
         time.sleep(1.0)
         busy = store.count(RUNNING), store.count(QUEUED)
         print(f"jobs now: {busy[0]} running, {busy[1]} queued")
-        timings: dict[str, list[float]] = {"create": [], "voice": [], "history": []}
+        timings: dict[str, list[float]] = {"create": [], "voice_avatar": [], "history": []}
         selectors = {
             "create": GENERATE,
-            "voice": "text=Speaking rate",
+            "voice_avatar": "text=Speaking rate",
             "history": "text=Bench 1",
         }
         for _ in range(3):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.config import Settings
@@ -48,3 +51,45 @@ def did_credits(services: Services) -> Credits:
         return Credits(error=services.settings.redact(err.message))
     except Exception as err:  # the sidebar must never break the page
         return Credits(error=services.settings.redact(f"Could not read D-ID credits ({err})."))
+
+
+class CreditsMonitor:
+    """D-ID credits, refreshed in the background at most once per ``ttl`` seconds.
+
+    ``current()`` never waits for the network: it returns the last answer (None before
+    the first one arrives) and starts a refresh when that answer is stale.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        ttl: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.services = services
+        self.ttl = ttl
+        self.clock = clock
+        self._value: Credits | None = None
+        self._fetched_at: float | None = None
+        self._refreshing = False
+        self._lock = threading.Lock()
+
+    def current(self) -> Credits | None:
+        with self._lock:
+            stale = self._fetched_at is None or self.clock() - self._fetched_at >= self.ttl
+            if stale and not self._refreshing and self.services.settings.did_api_key:
+                self._refreshing = True
+                threading.Thread(target=self._refresh, name="parlante-credits", daemon=True).start()
+            return self._value
+
+    def _refresh(self) -> None:
+        value = did_credits(self.services)
+        with self._lock:
+            self._value, self._fetched_at, self._refreshing = value, self.clock(), False
+
+    def wait(self, timeout: float = 10.0) -> Credits | None:
+        """Block until a first answer is there (tests, CLI)."""
+        deadline = time.monotonic() + timeout
+        while self.current() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self._value

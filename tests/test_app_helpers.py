@@ -118,3 +118,39 @@ def test_streamed_text_is_escaped_and_errors_reach_the_page():
     pieces, _ = stream_call(broken)
     with pytest.raises(InputError, match="Write a topic"):
         list(pieces)
+
+
+def test_credits_monitor_never_waits_and_refreshes_once_a_minute(data_dir):
+    import threading
+
+    from core.config import Settings
+    from core.services import Services
+    from core.status import CreditsMonitor
+
+    services = Services.from_settings(
+        Settings.from_sources({"APP_DATA_DIR": str(data_dir), "DID_API_KEY": "user:secret"})
+    )
+    release, calls = threading.Event(), []
+
+    class SlowDid:
+        def credits(self):
+            calls.append(1)
+            release.wait(5)
+            return {"remaining": 12, "total": 20}
+
+    services._engines["did"] = SlowDid()
+    now = [0.0]
+    monitor = CreditsMonitor(services, ttl=60, clock=lambda: now[0])
+    assert monitor.current() is None  # D-ID is slow: the page does not wait
+    release.set()
+    first = monitor.wait()
+    assert (first.remaining, first.total, first.error) == (12, 20, "")
+    now[0] = 30.0
+    assert monitor.current() is first and len(calls) == 1  # cached for a minute
+    now[0] = 61.0
+    monitor.current()  # stale: a refresh starts in the background
+    for _ in range(500):
+        if len(calls) == 2:
+            break
+        threading.Event().wait(0.01)
+    assert len(calls) == 2

@@ -42,6 +42,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "D-ID credits left: {remaining} of {total}",
         "es": "Créditos de D-ID restantes: {remaining} de {total}",
     },
+    "side.did_checking": {
+        "en": "Checking D-ID credits…",
+        "es": "Consultando los créditos de D-ID…",
+    },
     "side.did_credits_error": {
         "en": "D-ID credits unknown: {error}",
         "es": "Créditos de D-ID desconocidos: {error}",

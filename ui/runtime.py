@@ -17,6 +17,7 @@ import streamlit as st
 from core.config import Settings
 from core.jobs import JobRunner
 from core.services import Services
+from core.status import CreditsMonitor
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Runtime:
     settings: Settings
     services: Services
     runner: JobRunner
+    credits: CreditsMonitor  # D-ID credits, refreshed in the background once a minute
 
 
 def streamlit_secrets() -> Mapping[str, Any]:
@@ -52,7 +54,9 @@ def _release(runtime: Runtime) -> None:
 def _open(_settings: Settings, fingerprint: str) -> Runtime:
     services = Services.from_settings(_settings)
     runner = JobRunner(services).start()  # recovers jobs a previous process left unfinished
-    return Runtime(settings=_settings, services=services, runner=runner)
+    return Runtime(
+        settings=_settings, services=services, runner=runner, credits=CreditsMonitor(services)
+    )
 
 
 def open_runtime(settings: Settings) -> Runtime:

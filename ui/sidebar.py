@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from core.jobs import QUEUED, RUNNING
-from core.services import Services
-from core.status import Credits, did_credits, readiness
+from core.status import readiness
 from ui import state
 from ui.i18n import LANGS
 from ui.runtime import Runtime
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _credits(_services: Services, account: str) -> Credits:
-    return did_credits(_services)
 
 
 def _set_language() -> None:
@@ -47,11 +39,10 @@ def sidebar(rt: Runtime) -> None:
             st.markdown(":material/radio_button_unchecked: " + state.t("side.openai_missing"))
         if ready.did:
             st.markdown(":material/check_circle: " + state.t("side.did_ready"))
-            account = hashlib.sha256(
-                f"{rt.settings.did_api_url}|{rt.settings.did_api_key}".encode()
-            ).hexdigest()
-            credits = _credits(rt.services, account)
-            if credits.error:
+            credits = rt.credits.current()  # never waits for D-ID
+            if credits is None:
+                st.caption(state.t("side.did_checking"))
+            elif credits.error:
                 st.caption(state.t("side.did_credits_error", error=credits.error))
             else:
                 st.caption(

@@ -6,7 +6,8 @@ presets, interface language) live in the library (core.choices / prefs).
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -31,6 +32,7 @@ UPLOAD_RESULT = "upload_result"  # (ok, text, png bytes | None) of the last uplo
 PREVIEW = "voice_preview"  # (voice id, WAV bytes) of the last sample played
 
 LANG_PREF = "ui_language"
+_ROUTED = "_routed_through_app"
 
 DEFAULTS: dict[str, Any] = {
     USER: "",
@@ -60,7 +62,30 @@ def init(runtime: Runtime) -> None:
 
 
 def runtime() -> Runtime:
-    return st.session_state[RUNTIME]
+    """The runtime app.py set for this run (pages are always routed through app.py)."""
+    rt = st.session_state.get(RUNTIME)
+    if rt is None:
+        _route_through_app()
+    return rt
+
+
+def _route_through_app() -> NoReturn:
+    """A page script ran without app.py: Streamlit's legacy ``pages/`` folder mode.
+
+    On the very first request of a fresh server, if that request is a page URL, Streamlit
+    runs the page file directly (its multipage v1 mode, which only the first st.navigation
+    call switches off). Switch it off as st.navigation itself does, and rerun, so app.py
+    sets up the session and routes the same URL.
+    """
+    if st.session_state.get(_ROUTED):
+        st.error("Open the app from its main address (/) to start.")
+        st.stop()
+    st.session_state[_ROUTED] = True
+    with contextlib.suppress(Exception):  # an internal flag: if it moves, the message above
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def user() -> str:

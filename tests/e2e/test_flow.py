@@ -49,3 +49,12 @@ def test_write_generate_play_find_and_delete(app: App, page: Any, fake_openai: A
     page.get_by_text("Video deleted.").wait_for(timeout=30000)
     page.get_by_text("Nothing here yet").wait_for(timeout=30000)
     assert [p for p in media.iterdir() if not p.name.startswith(".")] == []  # its files went too
+
+
+def test_a_page_link_works_as_the_first_request_of_a_fresh_server(app: App, page: Any) -> None:
+    """Streamlit's legacy pages/ mode would run the page file alone; app.py must route it."""
+    page.goto(app.url + "/history")
+    page.get_by_role("heading", name="History").first.wait_for(timeout=30000)
+    wait_idle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("Offline video: ready").is_visible()  # the shared sidebar is there
