@@ -117,19 +117,19 @@ def voice_section(choices: Choices) -> None:
         state.t("voice.engine"), list(ENGINES), format_func=engine_label, key=K_ENGINE,
         on_change=_on_engine, required=True,
     )  # fmt: skip
-    c1, c2 = st.columns([2, 3])
     codes = list(LANGUAGES)
     primary = choices.language.split("-")[0]
     state.seed(K_LANG, primary if primary in codes else codes[0])
-    c1.selectbox(
+    st.selectbox(
         state.t("voice.language"), codes, key=K_LANG, on_change=_on_language,
         format_func=lambda c: LANGUAGES[c][1].capitalize(),
     )  # fmt: skip
-    gender = c2.segmented_control(
+    gender = st.segmented_control(
         state.t("voice.gender"), GENDERS, key=K_GENDER, default="any", required=True,
         format_func=lambda g: state.t(f"voice.gender_{g}"),
     )  # fmt: skip
-    found, error = voices(rt, choices.engine, choices.language)
+    with st.spinner(state.t("voice.loading")):  # D-ID: a network call (cached by the engine)
+        found, error = voices(rt, choices.engine, choices.language)
     if error:
         st.warning(error)
     shown = [v for v in found if gender in (None, "any") or v.gender == gender]

@@ -159,6 +159,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "voice.gender_female": {"en": "Female", "es": "Femenina"},
     "voice.gender_male": {"en": "Male", "es": "Masculina"},
     "voice.voice": {"en": "Voice", "es": "Voz"},
+    "voice.loading": {"en": "Loading the voices…", "es": "Cargando las voces…"},
     "voice.none": {
         "en": "No voice matches these filters.",
         "es": "Ninguna voz coincide con estos filtros.",
