@@ -31,7 +31,8 @@ TEXT = (
     "Ese vapor sube, se enfría y se condensa en pequeñas gotas que forman las nubes. "
     "Cuando las gotas se hacen grandes y pesadas, caen como lluvia, nieve o granizo. "
     "El agua vuelve a la tierra, se filtra en el suelo o corre hacia el mar, "
-    "y el ciclo comienza otra vez. Gracias por escuchar."
+    "y el ciclo comienza otra vez. Recuerda cuidar el agua, porque es un recurso valioso "
+    "para todos. Gracias por escuchar."
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,13 @@ class LocalEngine:
     ) -> RenderOutput:
         r = plan.request
         on_progress("speech", 0.02, f"Speaking with {plan.voice.name}")
-        spoken = speech.synthesize(plan.voice.id, r.text, rate=r.rate, pitch=r.pitch)
-        on_progress("presenter", 0.08, f"Preparing {plan.avatar.name}")
-        presenter = load_presenter(plan.avatar, r.size)
+        # Drawing the presenter's layers and synthesising speech are independent, and both
+        # release the GIL for most of their work: do them side by side.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="presenter") as pool:
+            presenter_job = pool.submit(load_presenter, plan.avatar, r.size)
+            spoken = speech.synthesize(plan.voice.id, r.text, rate=r.rate, pitch=r.pitch)
+            on_progress("presenter", 0.08, f"Preparing {plan.avatar.name}")
+            presenter = presenter_job.result()
         seed = int(hashlib.sha256(r.text.encode()).hexdigest()[:8], 16)
         states = timeline(spoken.phones, spoken.duration, fps=FPS, seed=seed)
         n = len(states)
