@@ -1,8 +1,9 @@
 """Parlante: turn a prompt into a video of a presenter speaking a script.
 
 Run with ``streamlit run app.py``. This file only wires things up: the one frozen
-Settings (env vars + st.secrets), the process-wide runtime (services + job runner),
-session state, the shared sidebar and the three pages.
+Settings (env vars + st.secrets), the sign-in gate (nothing else is drawn before it lets
+the person in), the process-wide runtime (services + job runner), session state, the
+shared sidebar and the three pages.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import streamlit as st
 
 from core.config import Settings
 from core.errors import AppError
-from ui import state
+from ui import auth, state
 from ui.runtime import open_runtime, streamlit_secrets
 from ui.sidebar import sidebar
 
@@ -25,8 +26,9 @@ except AppError as err:  # a setting is invalid: say which, never a traceback
     st.error(err.message)
     st.stop()
 
+identity = auth.gate(settings)  # st.stop() until signed in
 runtime = open_runtime(settings)
-state.init(runtime)
+state.init(runtime, identity.user)
 
 pages = [
     st.Page("pages/create.py", title=state.t("page.create"), icon=":material/movie_edit:",
@@ -38,4 +40,6 @@ pages = [
 ]  # fmt: skip
 page = st.navigation(pages)
 sidebar(runtime)
+with st.sidebar:
+    auth.sign_out(identity)
 page.run()

@@ -16,6 +16,10 @@ from core.errors import ConfigError
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"  # small, fast to first word, not a reasoning model
 DEFAULT_DID_API_URL = "https://api.d-id.com"
+DEFAULT_DID_DAILY_VIDEOS = 20  # D-ID talks per user per UTC day (a talk costs real credits)
+DEFAULT_OPENAI_DAILY_TOKENS = 200_000  # ≈ 150 scripts of a minute each, per user per UTC day
+AUTH_REQUIRED = ("redirect_uri", "cookie_secret")
+AUTH_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 
 
 def _clean(value: Any) -> str | None:
@@ -42,6 +46,58 @@ def _flag(source: Mapping[str, Any], name: str) -> bool:
     return (_clean(source.get(name)) or "").lower() in {"1", "true", "yes", "on"}
 
 
+def _emails(source: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    """A comma/space separated list of e-mail addresses and ``@domain`` entries, lowercased."""
+    raw = source.get(name)
+    items = raw if isinstance(raw, list | tuple) else str(raw or "").replace(",", " ").split()
+    entries = tuple(str(item).strip().lower() for item in items if str(item).strip())
+    for entry in entries:
+        if "@" not in entry or entry.endswith("@") or " " in entry:
+            raise ConfigError(
+                f"{name} takes e-mail addresses and @domain entries, comma separated "
+                f"(got {entry!r}).",
+                variable=name,
+            )
+    return entries
+
+
+def _oidc(secrets: Mapping[str, Any] | None) -> tuple[str | None, tuple[str, ...]]:
+    """The st.login provider to use when secrets.toml has an ``[auth]`` section, and the
+    section's secret values (for redaction). ``(None, ())`` without one.
+
+    ``[auth]`` with client_id etc. at the top is the "default" provider; with only one
+    ``[auth.NAME]`` subsection, that NAME. Several subsections: AUTH_PROVIDER picks one.
+    """
+    section = (secrets or {}).get("auth")
+    if not isinstance(section, Mapping) or not section:
+        return None, ()
+    missing = [k for k in AUTH_REQUIRED if not _clean(section.get(k))]
+    if missing:
+        raise ConfigError(
+            f"[auth] in .streamlit/secrets.toml needs {' and '.join(missing)} (see "
+            "docs/security.md); remove the section to sign in with APP_PASSWORD instead.",
+            variable="auth",
+        )
+    subsections = sorted(k for k, v in section.items() if isinstance(v, Mapping))
+    if all(_clean(section.get(k)) for k in AUTH_PROVIDER_KEYS):
+        provider = "default"
+    elif len(subsections) == 1:
+        provider = subsections[0]
+    else:
+        wanted = _clean((secrets or {}).get("AUTH_PROVIDER"))
+        if wanted not in subsections:
+            raise ConfigError(
+                "[auth] in .streamlit/secrets.toml needs client_id, client_secret and "
+                "server_metadata_url, either in [auth] itself or in one [auth.PROVIDER] "
+                "section (with several, set AUTH_PROVIDER to the one to use).",
+                variable="auth",
+            )
+        provider = wanted
+    secret_values = [section.get("cookie_secret"), section.get("client_secret")]
+    secret_values += [v.get("client_secret") for v in section.values() if isinstance(v, Mapping)]
+    return provider, tuple(str(v) for v in secret_values if _clean(v))
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
@@ -58,6 +114,12 @@ class Settings:
     max_jobs: int = 2
     app_password: str | None = field(default=None, repr=False)
     allow_anonymous: bool = False
+    sign_in_provider: str | None = None  # st.login provider when secrets.toml has [auth]
+    auth_secrets: tuple[str, ...] = field(default=(), repr=False)  # [auth] secrets, to redact
+    allowed_emails: tuple[str, ...] = ()  # who may sign in with [auth]; empty: anyone
+    container: bool = False  # PARLANTE_CONTAINER=1, set by the Dockerfile
+    did_daily_videos: int = DEFAULT_DID_DAILY_VIDEOS
+    openai_daily_tokens: int = DEFAULT_OPENAI_DAILY_TOKENS
 
     @classmethod
     def from_sources(
@@ -79,6 +141,7 @@ class Settings:
                 f"OPENAI_BASE_URL must start with http:// or https:// (got {base_url!r}).",
                 variable="OPENAI_BASE_URL",
             )
+        provider, auth_secrets = _oidc(secrets)
         return cls(
             data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,
             openai_api_key=_clean(merged.get("OPENAI_API_KEY")),
@@ -94,6 +157,16 @@ class Settings:
             max_jobs=int(_number(merged, "MAX_JOBS", 2, 1, 16)),
             app_password=_clean(merged.get("APP_PASSWORD")),
             allow_anonymous=_flag(merged, "ALLOW_ANONYMOUS"),
+            sign_in_provider=provider,
+            auth_secrets=auth_secrets,
+            allowed_emails=_emails(merged, "ALLOWED_EMAILS"),
+            container=_flag(merged, "PARLANTE_CONTAINER"),
+            did_daily_videos=int(
+                _number(merged, "DID_DAILY_VIDEOS", DEFAULT_DID_DAILY_VIDEOS, 0, 100_000)
+            ),
+            openai_daily_tokens=int(
+                _number(merged, "OPENAI_DAILY_TOKENS", DEFAULT_OPENAI_DAILY_TOKENS, 0, 1e10)
+            ),
         )
 
     def with_(self, **changes: Any) -> Settings:
@@ -102,7 +175,8 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""
-        return tuple(s for s in (self.openai_api_key, self.did_api_key, self.app_password) if s)
+        keys = (self.openai_api_key, self.did_api_key, self.app_password, *self.auth_secrets)
+        return tuple(s for s in keys if s)
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:

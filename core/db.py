@@ -81,6 +81,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE jobs ADD COLUMN heartbeat_at REAL NOT NULL DEFAULT 0;
     ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0
     """,
+    # 3: what each user spent per UTC day (core.usage): D-ID talks, OpenAI tokens
+    """
+    CREATE TABLE usage (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user TEXT NOT NULL DEFAULT '',
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        ref TEXT,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX usage_user_kind_day ON usage(user, kind, day);
+    CREATE UNIQUE INDEX usage_kind_ref ON usage(kind, ref)
+    """,
 )
 
 _migrate_lock = threading.Lock()

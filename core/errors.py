@@ -6,6 +6,7 @@ AppError
 └── ProviderError     an outside service failed (exit 4 unless a subclass says otherwise)
     ├── AuthError         key rejected (exit 3)
     ├── QuotaError        no credits / quota (exit 3)
+    │   └── LimitReached      this app's own daily cap for the user is reached (exit 3)
     ├── RateLimited       429, after retries (exit 4)
     ├── ProviderTimeout   timeout / connection failure after retries (exit 4)
     └── RenderRejected    the provider refused or failed the render (exit 4)
@@ -70,6 +71,22 @@ class AuthError(ProviderError):
 
 class QuotaError(ProviderError):
     exit_code = 3
+
+
+class LimitReached(QuotaError):
+    """A daily spending cap of this app (DID_DAILY_VIDEOS, OPENAI_DAILY_TOKENS) is reached.
+
+    A QuotaError, not an InputError: no edit of the input makes it pass; like running out
+    of provider credits, it is an account limit that lifts with time (``retry_after``, the
+    seconds until the next UTC day) or with a higher cap. So it is never retried, and the
+    CLI exits 3. ``kind``, ``limit`` and ``used`` let the pages word it in their language.
+    """
+
+    def __init__(self, message: str, *, kind: str, limit: int, used: int, retry_after: float):
+        super().__init__(message, provider="parlante", retry_after=retry_after)
+        self.kind = kind
+        self.limit = limit
+        self.used = used
 
 
 class RateLimited(ProviderError):

@@ -20,6 +20,7 @@ from core.errors import InputError
 from core.library import VideoRecord
 from core.models import Brief, ProgressFn, RenderRequest, Script, Video, no_progress
 from core.services import Services
+from core.usage import DID_VIDEOS, OPENAI_TOKENS, MeteredJournal
 from core.writers.base import budget_for, check_brief
 from core.writers.cleanup import LiveCleaner
 from core.writers.timing import word_limit
@@ -82,6 +83,21 @@ def plan_render(
     return plan, key
 
 
+def is_metered(services: Services, engine_id: str) -> bool:
+    """Whether a render on this engine spends money per video (D-ID): daily-capped."""
+    return bool(getattr(services.engine(engine_id), "metered", False))
+
+
+def check_quota(services: Services, engine_id: str, user: str = "") -> None:
+    """Raise LimitReached when ``user`` may not start another video on this engine today.
+
+    A courtesy check for the pages before a job is queued; ``render_video`` enforces the
+    cap itself (atomically) when it is about to create the talk.
+    """
+    if is_metered(services, engine_id):
+        services.usage.check(user, DID_VIDEOS)
+
+
 def render_video(
     services: Services,
     request: RenderRequest,
@@ -100,9 +116,14 @@ def render_video(
             return record.to_video(cached=True, render_s=time.perf_counter() - started)
     engine = services.engine(engine_id)
     own_journal = CacheJournal(services.cache, key)
+    metered = (
+        MeteredJournal(journal or own_journal, services.usage, user).start()  # LimitReached
+        if is_metered(services, engine_id)
+        else None
+    )
     staging = services.library.staging_dir()
     try:
-        output = engine.render(plan, staging, on_progress, journal or own_journal)
+        output = engine.render(plan, staging, on_progress, metered or journal or own_journal)
         record = services.library.add_video(
             staging,
             VideoRecord(
@@ -128,7 +149,11 @@ def render_video(
         )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if metered is not None:
+            metered.finish(done=False)
         raise
+    if metered is not None:
+        metered.finish(done=True)
     services.cache.set(key, record.id)
     own_journal.clear("talk_id", "user_data")
     on_progress("done", 1.0, "Video ready")
@@ -150,6 +175,7 @@ def write_script(
     use_cache: bool = True,
     on_delta: Callable[[str], None] | None = None,
     writer_id: str = "openai",
+    user: str = "",
 ) -> Script:
     """A script for ``brief``: from the cache when the same brief, model and server were
     asked before, else from the writer (and then cached).
@@ -161,6 +187,9 @@ def write_script(
     care compare them. The writer is created (and its settings checked) before the cache
     is read, so a missing key is reported the same way every time. The API key is never
     part of the cache key.
+
+    A script from the cache is free; writing one anew is refused (LimitReached) once
+    ``user`` has spent today's OPENAI_DAILY_TOKENS, and adds its tokens when written.
     """
     brief = check_brief(brief)
     writer = services.writer(writer_id)
@@ -178,6 +207,8 @@ def write_script(
             if on_delta is not None:
                 on_delta(script.text)
             return script
+    meter = services.usage
+    meter.check(user, OPENAI_TOKENS)  # refused once today's tokens reached the cap
     if on_delta is None:
         script = writer.write(brief)
     else:
@@ -191,5 +222,14 @@ def write_script(
         rest = live.finish(script.text)
         if rest:
             on_delta(rest)
+    meter.add(user, OPENAI_TOKENS, tokens_spent(brief, script))
     services.cache.set(key, script.to_data(), expire=SCRIPT_CACHE_S)
     return script
+
+
+def tokens_spent(brief: Brief, script: Script) -> int:
+    """What writing ``script`` cost: the server's count, or an estimate (about 4 characters
+    a token, plus the instructions) when it did not report usage."""
+    if script.usage is not None and script.usage.total_tokens > 0:
+        return script.usage.total_tokens
+    return (len(brief.prompt) + len(brief.audience) + len(script.text)) // 4 + 400

@@ -9,6 +9,7 @@ from core.config import Settings
 from core.engines.base import VideoEngine
 from core.engines.registry import create_engine
 from core.library import Library
+from core.usage import UsageMeter
 from core.writers.base import ScriptWriter, create_writer
 
 
@@ -32,6 +33,11 @@ class Services:
         if engine_id not in self._engines:
             self._engines[engine_id] = create_engine(engine_id, self.settings, self.cache)
         return self._engines[engine_id]
+
+    @property
+    def usage(self) -> UsageMeter:
+        """Today's spending per user, and the daily caps (core.usage)."""
+        return UsageMeter(self.library, self.settings)
 
     def writer(self, writer_id: str = "openai") -> ScriptWriter:
         """One writer per id (it holds an HTTP client); creating it checks its settings."""

@@ -8,11 +8,11 @@ from core.choices import estimate, load_choices, save_choices, with_language
 from core.errors import AppError
 from core.jobs import CANCELLED, DONE, FAILED, Job
 from core.models import Brief, Script
-from core.pipeline import plan_render, write_script
+from core.pipeline import check_quota, plan_render, write_script
 from core.previews import find_avatar
 from core.writers.prompt import LANGUAGES, TONES
 from ui import state
-from ui.common import avatar_still, engine_label, stage_label, voice_name, voices
+from ui.common import avatar_still, engine_label, error_text, stage_label, voice_name, voices
 from ui.streaming import escape_markdown, stream_call
 
 rt = state.runtime()
@@ -68,13 +68,15 @@ def write_form() -> None:
         save_choices(library, with_language(choices, language, {v.id for v in found}), user)
     request = Brief(prompt=topic, language=language, tone=tone, duration_s=float(duration))
     pieces, outcome = stream_call(
-        lambda on_delta: write_script(rt.services, request, use_cache=not again, on_delta=on_delta)
+        lambda on_delta: write_script(
+            rt.services, request, use_cache=not again, on_delta=on_delta, user=user
+        )
     )
     try:
         with st.container(border=True):
             st.write_stream(pieces)
     except AppError as err:
-        st.error(rt.settings.redact(err.message))
+        st.error(error_text(rt, err))
         return
     script: Script | None = outcome.value
     if script is None:
@@ -147,8 +149,9 @@ def submit(text: str) -> None:
     request = choices.request(text, title=title)
     try:
         plan_render(rt.services, request, choices.engine, user)  # bad input: a message, no job
+        check_quota(rt.services, choices.engine, user)  # today's D-ID videos used up: no job
     except AppError as err:
-        st.error(rt.settings.redact(err.message))
+        st.error(error_text(rt, err))
         return
     job = rt.runner.submit(request, choices.engine, user=user, title=title)
     ss[state.JOB] = job.id

@@ -16,10 +16,19 @@ def test_defaults_without_any_variable() -> None:
     assert s.openai_api_key is None and s.did_api_key is None
 
 
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "FAKE-cookie-secret-000000",
+    "client_id": "client-id",
+    "client_secret": "FAKE-client-secret-000000",
+    "server_metadata_url": "https://accounts.example/.well-known/openid-configuration",
+}
+
+
 def test_secrets_override_env_and_never_show_in_repr(tmp_path: Path) -> None:
     s = Settings.from_sources(
         {"APP_DATA_DIR": str(tmp_path), "OPENAI_API_KEY": "env-key"},
-        {"OPENAI_API_KEY": FAKE_OPENAI_KEY, "DID_API_KEY": FAKE_DID_KEY, "auth": {"x": 1}},
+        {"OPENAI_API_KEY": FAKE_OPENAI_KEY, "DID_API_KEY": FAKE_DID_KEY, "auth": AUTH},
     )
     assert s.openai_api_key == FAKE_OPENAI_KEY and s.did_api_key == FAKE_DID_KEY
     assert FAKE_OPENAI_KEY not in repr(s) and FAKE_DID_KEY not in repr(s)

@@ -7,9 +7,10 @@ import datetime as dt
 import streamlit as st
 
 from core.avatars import list_avatars
-from core.errors import AppError
+from core.errors import AppError, LimitReached
 from core.models import Avatar, Voice
 from core.previews import avatar_png
+from core.usage import wait_text
 from core.writers.prompt import LANGUAGES
 from ui import state
 from ui.i18n import TEXTS
@@ -23,6 +24,14 @@ STATUS_COLORS = {
     "failed": "red",
     "cancelled": "orange",
 }
+
+
+def error_text(rt: Runtime, err: AppError) -> str:
+    """What to show for an expected error: a daily limit in the interface language, any
+    other message as core wrote it, with secrets redacted."""
+    if isinstance(err, LimitReached):
+        return state.t(f"limit.{err.kind}", limit=err.limit, wait=wait_text(err.retry_after or 0))
+    return rt.settings.redact(err.message)
 
 
 def engine_label(engine_id: str) -> str:

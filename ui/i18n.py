@@ -231,6 +231,74 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Este vídeo ya no está en la biblioteca.",
     },
     "common.seconds": {"en": "{seconds} s", "es": "{seconds} s"},
+    # sign-in (ui/auth.py)
+    "auth.title": {"en": "Sign in to Parlante", "es": "Inicie sesión en Parlante"},
+    "auth.password": {"en": "Password", "es": "Contraseña"},
+    "auth.submit": {"en": "Sign in", "es": "Entrar"},
+    "auth.wrong": {"en": "Wrong password.", "es": "Contraseña incorrecta."},
+    "auth.wait": {
+        "en": "Too many wrong tries. Wait {seconds} s, then try again.",
+        "es": "Demasiados intentos fallidos. Espere {seconds} s y vuelva a intentarlo.",
+    },
+    "auth.oidc_intro": {
+        "en": "Sign in with your account to see your own videos, presenters and presets.",
+        "es": "Inicie sesión con su cuenta para ver sus propios vídeos, presentadores y ajustes.",
+    },
+    "auth.oidc_button": {"en": "Sign in", "es": "Iniciar sesión"},
+    "auth.no_email": {
+        "en": "Your sign-in provider did not share an e-mail address, which Parlante needs to "
+        "keep your videos apart. Ask the administrator to request the 'email' scope.",
+        "es": "Su proveedor de acceso no compartió una dirección de correo, que Parlante "
+        "necesita para separar sus vídeos. Pida al administrador que solicite el ámbito "
+        "'email'.",
+    },
+    "auth.unverified": {
+        "en": "The e-mail address {email} is not verified with your sign-in provider. Verify "
+        "it there and sign in again.",
+        "es": "La dirección {email} no está verificada en su proveedor de acceso. Verifíquela "
+        "allí y vuelva a iniciar sesión.",
+    },
+    "auth.not_allowed": {
+        "en": "{email} may not use this app. Ask the administrator to add you to "
+        "ALLOWED_EMAILS, or sign out and use another account.",
+        "es": "{email} no puede usar esta aplicación. Pida al administrador que le añada a "
+        "ALLOWED_EMAILS, o cierre la sesión y use otra cuenta.",
+    },
+    "auth.closed": {
+        "en": "Parlante is not open: no sign-in is configured. The administrator must set "
+        "APP_PASSWORD, configure [auth] in .streamlit/secrets.toml, or set ALLOW_ANONYMOUS=1 "
+        "if the app is on a private network on purpose.",
+        "es": "Parlante no está abierto: no hay ningún acceso configurado. El administrador "
+        "debe definir APP_PASSWORD, configurar [auth] en .streamlit/secrets.toml, o definir "
+        "ALLOW_ANONYMOUS=1 si la aplicación está a propósito en una red privada.",
+    },
+    "auth.sign_out": {"en": "Sign out", "es": "Cerrar sesión"},
+    "auth.signed_in_as": {"en": "Signed in as {who}", "es": "Sesión iniciada como {who}"},
+    "auth.team": {
+        "en": "Signed in to the shared team workspace",
+        "es": "Sesión iniciada en el espacio compartido del equipo",
+    },
+    # daily limits (core.usage)
+    "limit.did_videos": {
+        "en": "You have reached today's limit of {limit} D-ID videos. Use the offline engine, "
+        "or try D-ID again after 00:00 UTC (in {wait}).",
+        "es": "Ha alcanzado el límite diario de {limit} vídeos de D-ID. Use el motor sin "
+        "conexión o vuelva a probar D-ID después de las 00:00 UTC (dentro de {wait}).",
+    },
+    "limit.openai_tokens": {
+        "en": "Today's allowance of {limit} tokens for writing scripts is used up. Type the "
+        "script yourself, or write one again after 00:00 UTC (in {wait}).",
+        "es": "Se agotó la asignación diaria de {limit} tokens para escribir guiones. Escriba "
+        "el guion usted mismo o vuelva a generarlo después de las 00:00 UTC (dentro de {wait}).",
+    },
+    "side.usage_did": {
+        "en": "D-ID videos today: {used} of {limit}",
+        "es": "Vídeos de D-ID hoy: {used} de {limit}",
+    },
+    "side.usage_tokens": {
+        "en": "Script tokens today: {used} of {limit}",
+        "es": "Tokens de guiones hoy: {used} de {limit}",
+    },
 }
 
 

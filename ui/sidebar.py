@@ -52,3 +52,15 @@ def sidebar(rt: Runtime) -> None:
             st.markdown(":material/radio_button_unchecked: " + state.t("side.did_missing"))
         store = rt.runner.store
         st.caption(state.t("side.jobs", running=store.count(RUNNING), queued=store.count(QUEUED)))
+        usage_today(rt, ready.did, ready.openai)
+
+
+def usage_today(rt: Runtime, did: bool, openai: bool) -> None:
+    """What this user spent today against the daily caps (core.usage)."""
+    if not (did or openai):
+        return
+    today = rt.services.usage.today(state.user())
+    if did:
+        st.caption(state.t("side.usage_did", used=today.did_videos, limit=today.did_limit))
+    if openai:
+        st.caption(state.t("side.usage_tokens", used=today.openai_tokens, limit=today.openai_limit))

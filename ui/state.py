@@ -16,7 +16,7 @@ from ui.runtime import Runtime
 
 # keys ---------------------------------------------------------------------------------------
 RUNTIME = "runtime"  # the process-wide Runtime this run uses (set by app.py)
-USER = "user"  # who is signed in ("" without sign-in)
+USER = "user"  # who is signed in: the gate's user id ("" is the shared workspace)
 LANG = "ui_lang"  # interface language, mirrored from the library pref
 LANG_WIDGET = "ui_lang_widget"
 SCRIPT = "script"  # the script being edited (survives page switches)
@@ -49,10 +49,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def init(runtime: Runtime) -> None:
-    """Called by app.py at the top of every run."""
+def init(runtime: Runtime, user: str = "") -> None:
+    """Called by app.py on every run, once the sign-in gate said who ``user`` is."""
     ss = st.session_state
     ss[RUNTIME] = runtime
+    ss[USER] = user
     for key, value in DEFAULTS.items():
         if key not in ss:
             ss[key] = value.copy() if isinstance(value, set | dict) else value

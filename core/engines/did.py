@@ -63,6 +63,7 @@ class DidEngine:
 
     id = "did"
     version = "did-1"
+    metered = True  # every talk costs credits: daily-capped per user (core.usage)
 
     def __init__(
         self,

@@ -1,0 +1,166 @@
+"""The sign-in gate: app.py calls ``gate`` before anything else of the app is drawn.
+
+Until the person is signed in, the gate draws only its own screen and calls ``st.stop()``:
+no page, sidebar, history or setting is ever sent to the browser. The decisions (mode,
+password check, throttle, user id) live in ``core.auth``; this module only draws.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import secrets
+from dataclasses import dataclass
+from typing import NoReturn
+
+import streamlit as st
+
+from core.auth import (
+    OIDC,
+    OPEN,
+    PASSWORD,
+    REFUSED,
+    SHARED_USER,
+    SignInRefused,
+    Throttle,
+    client_address,
+    oidc_user_id,
+    password_stamp,
+    sign_in_mode,
+    try_password,
+)
+from core.config import Settings
+from ui.i18n import DEFAULT_LANG, LANGS, translate
+from ui.streaming import escape_markdown
+
+SIGNED_IN = "auth_signed_in"  # password mode: the stamp of the password this session used
+CLIENT = "auth_client"  # a random id for this browser session (a throttle key)
+LANG = "ui_lang"  # the interface language, when the session already has one (ui.state.LANG)
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: str  # the id every library call is scoped by ("" is the shared workspace)
+    mode: str  # core.auth: oidc | password | open
+    label: str = ""  # shown in the sidebar: the e-mail in OIDC mode
+
+
+@st.cache_resource(show_spinner=False)
+def throttle() -> Throttle:
+    """One throttle for the whole server process, shared by every session."""
+    return Throttle()
+
+
+def _lang() -> str:
+    lang = st.session_state.get(LANG)
+    if lang in LANGS:
+        return str(lang)
+    locale = (st.context.locale or "").lower()
+    return "es" if locale.startswith("es") else DEFAULT_LANG
+
+
+def _t(key: str, **values: object) -> str:
+    return translate(_lang(), key, **values)
+
+
+def gate(settings: Settings) -> Identity:
+    """Who is signed in; draws the sign-in screen and stops the run when nobody is."""
+    mode = sign_in_mode(settings)
+    if mode == OPEN:
+        return Identity(SHARED_USER, OPEN)
+    if mode == OIDC:
+        return _oidc(settings)
+    if mode == PASSWORD:
+        return _password(settings)
+    assert mode == REFUSED
+    _stop_with_only(lambda: st.error(_t("auth.closed"), icon=":material/lock:"))
+
+
+def _stop_with_only(draw: object) -> NoReturn:
+    """Draw the gate's screen and end the run. A fresh server's first run may be Streamlit's
+    legacy ``pages/`` mode, which lists the page files in the sidebar before app.py runs:
+    switch that mode off (as st.navigation does) and run again, so nothing but the gate
+    is ever shown."""
+    with contextlib.suppress(Exception):  # an internal flag; if it moves, pages still route
+        from streamlit.runtime.pages_manager import PagesManager
+
+        if PagesManager.uses_pages_directory:
+            PagesManager.uses_pages_directory = False
+            st.rerun()
+    draw()  # type: ignore[operator]
+    st.stop()
+    raise AssertionError("st.stop() returned")  # for the type checker
+
+
+def _keys() -> tuple[str, ...]:
+    ss = st.session_state
+    if CLIENT not in ss:
+        ss[CLIENT] = secrets.token_hex(16)
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return ("ip:" + client_address(st.context.ip_address, forwarded), "session:" + ss[CLIENT])
+
+
+def _password(settings: Settings) -> Identity:
+    expected = settings.app_password or ""
+    stamp = password_stamp(expected)
+    if st.session_state.get(SIGNED_IN) == stamp:
+        return Identity(SHARED_USER, PASSWORD)
+
+    def screen() -> None:
+        st.title(_t("auth.title"))
+        with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
+            given = st.text_input(_t("auth.password"), type="password", max_chars=1000)
+            sent = st.form_submit_button(_t("auth.submit"), type="primary")
+        if not sent:
+            return
+        attempt = try_password(throttle(), _keys(), given or "", expected)
+        if attempt.ok:
+            st.session_state[SIGNED_IN] = stamp
+            st.rerun()
+        wait = _t("auth.wait", seconds=math.ceil(attempt.wait_s)) if attempt.wait_s > 0 else ""
+        st.error(wait if not attempt.checked else f"{_t('auth.wrong')} {wait}".strip())
+
+    _stop_with_only(screen)
+
+
+def _oidc(settings: Settings) -> Identity:
+    provider = settings.sign_in_provider or "default"
+    if not st.user.get("is_logged_in"):
+
+        def screen() -> None:
+            st.title(_t("auth.title"))
+            st.write(_t("auth.oidc_intro"))
+            st.button(
+                _t("auth.oidc_button"), type="primary", icon=":material/login:",
+                on_click=st.login, args=(provider,),
+            )  # fmt: skip
+
+        _stop_with_only(screen)
+    try:
+        user = oidc_user_id(st.user.to_dict(), settings.allowed_emails)
+    except SignInRefused as err:
+        message = _t(f"auth.{err.reason}", email=escape_markdown(err.email))
+
+        def refused() -> None:
+            st.error(message)
+            st.button(_t("auth.sign_out"), on_click=st.logout, icon=":material/logout:")
+
+        _stop_with_only(refused)
+    return Identity(user, OIDC, label=user)
+
+
+def _forget_session() -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def sign_out(identity: Identity) -> None:
+    """Who is signed in and a sign-out button, for the sidebar (nothing in open mode)."""
+    if identity.mode == OPEN:
+        return
+    if identity.mode == OIDC:
+        st.caption(_t("auth.signed_in_as", who=escape_markdown(identity.label)))
+        st.button(_t("auth.sign_out"), on_click=st.logout, icon=":material/logout:")
+    else:
+        st.caption(_t("auth.team"))
+        st.button(_t("auth.sign_out"), on_click=_forget_session, icon=":material/logout:")
