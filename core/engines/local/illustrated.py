@@ -11,6 +11,7 @@ the head, which one ``warpAffine`` moves and one blend puts over the body.
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -192,17 +193,18 @@ class IllustratedPresenter:
 
         ys, xs = np.nonzero(alpha)
         margin = math.ceil(16 * size / 512)
-        self._x0, self._y0 = max(0, int(xs.min()) - margin), max(0, int(ys.min()) - margin)
-        self._x1, self._y1 = (
-            min(size, int(xs.max()) + margin + 1),
-            min(size, int(ys.max()) + margin + 1),
-        )
+        boxes = (self._eye_box, self._mouth_box)  # sprites are pasted into the crop
+        self._x0 = max(0, min(int(xs.min()) - margin, *(b[0] for b in boxes)))
+        self._y0 = max(0, min(int(ys.min()) - margin, *(b[1] for b in boxes)))
+        self._x1 = min(size, max(int(xs.max()) + margin + 1, *(b[2] for b in boxes)))
+        self._y1 = min(size, max(int(ys.max()) + margin + 1, *(b[3] for b in boxes)))
         # One premultiplied RGBA array, so a head movement is a single warp.
         self._head_rgba = np.ascontiguousarray(
             np.dstack([rgb, alpha])[self._y0 : self._y1, self._x0 : self._x1]
         )
         self._pivot = (PIVOT[0] * size - self._x0, PIVOT[1] * size - self._y0)
         self._sprites: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # frames and the thumbnail may render on two threads
 
     # -- sprites -----------------------------------------------------------------------
     def _crop(self, c: Canvas, box: tuple[int, int, int, int]) -> Canvas:
@@ -218,10 +220,11 @@ class IllustratedPresenter:
         )
 
     def _sprite(self, key: tuple) -> np.ndarray:
-        hit = self._sprites.get(key)
-        if hit is not None:
-            self._sprites.move_to_end(key)
-            return hit
+        with self._lock:
+            hit = self._sprites.get(key)
+            if hit is not None:
+                self._sprites.move_to_end(key)
+                return hit
         if key[0] == "eyes":
             c = self._eye_base.copy()
             draw_eyes(c, key[1] / _LEVELS, self.look)
@@ -231,9 +234,10 @@ class IllustratedPresenter:
             draw_mouth(c, MouthPose(*(v / _LEVELS for v in key[1:])), self.look)
         np.minimum(c.rgb, c.alpha[..., None], out=c.rgb)
         sprite = downscale(c.rgb, self._ss)
-        self._sprites[key] = sprite
-        if len(self._sprites) > _CACHE_SIZE:
-            self._sprites.popitem(last=False)
+        with self._lock:
+            self._sprites[key] = sprite
+            if len(self._sprites) > _CACHE_SIZE:
+                self._sprites.popitem(last=False)
         return sprite
 
     def _paste(self, head: np.ndarray, box: tuple[int, int, int, int], sprite: np.ndarray) -> None:

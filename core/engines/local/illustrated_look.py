@@ -24,8 +24,11 @@ MOUTH_X, MOUTH_Y = 0.5, 0.512
 PIVOT = (0.5, 0.60)  # the head turns about the top of the neck
 
 # Boxes (x0, y0, x1, y1) redrawn per frame; everything else in the head is static.
-EYE_BOX = (0.385, 0.360, 0.615, 0.452)
-MOUTH_BOX = (0.418, 0.462, 0.582, 0.574)
+# Each box must hold *everything* its part draws in any pose, soft shading included:
+# a sprite is pasted whole, so what a pose draws outside its box is cut off in a hard
+# straight line (the open mouth's shadow on the chin, the arms of the glasses).
+EYE_BOX = (0.348, 0.360, 0.652, 0.452)
+MOUTH_BOX = (0.418, 0.462, 0.582, 0.600)
 
 
 @dataclass(frozen=True)
