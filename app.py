@@ -26,10 +26,6 @@ except AppError as err:  # a setting is invalid: say which, never a traceback
     st.error(err.message)
     st.stop()
 
-identity = auth.gate(settings)  # st.stop() until signed in
-runtime = open_runtime(settings)
-state.init(runtime, identity.user)
-
 pages = [
     st.Page("pages/create.py", title=state.t("page.create"), icon=":material/movie_edit:",
             url_path="create", default=True),
@@ -38,6 +34,9 @@ pages = [
     st.Page("pages/history.py", title=state.t("page.history"), icon=":material/video_library:",
             url_path="history"),
 ]  # fmt: skip
+identity = auth.gate(settings, pages)  # until signed in: only its screen, then st.stop()
+runtime = open_runtime(settings)
+state.init(runtime, identity.user)
 page = st.navigation(pages)
 sidebar(runtime)
 with st.sidebar:

@@ -7,11 +7,11 @@ password check, throttle, user id) live in ``core.auth``; this module only draws
 
 from __future__ import annotations
 
-import contextlib
 import math
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -36,6 +36,7 @@ from ui.streaming import escape_markdown
 SIGNED_IN = "auth_signed_in"  # password mode: the stamp of the password this session used
 CLIENT = "auth_client"  # a random id for this browser session (a throttle key)
 LANG = "ui_lang"  # the interface language, when the session already has one (ui.state.LANG)
+RUNTIME = "runtime"  # ui.state.RUNTIME: only a signed-in run puts the runtime in the session
 
 
 @dataclass(frozen=True)
@@ -63,31 +64,34 @@ def _t(key: str, **values: object) -> str:
     return translate(_lang(), key, **values)
 
 
-def gate(settings: Settings) -> Identity:
-    """Who is signed in; draws the sign-in screen and stops the run when nobody is."""
+def gate(settings: Settings, pages: Sequence[Any] = ()) -> Identity:
+    """Who is signed in; when nobody is, draws only the sign-in screen and stops the run.
+
+    ``pages`` are the app's st.Page objects: declared hidden, never run, before sign-in.
+    """
     mode = sign_in_mode(settings)
     if mode == OPEN:
         return Identity(SHARED_USER, OPEN)
     if mode == OIDC:
-        return _oidc(settings)
+        return _oidc(settings, pages)
     if mode == PASSWORD:
-        return _password(settings)
+        return _password(settings, pages)
     assert mode == REFUSED
-    _stop_with_only(lambda: st.error(_t("auth.closed"), icon=":material/lock:"))
+    _stop_with_only(lambda: st.error(_t("auth.closed"), icon=":material/lock:"), pages)
 
 
-def _stop_with_only(draw: object) -> NoReturn:
-    """Draw the gate's screen and end the run. A fresh server's first run may be Streamlit's
-    legacy ``pages/`` mode, which lists the page files in the sidebar before app.py runs:
-    switch that mode off (as st.navigation does) and run again, so nothing but the gate
-    is ever shown."""
-    with contextlib.suppress(Exception):  # an internal flag; if it moves, pages still route
-        from streamlit.runtime.pages_manager import PagesManager
+def _stop_with_only(draw: Callable[[], None], pages: Sequence[Any]) -> NoReturn:
+    """Draw the gate's screen and end the run; no page runs.
 
-        if PagesManager.uses_pages_directory:
-            PagesManager.uses_pages_directory = False
-            st.rerun()
-    draw()  # type: ignore[operator]
+    The app's pages are declared with ``position="hidden"`` but not run: the browser gets
+    no navigation to show, a deep link (``/history``) still names a known page and opens
+    once signed in, and Streamlit leaves its legacy ``pages/`` folder mode, whose sidebar
+    links a fresh server's first request would otherwise keep showing.
+    """
+    st.session_state.pop(RUNTIME, None)  # a page file run on its own finds no runtime either
+    if pages:
+        st.navigation(list(pages), position="hidden")
+    draw()
     st.stop()
     raise AssertionError("st.stop() returned")  # for the type checker
 
@@ -96,11 +100,14 @@ def _keys() -> tuple[str, ...]:
     ss = st.session_state
     if CLIENT not in ss:
         ss[CLIENT] = secrets.token_hex(16)
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    return ("ip:" + client_address(st.context.ip_address, forwarded), "session:" + ss[CLIENT])
+    peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    address = client_address(
+        peer if isinstance(peer, str) else None, forwarded if isinstance(forwarded, str) else None
+    )
+    return ("ip:" + address, "session:" + ss[CLIENT])
 
 
-def _password(settings: Settings) -> Identity:
+def _password(settings: Settings, pages: Sequence[Any]) -> Identity:
     expected = settings.app_password or ""
     stamp = password_stamp(expected)
     if st.session_state.get(SIGNED_IN) == stamp:
@@ -120,10 +127,10 @@ def _password(settings: Settings) -> Identity:
         wait = _t("auth.wait", seconds=math.ceil(attempt.wait_s)) if attempt.wait_s > 0 else ""
         st.error(wait if not attempt.checked else f"{_t('auth.wrong')} {wait}".strip())
 
-    _stop_with_only(screen)
+    _stop_with_only(screen, pages)
 
 
-def _oidc(settings: Settings) -> Identity:
+def _oidc(settings: Settings, pages: Sequence[Any]) -> Identity:
     provider = settings.sign_in_provider or "default"
     if not st.user.get("is_logged_in"):
 
@@ -135,7 +142,7 @@ def _oidc(settings: Settings) -> Identity:
                 on_click=st.login, args=(provider,),
             )  # fmt: skip
 
-        _stop_with_only(screen)
+        _stop_with_only(screen, pages)
     try:
         user = oidc_user_id(st.user.to_dict(), settings.allowed_emails)
     except SignInRefused as err:
@@ -145,7 +152,7 @@ def _oidc(settings: Settings) -> Identity:
             st.error(message)
             st.button(_t("auth.sign_out"), on_click=st.logout, icon=":material/logout:")
 
-        _stop_with_only(refused)
+        _stop_with_only(refused, pages)
     return Identity(user, OIDC, label=user)
 
 
