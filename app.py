@@ -14,9 +14,23 @@ import streamlit as st
 
 from core.config import Settings
 from core.errors import AppError
+from core.redaction import protect_logs
 from ui import auth, state
 from ui.runtime import open_runtime, streamlit_secrets
 from ui.sidebar import sidebar
+
+
+def app_pages(default: bool = True) -> list[st.Page]:
+    """The three pages (before sign-in the gate declares them hidden, without a default)."""
+    return [
+        st.Page("pages/create.py", title=state.t("page.create"), icon=":material/movie_edit:",
+                url_path="create", default=default),
+        st.Page("pages/voice_avatar.py", title=state.t("page.voice"),
+                icon=":material/record_voice_over:", url_path="voice_avatar"),
+        st.Page("pages/history.py", title=state.t("page.history"),
+                icon=":material/video_library:", url_path="history"),
+    ]  # fmt: skip
+
 
 st.set_page_config(page_title="Parlante", page_icon=":material/record_voice_over:", layout="wide")
 
@@ -25,19 +39,12 @@ try:
 except AppError as err:  # a setting is invalid: say which, never a traceback
     st.error(err.message)
     st.stop()
+protect_logs(settings.secrets)  # keys, password, [auth] secrets: masked in every log line
 
-pages = [
-    st.Page("pages/create.py", title=state.t("page.create"), icon=":material/movie_edit:",
-            url_path="create", default=True),
-    st.Page("pages/voice_avatar.py", title=state.t("page.voice"),
-            icon=":material/record_voice_over:", url_path="voice_avatar"),
-    st.Page("pages/history.py", title=state.t("page.history"), icon=":material/video_library:",
-            url_path="history"),
-]  # fmt: skip
-identity = auth.gate(settings, pages)  # until signed in: only its screen, then st.stop()
+identity = auth.gate(settings, app_pages(default=False))  # not signed in: its screen, st.stop()
 runtime = open_runtime(settings)
 state.init(runtime, identity.user)
-page = st.navigation(pages)
+page = st.navigation(app_pages())
 sidebar(runtime)
 with st.sidebar:
     auth.sign_out(identity)

@@ -178,7 +178,7 @@ def live_job(job_id: str) -> None:
 
 def finished_job(job: Job) -> None:
     if job.status == FAILED:
-        st.error(state.t("create.failed", reason=job.error))
+        st.error(state.t("create.failed", reason=escape_markdown(job.error)))
     elif job.status == CANCELLED:
         st.info(state.t("create.cancelled"))
     elif job.status == DONE:

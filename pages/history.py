@@ -8,6 +8,7 @@ from core.choices import ENGINE_IDS as ENGINES
 from core.choices import choices_from_video, load_choices, save_choices
 from core.history import STATUSES, HistoryItem, history
 from core.jobstore import QUEUED, RUNNING
+from core.library import VideoRecord
 from ui import state
 from ui.common import engine_label, seconds, stage_label, status_badge, status_label, when
 from ui.streaming import escape_markdown
@@ -21,6 +22,12 @@ K_ENGINE, K_STATUS = f"hist_engine_{state.lang()}", f"hist_status_{state.lang()}
 COLUMNS = 4
 
 
+def _own(video_id: str) -> VideoRecord | None:
+    """The video, if it is this user's (ids come from their own gallery; checked anyway)."""
+    record = library.get_video(video_id)
+    return record if record is not None and record.user == user else None
+
+
 def _open(video_id: str | None) -> None:
     ss[state.HISTORY_OPEN] = video_id
     ss[state.CONFIRM_DELETE] = None
@@ -31,14 +38,15 @@ def _ask_delete(video_id: str | None) -> None:
 
 
 def _delete(video_id: str) -> None:
-    library.delete_video(video_id)
+    if _own(video_id) is not None:
+        library.delete_video(video_id)
     ss[state.HISTORY_OPEN] = None
     ss[state.CONFIRM_DELETE] = None
     state.flash("success", state.t("history.deleted"))
 
 
 def _use_again(video_id: str) -> None:
-    record = library.get_video(video_id)
+    record = _own(video_id)
     if record is None:
         return
     current = load_choices(library, user)
@@ -58,7 +66,7 @@ def _use_again(video_id: str) -> None:
 
 
 def detail(video_id: str) -> None:
-    record = library.get_video(video_id)
+    record = _own(video_id)
     with st.container(border=True):
         if record is None or not record.complete():
             st.info(state.t("history.missing"))
@@ -122,7 +130,7 @@ def card(item: HistoryItem) -> None:
         st.caption(
             state.t(
                 "history.meta", date=when(item.created_at), engine=engine_label(item.engine),
-                voice=item.voice or "—", duration=seconds(item.duration_s),
+                voice=escape_markdown(item.voice or "—"), duration=seconds(item.duration_s),
             )
         )  # fmt: skip
         status_badge(item.status)
@@ -132,7 +140,7 @@ def card(item: HistoryItem) -> None:
                       on_click=rt.runner.cancel, args=(item.id,))  # fmt: skip
         elif item.kind == "job":
             if item.error:
-                st.caption(item.error)
+                st.caption(escape_markdown(item.error))
             st.button(state.t("history.remove"), key=f"forget-{item.id}",
                       on_click=rt.runner.forget, args=(item.id,), type="tertiary")  # fmt: skip
         else:

@@ -22,6 +22,7 @@ from core.previews import add_photo, voice_preview
 from core.writers.prompt import LANGUAGES
 from ui import state
 from ui.common import avatar_still, avatars, engine_label, language_name, voices
+from ui.streaming import escape_markdown
 
 rt = state.runtime()
 library, user = rt.services.library, state.user()
@@ -80,7 +81,8 @@ def _on_upload() -> None:
     try:
         avatar, crop = add_photo(library, upload.getvalue(), upload.name, user)
     except AppError as err:
-        ss[state.UPLOAD_RESULT] = (False, state.t("voice.upload_refused", reason=err.message), None)
+        reason = escape_markdown(err.message)  # it may quote the file's name
+        ss[state.UPLOAD_RESULT] = (False, state.t("voice.upload_refused", reason=reason), None)
         return
     _choose_avatar(avatar.id)
     ss[state.UPLOAD_RESULT] = (True, state.t("voice.upload_ok"), crop)

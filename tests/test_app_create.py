@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.app_harness import FAKE_SCRIPT, FakeWriter, button, fakes, open_app, runtime, texts
 from ui import state
+from ui.streaming import escape_markdown
 
 __all__ = ["fakes"]
 
@@ -108,7 +109,8 @@ def test_failed_job_shows_its_reason(fakes):
     at.run()
     runtime(at).runner.wait(at.session_state[state.JOB], timeout=20)
     at.run()
-    assert "The video failed: D-ID refused the render: FaceError" in at.error[0].value
+    reason = escape_markdown("D-ID refused the render: FaceError")  # shown literally
+    assert f"The video failed: {reason}" in at.error[0].value
 
 
 def test_did_engine_shows_estimated_credits(fakes):

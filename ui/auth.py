@@ -81,19 +81,25 @@ def gate(settings: Settings, pages: Sequence[Any] = ()) -> Identity:
 
 
 def _stop_with_only(draw: Callable[[], None], pages: Sequence[Any]) -> NoReturn:
-    """Draw the gate's screen and end the run; no page runs.
+    """Draw the gate's screen and end the run; no page of the app runs.
 
-    The app's pages are declared with ``position="hidden"`` but not run: the browser gets
-    no navigation to show, a deep link (``/history``) still names a known page and opens
-    once signed in, and Streamlit leaves its legacy ``pages/`` folder mode, whose sidebar
-    links a fresh server's first request would otherwise keep showing.
+    The gate is declared as the default page and the app's pages (without a default) as
+    known but hidden: the browser gets no navigation to show, a deep link (``/history``)
+    still names a known page and opens once signed in, and Streamlit leaves its legacy
+    ``pages/`` folder mode, whose sidebar links a fresh server's first request would
+    otherwise keep showing.
     """
     st.session_state.pop(RUNTIME, None)  # a page file run on its own finds no runtime either
     if pages:
-        st.navigation(list(pages), position="hidden")
+        sign_in = st.Page(_no_page, title=_t("auth.title"), url_path="sign_in", default=True)
+        st.navigation([sign_in, *pages], position="hidden")  # resolved, never run
     draw()
     st.stop()
     raise AssertionError("st.stop() returned")  # for the type checker
+
+
+def _no_page() -> None:
+    """The gate's page in st.navigation; the gate draws itself, so this never runs."""
 
 
 def _keys() -> tuple[str, ...]:

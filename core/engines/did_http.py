@@ -8,6 +8,7 @@ policy from ``core.retry`` (compound steps such as create-or-find need their own
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import random
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -34,6 +36,7 @@ from core.retry import RetryPolicy, Sleep, parse_retry_after
 PROVIDER = "D-ID"
 TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: on every call, so nothing hangs forever
 USER_AGENT = "parlante/0.1 (+https://github.com/parlante)"
+MAX_REDIRECTS = 3  # a result link is pre-signed storage; a CDN may redirect once or twice
 _REQUEST_ID_HEADERS = ("x-request-id", "x-amzn-requestid", "x-amz-cf-id")
 _log = logging.getLogger(__name__)
 
@@ -152,6 +155,18 @@ def error_for_exception(exc: requests.RequestException, where: str, base_url: st
     return ProviderError(f"D-ID call {where} failed: {type(exc).__name__}.", provider=PROVIDER)
 
 
+def _internal_host(host: str) -> bool:
+    """localhost, or an IP literal on this machine or a private / link-local network."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: D-ID's storage; DNS answers are not second-guessed here
+    return not address.is_global
+
+
 def require(data: Any, name: str, kind: type | tuple[type, ...], where: str) -> Any:
     """``data[name]`` checked for type; a missing or wrong field is a (retryable) BadReply."""
     value = data.get(name) if isinstance(data, dict) else None
@@ -235,14 +250,22 @@ class DidHttp:
             ) from None
 
     def check_link(self, url: str) -> str:
-        """Refuse result links that are not https (plain http only against a local fake)."""
-        if url.startswith("https://") or (self.allow_http and url.startswith("http://")):
-            return url
-        raise ProviderError(
-            f"D-ID gave a video link that is not https ({url.split('?')[0][:80]}); "
-            "refusing to download it.",
-            provider=PROVIDER,
-        )
+        """Refuse result links that are not https (plain http only against a local fake),
+        and, against the real API, links to this machine or its private network."""
+        secure = url.startswith("https://") or (self.allow_http and url.startswith("http://"))
+        if not secure:
+            raise ProviderError(
+                f"D-ID gave a video link that is not https ({url.split('?')[0][:80]}); "
+                "refusing to download it.",
+                provider=PROVIDER,
+            )
+        if not self.allow_http and _internal_host(urlsplit(url).hostname or ""):
+            raise ProviderError(
+                f"D-ID gave a video link to a local or private address "
+                f"({url.split('?')[0][:80]}); refusing to download it.",
+                provider=PROVIDER,
+            )
+        return url
 
     def download(self, url: str, dest: Path, *, max_bytes: int) -> int:
         """Stream ``url`` into ``dest`` (a temp file the caller renames), up to ``max_bytes``.
@@ -250,13 +273,9 @@ class DidHttp:
         No auth header: the link is pre-signed storage, not the API. A 403/400 from storage
         means the signature expired → LinkExpired (the caller fetches a fresh link).
         """
-        self.check_link(url)
         where = "the video download"
         try:
-            with self.session.get(
-                url, stream=True, timeout=TIMEOUT, headers={"User-Agent": USER_AGENT}
-            ) as resp:
-                self.check_link(resp.url or url)
+            with self._get_link(url) as resp:
                 if resp.status_code in (400, 403):
                     raise LinkExpired(
                         f"The video link from D-ID expired (HTTP {resp.status_code} from storage).",
@@ -285,6 +304,23 @@ class DidHttp:
                 provider=PROVIDER,
             )
         return written
+
+    def _get_link(self, url: str) -> requests.Response:
+        """GET a result link, following at most MAX_REDIRECTS redirects, each checked with
+        ``check_link`` *before* it is followed (requests would follow http:// ones too)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self.session.get(
+                self.check_link(url), stream=True, timeout=TIMEOUT, allow_redirects=False,
+                headers={"User-Agent": USER_AGENT},
+            )  # fmt: skip
+            if not resp.is_redirect:
+                return resp
+            url = urljoin(url, resp.headers.get("Location", ""))
+            resp.close()
+        raise ProviderError(
+            f"D-ID's video link redirected more than {MAX_REDIRECTS} times; refusing to follow.",
+            provider=PROVIDER,
+        )
 
     def _too_big(self, size: int, cap: int) -> ProviderError:
         return ProviderError(
