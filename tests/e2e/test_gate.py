@@ -15,7 +15,7 @@ from tests.e2e.harness import App, browser, run_app, wait_idle
 pytestmark = [pytest.mark.e2e]
 
 PASSWORD = "e2e correct horse battery staple"
-SIDEBAR_EMPTY = """() => [...document.querySelectorAll('[data-testid="stSidebarContent"]')]
+SIDEBAR_EMPTY = """() => [...document.querySelectorAll('[data-testid="stSidebarUserContent"]')]
   .every(s => s.innerText.trim() === '')"""
 REFUSED_UNCHECKED = """() => [...document.querySelectorAll('[data-testid="stAlert"]')]
   .some(a => a.innerText.trim().startsWith('Too many wrong tries'))"""
