@@ -12,7 +12,7 @@ from core.errors import InputError
 from core.library import Library
 from core.models import Avatar
 
-ILLUSTRATION_VERSION = "2"
+ILLUSTRATION_VERSION = "3"
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 
 

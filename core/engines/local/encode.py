@@ -47,7 +47,8 @@ class Mp4Writer:
         self._video.codec_context.options = {"preset": PRESET, "crf": str(CRF)}
         self._audio = self._container.add_stream("aac", rate=sample_rate)
         self._audio.layout = "mono"
-        self._audio.codec_context.options = {"b": "96k"}
+        # The "fast" AAC coder halves the audio's cost and is transparent for speech at 96k.
+        self._audio.codec_context.options = {"b": "96k", "aac_coder": "fast"}
         self._frames = 0
         self._samples = 0
         self._audio_buf = np.zeros(0, dtype=np.float32)
@@ -104,13 +105,15 @@ def encode_mp4(
         writer = Mp4Writer(tmp, size, sample_rate, fps)
         try:
             done = 0
-            for i, rgb in enumerate(frames):
+            written = 0  # audio samples handed to the encoder so far
+            for i, image in enumerate(frames):
                 if i >= n_frames:
                     break
-                a0 = round(i * sample_rate / fps)
-                a1 = round((i + 1) * sample_rate / fps)
-                writer.write_audio(audio[a0:a1])
-                writer.write_frame(rgb)
+                if i % fps == 0:  # audio a second at a time, ahead of the picture it goes with
+                    end = min(total_samples, round((i + fps) * sample_rate / fps))
+                    writer.write_audio(audio[written:end])
+                    written = end
+                writer.write_frame(image)
                 done = i + 1
                 if on_frame is not None:
                     on_frame(done)
