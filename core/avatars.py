@@ -29,9 +29,9 @@ def list_avatars(library: Library | None, user: str = "") -> list[Avatar]:
 
 def _check_photo(data: bytes, name: str) -> None:
     """Refuse what is not a usable photo (not an image, too large, no face) with InputError."""
-    from core.engines.local.photo import find_face, load_image
+    from core.engines.local.photo import locate
 
-    find_face(load_image(data, name=name))
+    locate(data, name=name)
 
 
 def resolve_avatar(ref: str | None, library: Library | None, user: str = "") -> tuple[Avatar, str]:

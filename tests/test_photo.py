@@ -309,3 +309,23 @@ def test_astronaut_animates() -> None:
     outside = diff.copy()
     outside[y0:y1, x0:x1] = 0
     assert not outside.any()
+
+
+def test_a_checked_photo_is_not_searched_for_a_face_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.engines.local.photo as photo_module
+
+    calls: list[int] = []
+    real = photo_module.find_face
+
+    def counting(rgb, name="the photo"):
+        calls.append(1)
+        return real(rgb, name)
+
+    monkeypatch.setattr(photo_module, "find_face", counting)
+    data = _pil_bytes(Image.fromarray(synthetic_face(400, seed=7)), "PNG")
+    photo_module.locate(data, "me.png")
+    presenter = photo_module.load_photo(data, 256, "me.png")
+    assert len(calls) == 1 and presenter.size == 256
+    other = _pil_bytes(Image.fromarray(synthetic_face(400, seed=8)), "PNG")
+    photo_module.locate(other, "other.png")
+    assert len(calls) == 2  # different bytes, searched anew

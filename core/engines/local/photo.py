@@ -11,6 +11,9 @@ changes and there is no seam to hide.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,10 +63,34 @@ def _lens(u: np.ndarray) -> np.ndarray:
     return np.clip(1.0 - v * v, 0.0, None) ** 0.75
 
 
+_faces: OrderedDict[str, FaceBox] = OrderedDict()  # image digest → face, a few recent ones
+_faces_lock = threading.Lock()
+
+
+def locate(source: Path | bytes, name: str = "photo") -> tuple[np.ndarray, FaceBox]:
+    """The photo (RGB) and its face. Raises InputError for anything unusable.
+
+    A photo is usually checked (when chosen or uploaded) and then animated moments later;
+    the face search is the slow part, so the last few results are remembered by content.
+    """
+    rgb = load_image(source, name)  # checks the size before reading everything
+    data = source.read_bytes() if isinstance(source, Path) else source
+    digest = hashlib.sha256(data).hexdigest()
+    with _faces_lock:
+        face = _faces.get(digest)
+    if face is None:
+        face = find_face(rgb, name)
+        with _faces_lock:
+            _faces[digest] = face
+            while len(_faces) > 16:
+                _faces.popitem(last=False)
+    return rgb, face
+
+
 def face_crop(source: Path | bytes, size: int, name: str = "photo") -> np.ndarray:
     """The square the video will show, for a preview in the UI (RGB uint8, size×size)."""
-    rgb = load_image(source, name)
-    crop, _ = crop_to_face(rgb, find_face(rgb, name), size)
+    rgb, face = locate(source, name)
+    crop, _ = crop_to_face(rgb, face, size)
     return crop
 
 
@@ -377,7 +404,6 @@ class PhotoPresenter:
 
 def load_photo(source: Path | bytes, size: int, name: str = "photo") -> PhotoPresenter:
     """Load, check and crop a photo, and return a presenter that animates it."""
-    rgb = load_image(source, name)
-    face = find_face(rgb, name)
+    rgb, face = locate(source, name)
     crop, cropped_face = crop_to_face(rgb, face, size)
     return PhotoPresenter(crop, cropped_face, size)
