@@ -19,14 +19,10 @@ from typing import Any
 
 from core import db
 from core.cache import digest_bytes
+from core.engines.base import SRT_FILE, THUMB_FILE, VIDEO_FILE, VTT_FILE
 from core.errors import InputError
 from core.files import write_bytes
 from core.models import Avatar, Video
-
-VIDEO_FILE = "video.mp4"
-SRT_FILE = "subtitles.srt"
-VTT_FILE = "subtitles.vtt"
-THUMB_FILE = "thumbnail.jpg"
 
 
 def new_id() -> str:
@@ -157,17 +153,6 @@ class Library:
     def get_video(self, video_id: str) -> VideoRecord | None:
         row = self.conn.execute("SELECT * FROM videos WHERE id = ?", (video_id,)).fetchone()
         return self._record(row) if row else None
-
-    def find_by_cache_key(self, cache_key: str, user: str = "") -> VideoRecord | None:
-        rows = self.conn.execute(
-            "SELECT * FROM videos WHERE cache_key = ? AND user = ? ORDER BY created_at DESC",
-            (cache_key, user),
-        ).fetchall()
-        for row in rows:
-            record = self._record(row)
-            if record.complete():
-                return record
-        return None
 
     def list_videos(
         self,
