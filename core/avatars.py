@@ -68,19 +68,34 @@ def resolve_avatar(ref: str | None, library: Library | None, user: str = "") -> 
     )
 
 
-def load_presenter(avatar: Avatar, size: int) -> Presenter:
+def load_presenter(avatar: Avatar, width: int, height: int) -> Presenter:
+    """The presenter of ``avatar``, framed head-and-shoulders in a ``width``×``height`` canvas."""
     if avatar.kind == "illustrated":
         from core.engines.local.illustrated import load_illustrated
 
-        return load_illustrated(avatar.id, size)
+        return load_illustrated(avatar.id, width, height)
+    from core.engines.local.fit import FittedSquare
     from core.engines.local.photo import load_photo
 
     assert avatar.path is not None
-    return load_photo(avatar.path, size, name=avatar.name)
+    photo = load_photo(avatar.path, max(width, height), name=avatar.name)
+    f = photo.face
+    return FittedSquare(photo, width, height, (f.x, f.y, f.w, f.h))
+
+
+def backdrop(avatar: Avatar, width: int, height: int) -> np.ndarray | None:
+    """The presenter's own background (RGB) for a plain video, or None when it is opaque."""
+    if avatar.kind == "illustrated":
+        from core.engines.local.illustrated import backdrop as illustrated_backdrop
+
+        return illustrated_backdrop(avatar.id, width, height)
+    return None
 
 
 def still(avatar: Avatar, size: int) -> np.ndarray:
-    """A still RGB image of the presenter at rest (for D-ID uploads and previews)."""
+    """A still, opaque RGB square of the presenter at rest (D-ID uploads and previews)."""
+    from core.engines.local.alpha import opaque
     from core.engines.local.types import REST
 
-    return load_presenter(avatar, size).render(REST)
+    frame = load_presenter(avatar, size, size).render(REST)
+    return opaque(frame, backdrop(avatar, size, size) if frame.shape[2] == 4 else None)

@@ -14,7 +14,7 @@ from core.engines.local.illustrated import (
     builtin_ids,
     load_illustrated,
 )
-from core.engines.local.illustrated_canvas import Canvas
+from core.engines.local.illustrated_body import draw_body
 from core.engines.local.illustrated_face import (
     downscale,
     draw_eye_overlay,
@@ -33,7 +33,7 @@ LIPS = (0.418, 0.462, 0.582, 0.574)  # where the lips move (the sprite box also 
 
 @cache
 def _presenter(avatar_id: str, size: int = SIZE) -> IllustratedPresenter:
-    return load_illustrated(avatar_id, size)
+    return load_illustrated(avatar_id, size, size)
 
 
 def _box(box: tuple[float, float, float, float], size: int = SIZE) -> tuple[slice, slice]:
@@ -60,7 +60,7 @@ def test_builtins_are_listed() -> None:
 
 def test_unknown_id_names_the_choices() -> None:
     with pytest.raises(InputError) as err:
-        load_illustrated("nobody", SIZE)
+        load_illustrated("nobody", SIZE, SIZE)
     assert "nobody" in err.value.message
     for avatar_id in builtin_ids():
         assert avatar_id in err.value.message
@@ -69,7 +69,7 @@ def test_unknown_id_names_the_choices() -> None:
 @pytest.mark.parametrize("size", [256, 512, 1080])
 def test_frame_format(size: int) -> None:
     presenter = _presenter("ana", size)
-    assert presenter.size == size
+    assert (presenter.width, presenter.height, presenter.has_alpha) == (size, size, True)
     for state in (
         FrameState(),
         FrameState(
@@ -77,7 +77,7 @@ def test_frame_format(size: int) -> None:
         ),
     ):
         frame = presenter.render(state)
-        assert frame.shape == (size, size, 3)
+        assert frame.shape == (size, size, 4)
         assert frame.dtype == np.uint8
         assert frame.flags["C_CONTIGUOUS"]
 
@@ -100,8 +100,8 @@ def test_mouth_shapes_are_distinct_and_local(avatar_id: str) -> None:
     for vis in (Viseme.OPEN, Viseme.WIDE, Viseme.ROUND, Viseme.PRESS, Viseme.LIP_TEETH):
         frame = presenter.render(FrameState(mouth=VISEME_POSES[vis]))
         assert np.array_equal(_outside(frame, MOUTH_BOX), _outside(rest, MOUTH_BOX))
-        mouths[vis] = frame[_box(LIPS)].astype(int)
-    rest_mouth = rest[_box(LIPS)].astype(int)
+        mouths[vis] = frame[_box(LIPS)][..., :3].astype(int)
+    rest_mouth = rest[_box(LIPS)][..., :3].astype(int)
     for vis, mouth in mouths.items():
         assert np.abs(mouth - rest_mouth).mean() > 1.5, f"{vis} looks like rest"
     names = list(mouths)
@@ -115,7 +115,7 @@ def test_open_mouth_is_dark_inside_and_press_is_not() -> None:
     dark = {}
     for vis in (Viseme.REST, Viseme.OPEN, Viseme.PRESS):
         mouth = presenter.render(FrameState(mouth=VISEME_POSES[vis]))[_box(MOUTH_BOX)]
-        dark[vis] = int((mouth.max(axis=2) < 110).sum())
+        dark[vis] = int(((mouth[..., :3].max(axis=2) < 110) & (mouth[..., 3] > 0)).sum())
     assert dark[Viseme.OPEN] > 3 * max(dark[Viseme.REST], dark[Viseme.PRESS], 10)
 
 
@@ -147,26 +147,34 @@ def test_render_is_pure() -> None:
     first = presenter.render(state)
     first[:] = 0  # the caller owns the frame
     presenter.render(FrameState(mouth=VISEME_POSES[Viseme.ROUND]))
-    assert np.array_equal(presenter.render(state), load_illustrated("samira", SIZE).render(state))
+    again = load_illustrated("samira", SIZE, SIZE).render(state)
+    assert np.array_equal(presenter.render(state), again)
 
 
 def test_size_out_of_range_is_an_input_error() -> None:
     with pytest.raises(InputError):
-        load_illustrated("ana", 8)
+        load_illustrated("ana", 8, 8)
 
 
 def _redrawn(presenter: IllustratedPresenter, state: FrameState) -> np.ndarray:
     """``state`` (no head motion) drawn from scratch on the whole head: no sprites, no boxes."""
-    size, ss = presenter.size, presenter._ss
-    head = Canvas.blank(size * ss, size * ss, float(size * ss))
+    ss = 2
+    body = presenter.place.canvas(ss)
+    draw_body(body, presenter.look)
+    head = presenter.place.canvas(ss)
     draw_head(head, presenter.look)
     draw_eyes(head, state.blink, presenter.look)
     draw_eye_overlay(head, presenter.look)
     draw_mouth(head, state.mouth, presenter.look)
-    np.minimum(head.rgb, head.alpha[..., None], out=head.rgb)
-    rgb, alpha = downscale(head.rgb, ss), downscale(head.alpha, ss)
-    cover = alpha[..., None].astype(np.float32) / 255
-    return np.clip(presenter._body * (1 - cover) + rgb + 0.5, 0, 255).astype(np.uint8)
+    layers = []
+    for c in (body, head):
+        np.minimum(c.rgb, c.alpha[..., None], out=c.rgb)
+        layers.append(np.dstack([downscale(c.rgb, ss), downscale(c.alpha, ss)]).astype(float))
+    below, above = layers
+    out = above + below * (1 - above[..., 3:] / 255)
+    a = out[..., 3:]
+    rgb = np.where(a > 0, out[..., :3] * 255 / np.maximum(a, 1), 0)
+    return np.clip(np.dstack([rgb, a]) + 0.5, 0, 255).astype(np.uint8)
 
 
 @pytest.mark.parametrize("avatar_id", builtin_ids())

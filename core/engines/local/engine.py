@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import cv2
+import numpy as np
 
-from core.avatars import load_presenter
+from core.avatars import backdrop, load_presenter
 from core.cache import Cache
 from core.config import Settings
 from core.engines.base import (
@@ -22,9 +24,11 @@ from core.engines.base import (
     RenderPlan,
 )
 from core.engines.local import speech
+from core.engines.local.alpha import opaque
 from core.engines.local.encode import FPS, encode_mp4, to_i420
 from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
+from core.engines.local.types import FrameState
 from core.files import write_bytes, write_text
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
@@ -70,11 +74,21 @@ class LocalEngine:
         # Drawing the presenter's layers and synthesising speech are independent, and both
         # release the GIL for most of their work: do them side by side.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="presenter") as pool:
-            presenter_job = pool.submit(load_presenter, plan.avatar, r.size)
+            presenter_job = pool.submit(load_presenter, plan.avatar, r.size, r.size)
+            backdrop_job = pool.submit(backdrop, plan.avatar, r.size, r.size)
             spoken = speech.synthesize(plan.voice.id, r.text, rate=r.rate, pitch=r.pitch)
             on_progress("presenter", 0.08, f"Preparing {plan.avatar.name}")
             presenter = presenter_job.result()
-        seed = int(hashlib.sha256(r.text.encode()).hexdigest()[:8], 16)
+            background = backdrop_job.result()
+
+        def picture(state: FrameState) -> np.ndarray:
+            return opaque(presenter.render(state), background)
+
+        # Blinks and head motion are seeded by everything that makes this video (the cache
+        # key's parts): another text, voice or presenter moves differently, the same request
+        # renders the very same frames.
+        key = json.dumps(self.cache_parts(plan), sort_keys=True, default=str)
+        seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
         states = timeline(spoken.phones, spoken.duration, fps=FPS, seed=seed)
         n = len(states)
         step = max(1, n // 50)
@@ -84,7 +98,7 @@ class LocalEngine:
                 on_progress("animation", 0.1 + 0.85 * i / n, f"Frame {i} of {n}")
 
         encode_mp4(
-            prefetch(to_i420(presenter.render(s)) for s in states),
+            prefetch(to_i420(picture(s)) for s in states),
             n,
             spoken.audio,
             spoken.sample_rate,
@@ -98,7 +112,7 @@ class LocalEngine:
         write_text(workdir / SRT_FILE, to_srt(cues))
         write_text(workdir / VTT_FILE, to_vtt(cues))
         thumb_state = states[min(n - 1, max(0, int(n * 0.3)))]
-        rgb = presenter.render(thumb_state)
+        rgb = picture(thumb_state)
         ok, jpeg = cv2.imencode(
             ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88]
         )

@@ -27,6 +27,8 @@ PIVOT = (0.5, 0.60)  # the head turns about the top of the neck
 # Each box must hold *everything* its part draws in any pose, soft shading included:
 # a sprite is pasted whole, so what a pose draws outside its box is cut off in a hard
 # straight line (the open mouth's shadow on the chin, the arms of the glasses).
+# The face from brow to chin, cheek to cheek (what a layout aligns and what tests measure).
+FACE_BOX = (FACE_CX - FACE_RX, EYE_Y - 0.062, FACE_CX + FACE_RX, FACE_CY + FACE_RY + 0.012)
 EYE_BOX = (0.348, 0.360, 0.652, 0.452)
 MOUTH_BOX = (0.418, 0.462, 0.582, 0.600)
 

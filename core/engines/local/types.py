@@ -59,19 +59,29 @@ class FrameState:
 
     mouth: MouthPose = MouthPose()
     blink: float = 0.0  # 0 eyes open .. 1 closed
-    head_dx: float = 0.0  # pixels at 512 px, scaled by the presenter to its size
-    head_dy: float = 0.0
+    head_dx: float = 0.0  # 1/512 of the presenter's head-and-shoulders height, + = right
+    head_dy: float = 0.0  # same unit, + = down
     head_angle: float = 0.0  # degrees, positive = counter-clockwise
+    brows: float = 0.0  # -1 knitted .. 0 relaxed .. 1 raised (a stressed word)
+    smile: float = 0.0  # 0..1 a small closed-mouth smile (pauses)
+    nod: float = 0.0  # 0..1 the head dips forward (the end of a sentence)
 
 
 REST = FrameState()
 
 
 class Presenter(Protocol):
-    """Draws a presenter. ``render`` must be fast (a few ms at 512 px): it runs per frame."""
+    """Draws a presenter, framed head-and-shoulders in a ``width``×``height`` canvas.
 
-    size: int
+    Any canvas shape works (square, 16:9, 9:16, a narrow column, a bubble's square): the
+    presenter frames itself in it. ``render`` must be fast (a few ms): it runs per frame.
+    """
+
+    width: int
+    height: int
+    has_alpha: bool  # True: render() gives straight RGBA with a clean mask; False: opaque RGB
+    face_box: tuple[int, int, int, int]  # x, y, w, h of the face (brow to chin) at rest, px
 
     def render(self, state: FrameState) -> np.ndarray:
-        """An RGB frame, shape (size, size, 3), dtype uint8, C-contiguous."""
+        """Shape (height, width, 4 if has_alpha else 3), dtype uint8, C-contiguous."""
         ...
