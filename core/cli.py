@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from core.commands import catalogue, credits, render, script
 from core.config import Settings
 from core.errors import AppError
+from core.redaction import protect_logs
 from core.services import Services
 
 COMMANDS = (catalogue, render, credits, script)
@@ -24,17 +25,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message} (see python -m core {self.prog.split()[-1]} --help)\n")
         raise SystemExit(2)
-
-
-class _Redact(logging.Filter):
-    def __init__(self, settings: Settings) -> None:
-        super().__init__()
-        self.settings = settings
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self.settings.redact(record.getMessage())
-        record.args = ()
-        return True
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +41,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     settings: Settings | None = None
     try:
         settings = Settings.from_sources(os.environ if env is None else env)
+        protect_logs(settings.secrets)  # keys masked in every log line
         handler = logging.StreamHandler(sys.stderr)
-        handler.addFilter(_Redact(settings))
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         logging.basicConfig(
             level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler], force=True

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.redaction import mask
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"  # small, fast to first word, not a reasoning model
@@ -179,6 +180,4 @@ class Settings:
         return tuple(s for s in keys if s)
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+        return mask(text, self.secrets)

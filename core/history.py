@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.jobs import DONE, JobRunner
-from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING, Job
+from core.jobs import JobRunner
+from core.jobstore import CANCELLED, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 from core.library import Library, VideoRecord
+from core.models import short_title
 
-STATUSES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+__all__ = ["STATUSES", "HistoryItem", "history"]
 
 
 @dataclass(frozen=True)
@@ -30,16 +31,11 @@ class HistoryItem:
     script: str = ""
 
 
-def _title(text: str, words: int = 8) -> str:
-    head = text.split()
-    return " ".join(head[:words]) + ("…" if len(head) > words else "")
-
-
 def _from_video(v: VideoRecord) -> HistoryItem:
     return HistoryItem(
         kind="video",
         id=v.id,
-        title=v.title or _title(v.script),
+        title=v.title or short_title(v.script),
         created_at=v.created_at,
         engine=v.engine,
         voice=str(v.settings.get("voice_name") or v.voice),
@@ -54,7 +50,7 @@ def _from_job(j: Job) -> HistoryItem:
     return HistoryItem(
         kind="job",
         id=j.id,
-        title=j.title or _title(j.request.text),
+        title=j.title or short_title(j.request.text),
         created_at=j.created_at,
         engine=j.engine,
         voice=j.request.voice_id or "",

@@ -131,10 +131,6 @@ class JobRunner:
         _LIVE.discard(self.id)
         self._threads.clear()
 
-    @property
-    def alive(self) -> bool:
-        return bool(self._threads) and not self._stopping.is_set()
-
     # -- what the pages call ----------------------------------------------------------------
     def submit(self, request: RenderRequest, engine: str, user: str = "", title: str = "") -> Job:
         job = self.store.insert(engine, request, user=user, title=title)

@@ -19,10 +19,9 @@ from typing import Any
 
 from core import db
 from core.cache import digest_bytes
-from core.engines.base import SRT_FILE, THUMB_FILE, VIDEO_FILE, VTT_FILE
 from core.errors import InputError
 from core.files import write_bytes
-from core.models import Avatar, Video
+from core.models import SRT_FILE, THUMB_FILE, VIDEO_FILE, VTT_FILE, Avatar, Video
 
 
 def new_id() -> str:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 AvatarKind = Literal["illustrated", "photo"]
+
+# The files of one video: what an engine writes into its work folder, what the library keeps.
+VIDEO_FILE = "video.mp4"
+SRT_FILE = "subtitles.srt"
+VTT_FILE = "subtitles.vtt"
+THUMB_FILE = "thumbnail.jpg"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,12 @@ class RenderRequest:
     job_id: str | None = None  # identifies the job (D-ID user_data, resume)
 
 
+def short_title(text: str, words: int = 8) -> str:
+    """A title for a video nobody named: its script's first words."""
+    head = text.split()
+    return " ".join(head[:words]) + ("…" if len(head) > words else "")
+
+
 @dataclass
 class Video:
     video: Path
@@ -59,7 +71,6 @@ class Video:
     cached: bool = False
     render_s: float = 0.0
     id: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {

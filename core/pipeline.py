@@ -18,7 +18,15 @@ from core.config import Settings
 from core.engines.base import Journal, RenderPlan
 from core.errors import InputError
 from core.library import VideoRecord
-from core.models import Brief, ProgressFn, RenderRequest, Script, Video, no_progress
+from core.models import (
+    Brief,
+    ProgressFn,
+    RenderRequest,
+    Script,
+    Video,
+    no_progress,
+    short_title,
+)
 from core.services import Services
 from core.usage import DID_VIDEOS, OPENAI_TOKENS, MeteredJournal
 from core.writers.base import budget_for, check_brief
@@ -85,7 +93,7 @@ def plan_render(
 
 def is_metered(services: Services, engine_id: str) -> bool:
     """Whether a render on this engine spends money per video (D-ID): daily-capped."""
-    return bool(getattr(services.engine(engine_id), "metered", False))
+    return services.engine(engine_id).capabilities.metered
 
 
 def check_quota(services: Services, engine_id: str, user: str = "") -> None:
@@ -129,7 +137,7 @@ def render_video(
             VideoRecord(
                 id="",
                 user=user,
-                title=plan.request.title or _title(plan.request.text),
+                title=plan.request.title or short_title(plan.request.text),
                 script=plan.request.text,
                 language=plan.request.language,
                 engine=engine_id,
@@ -158,12 +166,6 @@ def render_video(
     own_journal.clear("talk_id", "user_data")
     on_progress("done", 1.0, "Video ready")
     return record.to_video(cached=False, render_s=time.perf_counter() - started)
-
-
-def _title(text: str, words: int = 8) -> str:
-    head = text.split()
-    title = " ".join(head[:words])
-    return title + ("…" if len(head) > words else "")
 
 
 SCRIPT_CACHE_S = 30 * 24 * 3600  # a month: scripts are cheap to keep, and "Regenerate" exists

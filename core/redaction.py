@@ -1,4 +1,6 @@
-"""Secrets out of every log line the process writes, whatever handler prints it.
+"""The one way secrets are masked: in messages (``mask``) and in every log line (``protect_logs``).
+
+``mask(text, secrets)`` is what Settings.redact, the D-ID client and the log hook all use.
 
 ``protect_logs(settings.secrets)`` (called by the app when it opens a runtime) installs,
 once per process, a log-record factory that masks every registered secret in the message,
@@ -22,12 +24,18 @@ _secrets: set[str] = set()
 _installed = False
 
 
-def redact(text: str) -> str:
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)  # a longer secret first
-    for secret in secrets:
+def mask(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every one of ``secrets`` replaced by ``***``."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):  # longer first
         text = text.replace(secret, MASK)
     return text
+
+
+def redact(text: str) -> str:
+    """``text`` without any secret registered by ``protect_logs``."""
+    with _lock:
+        secrets = tuple(_secrets)
+    return mask(text, secrets)
 
 
 def _scrub(record: logging.LogRecord) -> logging.LogRecord:

@@ -206,8 +206,3 @@ def _give_up(what: str) -> Callable[[RetryCallState], Any]:
         raise exc
 
     return give_up
-
-
-def call_with(policy: RetryPolicy, what: str, fn: Callable[[], Any], **kwargs: Any) -> Any:
-    """Run ``fn`` under ``policy`` (a convenience for the common single-call case)."""
-    return policy.retrying(what, **kwargs)(fn)

@@ -14,7 +14,6 @@ from core.services import Services
 
 @dataclass(frozen=True)
 class Readiness:
-    offline: bool
     openai: bool  # a key or an OpenAI-compatible server is configured
     openai_local_server: bool  # OPENAI_BASE_URL is set
     did: bool  # DID_API_KEY is set
@@ -29,7 +28,6 @@ class Credits:
 
 def readiness(settings: Settings) -> Readiness:
     return Readiness(
-        offline=True,
         openai=bool(settings.openai_api_key or settings.openai_base_url),
         openai_local_server=bool(settings.openai_base_url),
         did=bool(settings.did_api_key),
@@ -42,10 +40,9 @@ def did_credits(services: Services) -> Credits:
         return Credits(error="DID_API_KEY is not set.")
     try:
         engine = services.engine("did")
-        read = getattr(engine, "credits", None)
-        if read is None:
+        if not engine.capabilities.credits:
             return Credits(error="This D-ID engine cannot report credits.")
-        data = read()
+        data = engine.credits()
         return Credits(remaining=data.get("remaining"), total=data.get("total"))
     except AppError as err:
         return Credits(error=services.settings.redact(err.message))

@@ -12,11 +12,12 @@ from core.engines.base import (
     THUMB_FILE,
     VIDEO_FILE,
     VTT_FILE,
+    Capabilities,
     Journal,
     RenderOutput,
     RenderPlan,
 )
-from core.errors import InputError, RenderRejected
+from core.errors import ConfigError, InputError, RenderRejected
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 
 VOICES = [
@@ -49,6 +50,7 @@ CONTROL = FakeControl()
 class FakeEngine:
     id = "fake"
     version = "fake-1"
+    capabilities = Capabilities(voice_previews=True)
 
     def __init__(self, *_args: Any) -> None:
         pass
@@ -59,6 +61,9 @@ class FakeEngine:
 
     def voices(self, language: str | None = None) -> list[Voice]:
         return [v for v in VOICES if not language or v.language.startswith(language.split("-")[0])]
+
+    def credits(self) -> dict[str, Any]:
+        raise ConfigError("The fake engine has no credits.")
 
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
         voices = self.voices(request.language)

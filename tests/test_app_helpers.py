@@ -124,6 +124,7 @@ def test_credits_monitor_never_waits_and_refreshes_once_a_minute(data_dir):
     import threading
 
     from core.config import Settings
+    from core.engines.base import Capabilities
     from core.services import Services
     from core.status import CreditsMonitor
 
@@ -133,6 +134,8 @@ def test_credits_monitor_never_waits_and_refreshes_once_a_minute(data_dir):
     release, calls = threading.Event(), []
 
     class SlowDid:
+        capabilities = Capabilities(credits=True)
+
         def credits(self):
             calls.append(1)
             release.wait(5)

@@ -14,7 +14,7 @@ from core import avatars
 from core.cli import main
 from core.config import Settings
 from core.engines import registry
-from core.engines.base import MemoryJournal
+from core.engines.base import Capabilities, MemoryJournal
 from core.errors import LimitReached, QuotaError
 from core.models import Avatar, Brief, RenderRequest, Script, Usage
 from core.pipeline import check_quota, render_video, write_script
@@ -30,7 +30,7 @@ NOON = dt.datetime(2031, 5, 4, 12, 0, tzinfo=dt.UTC).timestamp()
 class MeteredFake(fake_engine.FakeEngine):
     """The fake engine, metered like D-ID: it journals a talk id before rendering."""
 
-    metered = True
+    capabilities = Capabilities(metered=True, resumable=True)
 
 
 class Clock:

@@ -16,10 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
-    from core.engines.did import DidEngine
-
     engine = services.engine("did")
-    if not isinstance(engine, DidEngine):  # the registry maps "did" to something else
+    if not engine.capabilities.credits:  # the registry maps "did" to something else
         raise ConfigError("The 'did' engine in this build cannot report credits.")
     data = engine.credits()
     if args.json:

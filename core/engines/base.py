@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+# The files an engine writes into the work folder it is given (defined with the models).
+from core.models import SRT_FILE as SRT_FILE
+from core.models import THUMB_FILE as THUMB_FILE
+from core.models import VIDEO_FILE as VIDEO_FILE
+from core.models import VTT_FILE as VTT_FILE
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
-
-# The files an engine writes into the work folder it is given.
-VIDEO_FILE = "video.mp4"
-SRT_FILE = "subtitles.srt"
-VTT_FILE = "subtitles.vtt"
-THUMB_FILE = "thumbnail.jpg"
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,20 @@ class RenderPlan:
 class RenderOutput:
     duration_s: float
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do, declared by the engine itself (callers never probe it)."""
+
+    credits: bool = False  # ``credits()`` reports the provider account's balance
+    metered: bool = False  # every render spends money: daily-capped per user (core.usage)
+    seconds_per_credit: float = 0.0  # billing: one credit per started block of this many s
+    pitch: bool = False  # RenderRequest.pitch changes the voice
+    network_voices: bool = False  # listing voices asks the provider (slow, may fail)
+    voice_previews: bool = False  # a voice can be heard before rendering (offline samples)
+    resumable: bool = False  # a render interrupted by a restart resumes from its journal
+    sizes: tuple[int, ...] = (512,)  # frame sizes it renders best, the first one by default
 
 
 class Journal(Protocol):
@@ -53,6 +66,12 @@ class MemoryJournal:
 class VideoEngine(Protocol):
     id: str
     version: str  # part of every cache key: bump when the output changes
+    capabilities: Capabilities
+
+    def credits(self) -> dict[str, Any]:
+        """The provider's balance (``remaining``, ``total``); only when ``capabilities.credits``
+        (otherwise ConfigError)."""
+        ...
 
     def voices(self, language: str | None = None) -> list[Voice]: ...
 

@@ -23,7 +23,14 @@ import requests
 
 from core.cache import Cache, digest_bytes, make_key
 from core.config import Settings
-from core.engines.base import THUMB_FILE, VIDEO_FILE, Journal, RenderOutput, RenderPlan
+from core.engines.base import (
+    THUMB_FILE,
+    VIDEO_FILE,
+    Capabilities,
+    Journal,
+    RenderOutput,
+    RenderPlan,
+)
 from core.engines.did_http import PROVIDER, BadReply, DidHttp, require
 from core.engines.did_media import (
     jpeg_for_upload,
@@ -63,7 +70,13 @@ class DidEngine:
 
     id = "did"
     version = "did-1"
-    metered = True  # every talk costs credits: daily-capped per user (core.usage)
+    capabilities = Capabilities(
+        credits=True,
+        metered=True,  # every talk costs credits: daily-capped per user (core.usage)
+        seconds_per_credit=15.0,  # D-ID bills talks by started 15-second blocks
+        network_voices=True,
+        resumable=True,  # the talk id in the journal: a restart polls it instead of paying again
+    )
 
     def __init__(
         self,

@@ -31,6 +31,7 @@ from core.errors import (
     RateLimited,
     RenderRejected,
 )
+from core.redaction import mask
 from core.retry import RetryPolicy, Sleep, parse_retry_after
 
 PROVIDER = "D-ID"
@@ -199,7 +200,7 @@ class DidHttp:
         return self.base_url.startswith("http://")
 
     def redact(self, text: str) -> str:
-        return text.replace(self.api_key, "***") if self.api_key else text
+        return mask(text, (self.api_key,))
 
     def retrying(self, what: str, policy: RetryPolicy | None = None) -> Any:
         """The one retry layer for a step, with this client's injected time."""

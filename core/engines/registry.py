@@ -25,7 +25,6 @@ def _did(settings: Settings, cache: Cache) -> VideoEngine:
 
 
 ENGINES: dict[str, EngineFactory] = {"local": _local, "did": _did}
-ENGINE_NAMES = {"local": "Offline", "did": "D-ID"}
 
 
 def create_engine(engine_id: str, settings: Settings, cache: Cache) -> VideoEngine:

@@ -113,7 +113,6 @@ def _openai(settings: Settings) -> ScriptWriter:
 
 
 WRITERS: dict[str, WriterFactory] = {"openai": _openai}
-WRITER_NAMES = {"openai": "OpenAI or OpenAI-compatible server"}
 
 
 def create_writer(writer_id: str, settings: Settings) -> ScriptWriter:

@@ -19,6 +19,7 @@ from core.engines.base import (
     THUMB_FILE,
     VIDEO_FILE,
     VTT_FILE,
+    Capabilities,
     Journal,
     RenderOutput,
     RenderPlan,
@@ -29,6 +30,7 @@ from core.engines.local.encode import FPS, encode_mp4, to_i420
 from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
 from core.engines.local.types import FrameState
+from core.errors import ConfigError
 from core.files import write_bytes, write_text
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
@@ -37,6 +39,7 @@ from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
 class LocalEngine:
     id = "local"
     version = "local-1"
+    capabilities = Capabilities(pitch=True, voice_previews=True, sizes=(512, 256, 720, 1080))
 
     def __init__(self, settings: Settings, cache: Cache) -> None:
         self.settings = settings
@@ -44,6 +47,9 @@ class LocalEngine:
 
     def voices(self, language: str | None = None) -> list[Voice]:
         return speech.list_voices(language)
+
+    def credits(self) -> dict[str, Any]:
+        raise ConfigError("The offline engine is free: it has no credits to report.")
 
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
         if request.voice_id:
