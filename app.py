@@ -37,7 +37,7 @@ st.set_page_config(page_title="Parlante", page_icon=":material/record_voice_over
 try:
     settings = Settings.from_sources(os.environ, streamlit_secrets())
 except AppError as err:  # a setting is invalid: say which, never a traceback
-    st.error(err.message)
+    st.error(err.text(state.lang()))  # no runtime yet: nothing to redact with
     st.stop()
 protect_logs(settings.secrets)  # keys, password, [auth] secrets: masked in every log line
 

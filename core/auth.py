@@ -61,11 +61,11 @@ def password_stamp(expected: str) -> str:
 class SignInRefused(InputError):
     """The identity provider signed the person in, but this app does not accept them.
 
-    ``reason`` ("no_email", "unverified", "not_allowed") lets the page word it."""
+    ``reason`` is "no_email", "unverified" or "not_allowed" (the message id's last part)."""
 
-    def __init__(self, message: str, reason: str, email: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason
+    def __init__(self, message_id: str, email: str = "") -> None:
+        super().__init__(message_id, email=email)
+        self.reason = message_id.rsplit(".", 1)[-1]
         self.email = email
 
 
@@ -77,28 +77,13 @@ def oidc_user_id(claims: Mapping[str, Any], allowed: Iterable[str] = ()) -> str:
     """
     email = claims.get("email")
     if not isinstance(email, str) or "@" not in email.strip():
-        raise SignInRefused(
-            "Your sign-in provider did not share an e-mail address, which this app uses to "
-            "keep your videos apart from everyone else's. Ask the administrator to request "
-            "the 'email' scope.",
-            "no_email",
-        )
+        raise SignInRefused("signin.no_email")
     if claims.get("email_verified") in (False, "false", "False", 0):
-        raise SignInRefused(
-            "Your e-mail address is not verified with your sign-in provider; verify it there "
-            "and sign in again.",
-            "unverified",
-            email.strip(),
-        )
+        raise SignInRefused("signin.unverified", email=email.strip())
     email = email.strip().lower()
     rules = tuple(allowed)
     if rules and not any(email == r or (r.startswith("@") and email.endswith(r)) for r in rules):
-        raise SignInRefused(
-            f"{email} may not use this app. Ask the administrator to add you to "
-            "ALLOWED_EMAILS, or sign out and use another account.",
-            "not_allowed",
-            email,
-        )
+        raise SignInRefused("signin.not_allowed", email=email)
     return email
 
 

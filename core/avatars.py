@@ -51,21 +51,18 @@ def resolve_avatar(ref: str | None, library: Library | None, user: str = "") -> 
         size = path.stat().st_size
         if size > MAX_PHOTO_BYTES:
             raise InputError(
-                f"{path.name} is {size / 1e6:.1f} MB; photos may be at most "
-                f"{MAX_PHOTO_BYTES // (1024 * 1024)} MB. Use a smaller JPEG or PNG."
-            )
+                "photo.upload_too_big", name=path.name, mb=size / 1_048_576,
+                limit_mb=MAX_PHOTO_BYTES // (1024 * 1024),
+            )  # fmt: skip
         data = path.read_bytes()
         _check_photo(data, path.name)
         return Avatar(
             id=str(path), name=path.stem, kind="photo", path=path
         ), "photo:" + digest_bytes(data)
     if path.suffix or "/" in ref or "\\" in ref:
-        raise InputError(f"Photo {ref} not found. Check the path, or use a built-in avatar id.")
+        raise InputError("avatar.photo_not_found", ref=ref)
     ids = ", ".join(a.id for a in builtins)
-    raise InputError(
-        f"Unknown avatar '{ref}' — use one of {ids}, a stored photo id "
-        "(python -m core avatars), or a path to a JPEG/PNG photo."
-    )
+    raise InputError("avatar.unknown", ref=ref, ids=ids)
 
 
 def load_presenter(avatar: Avatar, width: int, height: int) -> Presenter:

@@ -37,9 +37,9 @@ def _number(source: Mapping[str, Any], name: str, default: float, lo: float, hi:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number (got {raw!r}).", variable=name) from None
+        raise ConfigError("config.not_a_number", variable=name, raw=raw) from None
     if not lo <= value <= hi:
-        raise ConfigError(f"{name} must be between {lo:g} and {hi:g} (got {raw}).", variable=name)
+        raise ConfigError("config.out_of_range", variable=name, lo=lo, hi=hi, raw=raw)
     return value
 
 
@@ -54,11 +54,7 @@ def _emails(source: Mapping[str, Any], name: str) -> tuple[str, ...]:
     entries = tuple(str(item).strip().lower() for item in items if str(item).strip())
     for entry in entries:
         if "@" not in entry or entry.endswith("@") or " " in entry:
-            raise ConfigError(
-                f"{name} takes e-mail addresses and @domain entries, comma separated "
-                f"(got {entry!r}).",
-                variable=name,
-            )
+            raise ConfigError("config.emails", variable=name, entry=entry)
     return entries
 
 
@@ -74,11 +70,7 @@ def _oidc(secrets: Mapping[str, Any] | None) -> tuple[str | None, tuple[str, ...
         return None, ()
     missing = [k for k in AUTH_REQUIRED if not _clean(section.get(k))]
     if missing:
-        raise ConfigError(
-            f"[auth] in .streamlit/secrets.toml needs {' and '.join(missing)} (see "
-            "docs/security.md); remove the section to sign in with APP_PASSWORD instead.",
-            variable="auth",
-        )
+        raise ConfigError("config.auth_missing", variable="auth", missing=" and ".join(missing))
     subsections = sorted(k for k, v in section.items() if isinstance(v, Mapping))
     if all(_clean(section.get(k)) for k in AUTH_PROVIDER_KEYS):
         provider = "default"
@@ -87,12 +79,7 @@ def _oidc(secrets: Mapping[str, Any] | None) -> tuple[str | None, tuple[str, ...
     else:
         wanted = _clean((secrets or {}).get("AUTH_PROVIDER"))
         if wanted not in subsections:
-            raise ConfigError(
-                "[auth] in .streamlit/secrets.toml needs client_id, client_secret and "
-                "server_metadata_url, either in [auth] itself or in one [auth.PROVIDER] "
-                "section (with several, set AUTH_PROVIDER to the one to use).",
-                variable="auth",
-            )
+            raise ConfigError("config.auth_provider", variable="auth")
         provider = wanted
     secret_values = [section.get("cookie_secret"), section.get("client_secret")]
     secret_values += [v.get("client_secret") for v in section.values() if isinstance(v, Mapping)]
@@ -133,15 +120,10 @@ class Settings:
         data_dir = _clean(merged.get("APP_DATA_DIR"))
         did_url = (_clean(merged.get("DID_API_URL")) or DEFAULT_DID_API_URL).rstrip("/")
         if not did_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"DID_API_URL must start with https:// (got {did_url!r}).", variable="DID_API_URL"
-            )
+            raise ConfigError("config.did_url", variable="DID_API_URL", url=did_url)
         base_url = _clean(merged.get("OPENAI_BASE_URL"))
         if base_url and not base_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"OPENAI_BASE_URL must start with http:// or https:// (got {base_url!r}).",
-                variable="OPENAI_BASE_URL",
-            )
+            raise ConfigError("config.openai_url", variable="OPENAI_BASE_URL", url=base_url)
         provider, auth_secrets = _oidc(secrets)
         return cls(
             data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,

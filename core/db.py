@@ -95,6 +95,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX usage_user_kind_day ON usage(user, kind, day);
     CREATE UNIQUE INDEX usage_kind_ref ON usage(kind, ref)
     """,
+    # 4: a job's error and progress message as message id + parameters (core.messages), so
+    # the pages show them in the interface language; ``error``/``message`` keep the English
+    """
+    ALTER TABLE jobs ADD COLUMN error_json TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN message_json TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 _migrate_lock = threading.Lock()

@@ -55,12 +55,12 @@ def check_writable(path: Path, what: str = "--out") -> Path:
 
     path = Path(path).expanduser()
     if path.exists() and path.is_dir():
-        raise InputError(f"{what} {path} is a folder; give a file name inside it instead.")
+        raise InputError("file.is_folder", what=what, path=str(path))
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"Cannot write {what} {path}: the folder {parent} does not exist.")
+        raise InputError("file.no_folder", what=what, path=str(path), parent=str(parent))
     if not os.access(parent, os.W_OK):
-        raise InputError(f"Cannot write {what} {path}: the folder {parent} is not writable.")
+        raise InputError("file.folder_read_only", what=what, path=str(path), parent=str(parent))
     if path.exists() and not os.access(path, os.W_OK):
-        raise InputError(f"Cannot write {what} {path}: the file is read-only.")
+        raise InputError("file.read_only", what=what, path=str(path))
     return path

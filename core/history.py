@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from core.errors import message_text
 from core.jobs import JobRunner
 from core.jobstore import CANCELLED, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 from core.library import Library, VideoRecord
@@ -24,11 +26,15 @@ class HistoryItem:
     voice: str
     duration_s: float | None
     status: str
-    error: str = ""
+    error: str = ""  # why a job failed, in English
     stage: str = ""
     fraction: float = 0.0
     thumbnail: Path | None = None
     script: str = ""
+    error_data: dict[str, Any] | None = None  # the same as id + parameters (any language)
+
+    def error_text(self, lang: str = "en") -> str:
+        return message_text(self.error_data, lang, self.error)
 
 
 def _from_video(v: VideoRecord) -> HistoryItem:
@@ -57,6 +63,7 @@ def _from_job(j: Job) -> HistoryItem:
         duration_s=None,
         status=j.status,
         error=j.error,
+        error_data=j.error_data,
         stage=j.stage,
         fraction=j.fraction,
         script=j.request.text,

@@ -38,6 +38,7 @@ from core.jobstore import (
     JobJournal,
     JobStore,
 )
+from core.messages import Msg, msg
 from core.models import RenderRequest, Video
 from core.pipeline import render_video
 from core.services import Services
@@ -181,11 +182,7 @@ class JobRunner:
             alive = _pid_alive(job.runner)
             stale = now - job.heartbeat_at > self.options.stale_after_s
             if alive is False or (alive is None and stale) or not job.runner:
-                message = (
-                    "Resuming the D-ID talk after a restart"
-                    if job.talk_id
-                    else "Queued again after a restart"
-                )
+                message = msg("progress.resume_talk" if job.talk_id else "progress.requeued")
                 status = self.store.recover(job, self.options.max_attempts, message)
                 log.info("job %s was interrupted; now %s", job.id, status)
                 recovered.append(job.id)
@@ -234,20 +231,22 @@ class JobRunner:
         except Cancelled:
             self.store.finish(job.id, self.id, CANCELLED, stage=CANCELLED)
         except _Shutdown:
-            self.store.requeue(job.id, self.id, "Queued again: the server restarted")
+            self.store.requeue(job.id, self.id, msg("progress.server_restarted"))
         except AppError as err:
-            reason = self.services.settings.redact(err.message)
-            self.store.finish(job.id, self.id, FAILED, error=reason, stage=FAILED)
+            self._fail(job, err)
         except Exception as err:  # a bug or an unexpected library error: keep a reason
             log.exception("job %s failed unexpectedly", job.id)
-            reason = self.services.settings.redact(
-                f"Unexpected error ({type(err).__name__}: {err}). Try again; if it keeps "
-                "failing, report it with the server log."
-            )
-            self.store.finish(job.id, self.id, FAILED, error=reason, stage=FAILED)
+            self._fail(job, AppError("job.unexpected", detail=f"{type(err).__name__}: {err}"))
         finally:
             with self._lock:
                 self._cancel.pop(job.id, None)
+
+    def _fail(self, job: Job, err: AppError) -> None:
+        """Keep why the job failed: English text plus id + parameters, secrets redacted."""
+        err.map_text(self.services.settings.redact)
+        self.store.finish(
+            job.id, self.id, FAILED, error=err.message, stage=FAILED, error_data=err.to_data()
+        )
 
 
 class _Progress:
@@ -260,10 +259,10 @@ class _Progress:
         self.last_stage = ""
         self.last_write = -1e9
 
-    def __call__(self, stage: str, fraction: float, message: str = "") -> None:
+    def __call__(self, stage: str, fraction: float, message: str | Msg = "") -> None:
         runner = self.runner
         if self.cancel.is_set():
-            raise Cancelled("The render was cancelled.")
+            raise Cancelled("job.cancelled")
         if runner._stopping.is_set():
             raise _Shutdown()
         now = time.monotonic()
@@ -273,12 +272,17 @@ class _Progress:
         still_ours = True
         with contextlib.suppress(Exception):  # progress is best effort; never kill the render
             still_ours = runner.store.progress(
-                self.job_id, runner.id, stage, fraction, runner.services.settings.redact(message)
+                self.job_id, runner.id, stage, fraction, _redacted(message, runner.services)
             )
         if not still_ours:
             if runner.store.cancel_requested(self.job_id):
-                raise Cancelled("The render was cancelled.")
+                raise Cancelled("job.cancelled")
             raise _Shutdown()  # another runner took the job over: stop, do not run it twice
+
+
+def _redacted(message: str | Msg, services: Services) -> str | Msg:
+    redact = services.settings.redact
+    return message.map_text(redact) if isinstance(message, Msg) else redact(message)
 
 
 __all__ = [

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from core.errors import message_text
 from core.library import Library, new_id
+from core.messages import Msg
 from core.models import RenderRequest
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
@@ -42,10 +44,22 @@ class Job:
     heartbeat_at: float = 0.0
     cancel_requested: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    error_data: dict[str, Any] | None = None  # AppError.to_data(): id + params, any language
+    message_data: dict[str, Any] | None = None  # Msg.to_data() of the last progress message
 
     @property
     def finished(self) -> bool:
         return self.status not in UNFINISHED
+
+    def error_text(self, lang: str = "en") -> str:
+        """Why the job failed, in ``lang`` (the stored English for jobs from before ids)."""
+        return message_text(self.error_data, lang, self.error)
+
+    def message_text(self, lang: str = "en") -> str:
+        """The last progress message in ``lang``."""
+        if not self.message_data:
+            return self.message
+        return message_text({"id": self.message_data}, lang, self.message)
 
 
 def _request_from_json(text: str) -> RenderRequest:
@@ -75,7 +89,17 @@ def _job(row: sqlite3.Row) -> Job:
         heartbeat_at=row["heartbeat_at"],
         cancel_requested=bool(row["cancel_requested"]),
         notes=json.loads(row["notes_json"] or "{}"),
+        error_data=_json_or_none(row["error_json"]),
+        message_data=_json_or_none(row["message_json"]),
     )
+
+
+def _json_or_none(text: str | None) -> dict[str, Any] | None:
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 class JobStore:
@@ -138,21 +162,28 @@ class JobStore:
         now = self.clock()
         row = self._conn.execute(
             "UPDATE jobs SET status = ?, runner = ?, heartbeat_at = ?, updated_at = ?,"
-            " attempts = attempts + 1, error = ''"
+            " attempts = attempts + 1, error = '', error_json = ''"
             " WHERE id = (SELECT id FROM jobs WHERE status = ? ORDER BY created_at, rowid LIMIT 1)"
             " AND status = ? RETURNING *",
             (RUNNING, runner, now, now, QUEUED, QUEUED),
         ).fetchone()
         return _job(row) if row else None
 
-    def progress(self, job_id: str, runner: str, stage: str, fraction: float, message: str) -> bool:
-        """Store progress; False if the job is no longer this runner's (cancel requested too)."""
+    def progress(
+        self, job_id: str, runner: str, stage: str, fraction: float, message: str | Msg
+    ) -> bool:
+        """Store progress; False if the job is no longer this runner's (cancel requested too).
+
+        ``message`` is best a Msg (shown in the interface language); plain text is kept as is.
+        """
         now = self.clock()
+        data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
+        text = message.render() if isinstance(message, Msg) else message
         row = self._conn.execute(
-            "UPDATE jobs SET stage = ?, fraction = ?, message = ?, updated_at = ?,"
-            " heartbeat_at = ? WHERE id = ? AND runner = ? AND status = ?"
+            "UPDATE jobs SET stage = ?, fraction = ?, message = ?, message_json = ?,"
+            " updated_at = ?, heartbeat_at = ? WHERE id = ? AND runner = ? AND status = ?"
             " RETURNING cancel_requested",
-            (stage, max(0.0, min(1.0, fraction)), message[:300], now, now, job_id, runner,
+            (stage, max(0.0, min(1.0, fraction)), text[:300], data, now, now, job_id, runner,
              RUNNING),
         ).fetchone()  # fmt: skip
         return row is not None and not row[0]
@@ -177,40 +208,49 @@ class JobStore:
         error: str = "",
         video_id: str | None = None,
         stage: str | None = None,
+        error_data: dict[str, Any] | None = None,
     ) -> None:
+        """``error`` is the English reason; ``error_data`` (AppError.to_data) renders it in
+        any language."""
         now = self.clock()
+        data = json.dumps(error_data) if error_data else ""
         self._conn.execute(
-            "UPDATE jobs SET status = ?, error = ?, video_id = COALESCE(?, video_id),"
-            " stage = COALESCE(?, stage), fraction = CASE WHEN ? = 'done' THEN 1 ELSE fraction END,"
+            "UPDATE jobs SET status = ?, error = ?, error_json = ?,"
+            " video_id = COALESCE(?, video_id), stage = COALESCE(?, stage),"
+            " fraction = CASE WHEN ? = 'done' THEN 1 ELSE fraction END,"
             " updated_at = ?, runner = '' WHERE id = ? AND runner = ? AND status = ?",
-            (status, error[:1000], video_id, stage, status, now, job_id, runner, RUNNING),
+            (status, error[:1000], data, video_id, stage, status, now, job_id, runner, RUNNING),
         )
 
-    def requeue(self, job_id: str, runner: str, message: str) -> None:
+    def requeue(self, job_id: str, runner: str, message: str | Msg) -> None:
         """Put a job this runner was running back in the queue (shutdown)."""
+        text = message.render() if isinstance(message, Msg) else message
+        data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
         self._conn.execute(
-            "UPDATE jobs SET status = ?, stage = ?, message = ?, runner = '', updated_at = ?"
-            " WHERE id = ? AND runner = ? AND status = ?",
-            (QUEUED, QUEUED, message, self.clock(), job_id, runner, RUNNING),
+            "UPDATE jobs SET status = ?, stage = ?, message = ?, message_json = ?, runner = '',"
+            " updated_at = ? WHERE id = ? AND runner = ? AND status = ?",
+            (QUEUED, QUEUED, text, data, self.clock(), job_id, runner, RUNNING),
         )
 
-    def recover(self, job: Job, max_attempts: int, message: str) -> str:
+    def recover(self, job: Job, max_attempts: int, message: str | Msg) -> str:
         """An interrupted running job: queue it again (keeping its notes) or fail it."""
+        error, error_json = "", ""
         if job.attempts >= max_attempts:
-            status, error = (
-                FAILED,
-                (
-                    f"The render was interrupted {job.attempts} times and was stopped. "
-                    "Try again with a shorter script, or check the server's memory and logs."
-                ),
-            )
+            status = FAILED
+            reason = Msg("job.interrupted", {"attempts": job.attempts})
+            error = reason.render()
+            error_json = json.dumps({"id": reason.to_data(), "text": error, "suffixes": []})
         else:
-            status, error = QUEUED, ""
+            status = QUEUED
+        queued = status == QUEUED
+        text = message.render() if isinstance(message, Msg) else message
+        data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
         self._conn.execute(
-            "UPDATE jobs SET status = ?, error = ?, stage = ?, message = ?, runner = '',"
-            " updated_at = ? WHERE id = ? AND runner = ? AND status = ?",
-            (status, error, status, message if status == QUEUED else "", self.clock(), job.id,
-             job.runner, RUNNING),
+            "UPDATE jobs SET status = ?, error = ?, error_json = ?, stage = ?, message = ?,"
+            " message_json = ?, runner = '', updated_at = ? WHERE id = ? AND runner = ?"
+            " AND status = ?",
+            (status, error, error_json, status, text if queued else "", data if queued else "",
+             self.clock(), job.id, job.runner, RUNNING),
         )  # fmt: skip
         return status
 

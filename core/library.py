@@ -238,7 +238,7 @@ class Library:
     def save_preset(self, name: str, data: dict[str, Any], user: str = "") -> None:
         name = name.strip()
         if not name:
-            raise InputError("Give the preset a name.")
+            raise InputError("preset.no_name")
         self.conn.execute(
             "INSERT INTO presets (user, name, data_json, created_at) VALUES (?,?,?,?)"
             " ON CONFLICT(user, name) DO UPDATE SET data_json = excluded.data_json",

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from core.messages import Msg
+
 AvatarKind = Literal["illustrated", "photo"]
 
 # The files of one video: what an engine writes into its work folder, what the library keeps.
@@ -96,10 +98,12 @@ class Cue:
 
 
 class ProgressFn(Protocol):
-    def __call__(self, stage: str, fraction: float, message: str = "") -> None: ...
+    """``message`` is best a core.messages.Msg (shown in the interface language)."""
+
+    def __call__(self, stage: str, fraction: float, message: str | Msg = "") -> None: ...
 
 
-def no_progress(stage: str, fraction: float, message: str = "") -> None:
+def no_progress(stage: str, fraction: float, message: str | Msg = "") -> None:
     """A progress callback that ignores everything."""
 
 

@@ -18,6 +18,7 @@ from core.config import Settings
 from core.engines.base import Journal, RenderPlan
 from core.errors import InputError
 from core.library import VideoRecord
+from core.messages import msg
 from core.models import (
     Brief,
     ProgressFn,
@@ -57,20 +58,18 @@ class CacheJournal:
 def clean_text(text: str, settings: Settings) -> str:
     text = (text or "").strip()
     if not text:
-        raise InputError("The script is empty — type or generate the text the presenter will say.")
+        raise InputError("script.empty")
     if len(text) > settings.max_text_chars:
         raise InputError(
-            f"The script has {len(text)} characters; the limit is {settings.max_text_chars}. "
-            "Shorten it or split it into several videos."
-        )
+            "script.too_long", chars=len(text), limit=settings.max_text_chars,
+            over=len(text) - settings.max_text_chars,
+        )  # fmt: skip
     return text
 
 
 def clean_size(size: int) -> int:
     if not MIN_SIZE <= size <= MAX_SIZE:
-        raise InputError(
-            f"The video size must be between {MIN_SIZE} and {MAX_SIZE} px (got {size})."
-        )
+        raise InputError("script.size", min=MIN_SIZE, max=MAX_SIZE, size=size)
     return size - size % 2  # H.264 4:2:0 needs even sides
 
 
@@ -82,7 +81,7 @@ def plan_render(
     size = clean_size(request.size)
     for name, value in (("rate", request.rate), ("pitch", request.pitch)):
         if not 0.5 <= value <= 2.0:
-            raise InputError(f"The speaking {name} must be between 0.5 and 2.0 (got {value}).")
+            raise InputError(f"script.{name}_range", value=value)
     request = RenderRequest(**{**request.__dict__, "text": text, "size": size})
     engine = services.engine(engine_id)
     avatar, digest = resolve_avatar(request.avatar, services.library, user)
@@ -120,7 +119,7 @@ def render_video(
         cached_id = services.cache.get(key)
         record = services.library.get_video(cached_id) if cached_id else None
         if record is not None and record.user == user and record.complete():
-            on_progress("done", 1.0, "Served from the library")
+            on_progress("done", 1.0, msg("progress.from_library"))
             return record.to_video(cached=True, render_s=time.perf_counter() - started)
     engine = services.engine(engine_id)
     own_journal = CacheJournal(services.cache, key)
@@ -164,7 +163,7 @@ def render_video(
         metered.finish(done=True)
     services.cache.set(key, record.id)
     own_journal.clear("talk_id", "user_data")
-    on_progress("done", 1.0, "Video ready")
+    on_progress("done", 1.0, msg("progress.ready"))
     return record.to_video(cached=False, render_s=time.perf_counter() - started)
 
 

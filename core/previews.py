@@ -74,13 +74,13 @@ def photo_suffix(data: bytes, name: str) -> str:
     """``.jpg`` or ``.png`` from the file's first bytes; InputError for anything else."""
     if len(data) > MAX_PHOTO_BYTES:
         raise InputError(
-            f"{name} is {len(data) / 1_048_576:.1f} MB; photos may be at most "
-            f"{MAX_PHOTO_BYTES // 1_048_576} MB. Use a smaller JPEG or PNG."
-        )
+            "photo.upload_too_big", name=name, mb=len(data) / 1_048_576,
+            limit_mb=MAX_PHOTO_BYTES // 1_048_576,
+        )  # fmt: skip
     for magic, suffix in PHOTO_TYPES.items():
         if data.startswith(magic):
             return suffix
-    raise InputError(f"{name} is not a JPEG or PNG image. Upload a JPEG or PNG photo of a face.")
+    raise InputError("photo.not_jpeg_png", name=name)
 
 
 def add_photo(library: Library, data: bytes, name: str, user: str = "") -> tuple[Avatar, bytes]:

@@ -200,8 +200,7 @@ def _give_up(what: str) -> Callable[[RetryCallState], Any]:
         exc = outcome.exception()
         assert exc is not None
         if isinstance(exc, ProviderError) and state.attempt_number > 1:
-            exc.message = f"{exc.message} (gave up after {state.attempt_number} attempts)"
-            exc.args = (exc.message,)
+            exc.append("retry.gave_up", attempts=state.attempt_number)
         _log.debug("%s: giving up after %d attempts", what, state.attempt_number)
         raise exc
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.config import Settings
-from core.errors import AppError
+from core.errors import AppError, ConfigError, ProviderError
 from core.services import Services
 
 
@@ -23,7 +23,12 @@ class Readiness:
 class Credits:
     remaining: float | None = None
     total: float | None = None
-    error: str = ""  # why they could not be read (safe to show)
+    error: str = ""  # why they could not be read, in English (safe to show)
+    problem: AppError | None = None  # the same as an error with a message id, for the pages
+
+    @classmethod
+    def failed(cls, problem: AppError) -> Credits:
+        return cls(error=problem.message, problem=problem)
 
 
 def readiness(settings: Settings) -> Readiness:
@@ -37,17 +42,20 @@ def readiness(settings: Settings) -> Readiness:
 def did_credits(services: Services) -> Credits:
     """What D-ID's ``GET /credits`` reports; an error message instead of raising."""
     if not services.settings.did_api_key:
-        return Credits(error="DID_API_KEY is not set.")
+        return Credits.failed(ConfigError("did.key_not_set", variable="DID_API_KEY"))
     try:
         engine = services.engine("did")
         if not engine.capabilities.credits:
-            return Credits(error="This D-ID engine cannot report credits.")
+            return Credits.failed(ConfigError("did.no_credits_report"))
         data = engine.credits()
         return Credits(remaining=data.get("remaining"), total=data.get("total"))
     except AppError as err:
-        return Credits(error=services.settings.redact(err.message))
+        err.map_text(services.settings.redact)
+        return Credits.failed(err)
     except Exception as err:  # the sidebar must never break the page
-        return Credits(error=services.settings.redact(f"Could not read D-ID credits ({err})."))
+        problem = ProviderError("did.credits_unreadable", detail=str(err), provider="D-ID")
+        problem.map_text(services.settings.redact)
+        return Credits.failed(problem)
 
 
 class CreditsMonitor:

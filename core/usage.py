@@ -95,19 +95,10 @@ class UsageMeter:
     def _refuse(self, kind: str, used: int) -> LimitReached:
         limit = self.limit(kind)
         wait = _until_tomorrow(self.clock())
-        when = f"after 00:00 UTC (in {wait_text(wait)})"
-        if kind == DID_VIDEOS:
-            message = (
-                f"The daily limit of {limit} D-ID videos is reached ({used} made today; "
-                f"DID_DAILY_VIDEOS). Use the offline engine, or try D-ID again {when}."
-            )
-        else:
-            message = (
-                f"The daily allowance of {limit} OpenAI tokens for writing scripts is used up "
-                f"({used} today; OPENAI_DAILY_TOKENS). Type the script yourself, or write "
-                f"one again {when}."
-            )
-        return LimitReached(message, kind=kind, limit=limit, used=used, retry_after=wait)
+        return LimitReached(
+            f"limit.{kind}", kind=kind, limit=limit, used=used, retry_after=wait,
+            wait=wait_text(wait),
+        )  # fmt: skip
 
     def check(self, user: str, kind: str, amount: int = 1) -> None:
         """Raise LimitReached when ``amount`` more would pass today's cap (nothing recorded)."""

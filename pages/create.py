@@ -12,7 +12,16 @@ from core.pipeline import check_quota, plan_render, write_script
 from core.previews import find_avatar
 from core.writers.prompt import LANGUAGES, TONES
 from ui import state
-from ui.common import avatar_still, engine_label, error_text, stage_label, voice_name, voices
+from ui.common import (
+    avatar_still,
+    engine_label,
+    error_text,
+    job_error,
+    job_message,
+    stage_label,
+    voice_name,
+    voices,
+)
 from ui.streaming import escape_markdown, stream_call
 
 rt = state.runtime()
@@ -169,7 +178,7 @@ def live_job(job_id: str) -> None:
         st.markdown(f":material/progress_activity: **{stage_label(job.stage or job.status)}**")
         st.progress(job.fraction, text=f"{percent}%")
         if job.message:
-            st.caption(escape_markdown(job.message))
+            st.caption(escape_markdown(job_message(rt, job)))
     st.button(
         state.t("create.cancel"), on_click=_cancel, args=(job_id,), icon=":material/cancel:",
         key=f"cancel-{job_id}",
@@ -178,7 +187,7 @@ def live_job(job_id: str) -> None:
 
 def finished_job(job: Job) -> None:
     if job.status == FAILED:
-        st.error(state.t("create.failed", reason=escape_markdown(job.error)))
+        st.error(state.t("create.failed", reason=escape_markdown(job_error(rt, job))))
     elif job.status == CANCELLED:
         st.info(state.t("create.cancelled"))
     elif job.status == DONE:

@@ -10,7 +10,15 @@ from core.history import STATUSES, HistoryItem, history
 from core.jobstore import QUEUED, RUNNING
 from core.library import VideoRecord
 from ui import state
-from ui.common import engine_label, seconds, stage_label, status_badge, status_label, when
+from ui.common import (
+    engine_label,
+    job_error,
+    seconds,
+    stage_label,
+    status_badge,
+    status_label,
+    when,
+)
 from ui.streaming import escape_markdown
 
 rt = state.runtime()
@@ -140,7 +148,7 @@ def card(item: HistoryItem) -> None:
                       on_click=rt.runner.cancel, args=(item.id,))  # fmt: skip
         elif item.kind == "job":
             if item.error:
-                st.caption(escape_markdown(item.error))
+                st.caption(escape_markdown(job_error(rt, item)))
             st.button(state.t("history.remove"), key=f"forget-{item.id}",
                       on_click=rt.runner.forget, args=(item.id,), type="tertiary")  # fmt: skip
         else:

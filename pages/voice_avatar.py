@@ -21,7 +21,14 @@ from core.errors import AppError
 from core.previews import add_photo, voice_preview
 from core.writers.prompt import LANGUAGES
 from ui import state
-from ui.common import avatar_still, avatars, engine_label, language_name, voices
+from ui.common import (
+    avatar_still,
+    avatars,
+    engine_label,
+    error_text,
+    language_name,
+    voices,
+)
 from ui.streaming import escape_markdown
 
 rt = state.runtime()
@@ -81,7 +88,7 @@ def _on_upload() -> None:
     try:
         avatar, crop = add_photo(library, upload.getvalue(), upload.name, user)
     except AppError as err:
-        reason = escape_markdown(err.message)  # it may quote the file's name
+        reason = escape_markdown(error_text(rt, err))  # it may quote the file's name
         ss[state.UPLOAD_RESULT] = (False, state.t("voice.upload_refused", reason=reason), None)
         return
     _choose_avatar(avatar.id)
@@ -93,7 +100,7 @@ def _save_preset() -> None:
     try:
         save_preset(library, name, load_choices(library, user), user)
     except AppError as err:
-        state.flash("warning", err.message)
+        state.flash("warning", error_text(rt, err))
         return
     state.flash("success", state.t("voice.preset_saved", name=name))
     ss[K_PRESET_NAME] = ""
@@ -161,7 +168,7 @@ def voice_section(choices: Choices) -> None:
                     heard, voice_preview(heard, choices.language, float(ss[K_RATE]))
                 )  # fmt: skip
             except AppError as err:
-                st.error(err.message)
+                st.error(error_text(rt, err))
         preview = ss[state.PREVIEW]
         if preview and preview[0] == heard:
             st.audio(preview[1], format="audio/wav")

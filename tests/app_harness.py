@@ -21,6 +21,7 @@ from core.writers import base as writers
 from core.writers.base import ScriptStream
 from core.writers.timing import count_words, estimate_seconds
 from tests import fake_engine
+from ui import common as ui_common
 from ui import state
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -72,6 +73,7 @@ def _clear_caches() -> None:
 def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_engine.FakeControl]:
     """Fake engines as "local" and "did", the fake writer as "openai", flat stills."""
     control = fake_engine.install(monkeypatch, "local", "did")
+    monkeypatch.setattr(ui_common, "STRICT", True)  # an error without a message id fails
     monkeypatch.setitem(writers.WRITERS, "openai", FakeWriter)
     FakeWriter.calls = []
     monkeypatch.setattr(avatars, "builtin_avatars", lambda: list(AVATARS))

@@ -68,10 +68,10 @@ class FakeEngine:
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
         voices = self.voices(request.language)
         if not voices:
-            raise InputError(f"No fake voice speaks '{request.language}'.")
+            raise InputError("voice.no_language", language=request.language)
         voice = next((v for v in voices if v.id == request.voice_id), voices[0])
         if request.voice_id and voice.id != request.voice_id:
-            raise InputError(f"Unknown voice '{request.voice_id}' for this language.")
+            raise InputError("voice.unknown", voice=request.voice_id, language=request.language)
         return RenderPlan(request=request, voice=voice, avatar=avatar, avatar_digest=avatar_digest)
 
     def cache_parts(self, plan: RenderPlan) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from core.choices import load_choices, save_choices
 from core.engines import registry
+from core.messages import MESSAGES
 from core.usage import DID_VIDEOS, OPENAI_TOKENS
 from tests.app_harness import button, fakes, open_app, runtime, texts
 from tests.test_usage import MeteredFake
@@ -82,6 +83,7 @@ def test_the_d_id_cap_is_a_message_and_no_job(
 
 def test_every_sign_in_and_limit_text_exists() -> None:
     used = set(re.findall(r'_t\(\s*"([a-z_]+\.[a-z_]+)"', (ROOT / "ui" / "auth.py").read_text()))
-    used |= {f"auth.{reason}" for reason in ("no_email", "unverified", "not_allowed")}
-    used |= {f"limit.{kind}" for kind in (DID_VIDEOS, OPENAI_TOKENS)}
     assert used <= set(TEXTS), used - set(TEXTS)
+    errors = {f"signin.{reason}" for reason in ("no_email", "unverified", "not_allowed")}
+    errors |= {f"limit.{kind}" for kind in (DID_VIDEOS, OPENAI_TOKENS)}
+    assert errors <= set(MESSAGES), errors - set(MESSAGES)

@@ -99,7 +99,7 @@ def test_upload_without_a_face_is_refused(fakes, monkeypatch):
     from core.engines.local import photo
 
     def no_face(*_args, **_kwargs):
-        raise InputError("No face was found in blank.png. Use a photo with one clear face.")
+        raise InputError("photo.no_face", name="blank.png")
 
     monkeypatch.setattr(photo, "face_crop", no_face)
     at = open_app(PAGE)

@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from core import redaction
 from core.engines.local import images
 from core.errors import AuthError, InputError, ProviderError, RenderRejected
+from core.messages import msg
 from core.previews import add_photo
 from core.redaction import protect_logs
 from tests import fake_engine
@@ -88,13 +89,16 @@ def test_keys_never_reach_the_page_or_the_logs_even_when_providers_echo_them(
     monkeypatch.setenv("APP_PASSWORD", FAKE_PASSWORD)
 
     def writer_fails(self: Any, brief: Any) -> Any:
-        raise AuthError(f"OpenAI rejected the key {FAKE_OPENAI_KEY}.", provider="OpenAI")
+        raise AuthError(  # the server's own words echo the key, inside a nested message
+            "openai.server_failed", status=401, Who=msg("openai.who_start"),
+            detail=msg("openai.detail", detail=f"rejected the key {FAKE_OPENAI_KEY}"),
+        )  # fmt: skip
 
     def voices_fail(self: Any, language: str | None = None) -> Any:
-        raise ProviderError(f"D-ID said: bad key {FAKE_DID_KEY}", provider="D-ID")
+        raise ProviderError("did.key_rejected", reason=f"bad key {FAKE_DID_KEY}", provider="D-ID")
 
     def credits_fail(self: Any) -> Any:
-        raise AuthError(f"D-ID rejected Basic {FAKE_DID_KEY}", provider="D-ID", status=401)
+        raise AuthError("did.key_rejected", reason=f"Basic {FAKE_DID_KEY}", provider="D-ID")
 
     monkeypatch.setattr(FakeWriter, "stream", writer_fails)
     monkeypatch.setattr(fake_engine.FakeEngine, "credits", credits_fail, raising=False)
@@ -114,11 +118,13 @@ def test_keys_never_reach_the_page_or_the_logs_even_when_providers_echo_them(
     next(t for t in at.text_area if t.label == "Topic").input("Las abejas")
     button(at, "Write script").click()
     at.run()
-    assert "OpenAI rejected the key ***" in at.error[0].value
+    assert "OpenAI failed (401): rejected the key ***" in at.error[0].value
     pages.append(rendered(at))
 
     rt = runtime(at)
-    fakes.fail_with = RenderRejected(f"D-ID refused talk for key {FAKE_DID_KEY}", provider="D-ID")
+    fakes.fail_with = RenderRejected(
+        "did.moderation", where=f"the talk for key {FAKE_DID_KEY}", reason="HTTP 451"
+    )
     at.text_area(key=state.SCRIPT_WIDGET).input("Hola a todos, esto es una prueba.")
     button(at, "Generate video").click()
     at.run()

@@ -28,7 +28,6 @@ from core.models import Brief
 from core.pipeline import write_script
 from core.services import Services
 from core.writers import check_brief, create_writer
-from core.writers.base import NO_OPENAI_MESSAGE
 from core.writers.openai_writer import PLACEHOLDER_KEY, OpenAIWriter
 from tests.conftest import FAKE_OPENAI_KEY
 from tests.fakes.openai_server import FakeOpenAI, Reply
@@ -204,7 +203,7 @@ def test_reply_with_nothing_speakable_is_a_provider_error(
 def test_no_key_and_no_base_url_is_a_config_error(settings: Settings, make: Any) -> None:
     with pytest.raises(ConfigError) as info:
         make(settings)
-    assert info.value.message == NO_OPENAI_MESSAGE
+    assert info.value.message_id == "openai.not_configured"
     assert info.value.exit_code == 3
 
 

@@ -30,6 +30,7 @@ from core.auth import (
     try_password,
 )
 from core.config import Settings
+from core.messages import render
 from ui.i18n import DEFAULT_LANG, LANGS, translate
 from ui.streaming import escape_markdown
 
@@ -152,7 +153,7 @@ def _oidc(settings: Settings, pages: Sequence[Any]) -> Identity:
     try:
         user = oidc_user_id(st.user.to_dict(), settings.allowed_emails)
     except SignInRefused as err:
-        message = _t(f"auth.{err.reason}", email=escape_markdown(err.email))
+        message = render(err.message_id or "", _lang(), email=escape_markdown(err.email))
 
         def refused() -> None:
             st.error(message)

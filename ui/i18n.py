@@ -1,7 +1,8 @@
 """Every label and message of the app, in English and Español.
 
-``t(key, **values)`` looks a text up in the session's interface language. Messages that
-come from ``core`` (errors) are shown as they are.
+``t(key, **values)`` looks a text up in the session's interface language. Errors from
+``core`` carry a message id instead; their sentences are in core/messages/ and
+ui.common.error_text renders them in the interface language.
 """
 
 from __future__ import annotations
@@ -245,25 +246,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Inicie sesión con su cuenta para ver sus propios vídeos, presentadores y ajustes.",
     },
     "auth.oidc_button": {"en": "Sign in", "es": "Iniciar sesión"},
-    "auth.no_email": {
-        "en": "Your sign-in provider did not share an e-mail address, which Parlante needs to "
-        "keep your videos apart. Ask the administrator to request the 'email' scope.",
-        "es": "Su proveedor de acceso no compartió una dirección de correo, que Parlante "
-        "necesita para separar sus vídeos. Pida al administrador que solicite el ámbito "
-        "'email'.",
-    },
-    "auth.unverified": {
-        "en": "The e-mail address {email} is not verified with your sign-in provider. Verify "
-        "it there and sign in again.",
-        "es": "La dirección {email} no está verificada en su proveedor de acceso. Verifíquela "
-        "allí y vuelva a iniciar sesión.",
-    },
-    "auth.not_allowed": {
-        "en": "{email} may not use this app. Ask the administrator to add you to "
-        "ALLOWED_EMAILS, or sign out and use another account.",
-        "es": "{email} no puede usar esta aplicación. Pida al administrador que le añada a "
-        "ALLOWED_EMAILS, o cierre la sesión y use otra cuenta.",
-    },
     "auth.closed": {
         "en": "Parlante is not open: no sign-in is configured. The administrator must set "
         "APP_PASSWORD, configure [auth] in .streamlit/secrets.toml, or set ALLOW_ANONYMOUS=1 "
@@ -277,19 +259,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "auth.team": {
         "en": "Signed in to the shared team workspace",
         "es": "Sesión iniciada en el espacio compartido del equipo",
-    },
-    # daily limits (core.usage)
-    "limit.did_videos": {
-        "en": "You have reached today's limit of {limit} D-ID videos. Use the offline engine, "
-        "or try D-ID again after 00:00 UTC (in {wait}).",
-        "es": "Ha alcanzado el límite diario de {limit} vídeos de D-ID. Use el motor sin "
-        "conexión o vuelva a probar D-ID después de las 00:00 UTC (dentro de {wait}).",
-    },
-    "limit.openai_tokens": {
-        "en": "Today's allowance of {limit} tokens for writing scripts is used up. Type the "
-        "script yourself, or write one again after 00:00 UTC (in {wait}).",
-        "es": "Se agotó la asignación diaria de {limit} tokens para escribir guiones. Escriba "
-        "el guion usted mismo o vuelva a generarlo después de las 00:00 UTC (dentro de {wait}).",
     },
     "side.usage_did": {
         "en": "D-ID videos today: {used} of {limit}",

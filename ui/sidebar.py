@@ -7,6 +7,7 @@ import streamlit as st
 from core.jobs import QUEUED, RUNNING
 from core.status import readiness
 from ui import state
+from ui.common import error_text
 from ui.i18n import LANGS
 from ui.runtime import Runtime
 
@@ -42,8 +43,9 @@ def sidebar(rt: Runtime) -> None:
             credits = rt.credits.current()  # never waits for D-ID
             if credits is None:
                 st.caption(state.t("side.did_checking"))
-            elif credits.error:
-                st.caption(state.t("side.did_credits_error", error=credits.error))
+            elif credits.problem is not None:
+                problem = error_text(rt, credits.problem)
+                st.caption(state.t("side.did_credits_error", error=problem))
             else:
                 st.caption(
                     state.t("side.did_credits", remaining=credits.remaining, total=credits.total)

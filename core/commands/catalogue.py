@@ -26,10 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_voices(args: argparse.Namespace, services: Services) -> int:
     voices = services.engine(args.engine).voices(args.language)
     if not voices and args.language:
-        raise InputError(
-            f"No {args.engine} voice speaks '{args.language}'. "
-            f"Run `python -m core voices --engine {args.engine}` to see every language."
-        )
+        raise InputError("voice.cli_no_language", engine=args.engine, language=args.language)
     if args.json:
         emit_json([v.to_json() for v in voices])
     else:

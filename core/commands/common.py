@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from core.errors import InputError
+from core.messages import Msg
 
 
 def emit_json(data: Any, out: TextIO = sys.stdout) -> None:
@@ -23,11 +24,11 @@ def read_text_arg(text: str | None, text_file: str | None) -> str:
         return sys.stdin.read()
     path = Path(text_file).expanduser()
     if not path.is_file():
-        raise InputError(f"--text-file {text_file} not found.")
+        raise InputError("file.text_missing", path=text_file)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"--text-file {text_file} is not UTF-8 text.") from None
+        raise InputError("file.text_not_utf8", path=text_file) from None
 
 
 class StderrProgress:
@@ -36,9 +37,10 @@ class StderrProgress:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
 
-    def __call__(self, stage: str, fraction: float, message: str = "") -> None:
+    def __call__(self, stage: str, fraction: float, message: str | Msg = "") -> None:
         if self.enabled:
-            sys.stderr.write(f"\r\033[K{stage:<10} {fraction * 100:5.1f}%  {message[:60]}")
+            text = message.render() if isinstance(message, Msg) else message
+            sys.stderr.write(f"\r\033[K{stage:<10} {fraction * 100:5.1f}%  {text[:60]}")
             if stage == "done":
                 sys.stderr.write("\n")
             sys.stderr.flush()

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, services: Services) -> int:
     engine = services.engine("did")
     if not engine.capabilities.credits:  # the registry maps "did" to something else
-        raise ConfigError("The 'did' engine in this build cannot report credits.")
+        raise ConfigError("did.no_credits_report")
     data = engine.credits()
     if args.json:
         emit_json(

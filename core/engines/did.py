@@ -51,6 +51,7 @@ from core.engines.did_talks import (
 from core.engines.did_voices import default_voice, filter_voices, find_voice, parse_voices
 from core.errors import ConfigError, InputError, ProviderError, ProviderTimeout
 from core.files import atomic_path
+from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.retry import RetryPolicy
 
@@ -119,11 +120,7 @@ class DidEngine:
         if self._http is None:
             key = self.settings.did_api_key
             if not key:
-                raise ConfigError(
-                    "The D-ID engine needs an API key: set DID_API_KEY (from "
-                    "https://studio.d-id.com → API), or use --engine local.",
-                    variable="DID_API_KEY",
-                )
+                raise ConfigError("did.no_key", variable="DID_API_KEY")
             self._http = DidHttp(
                 self.settings.did_api_url,
                 key,
@@ -164,10 +161,7 @@ class DidEngine:
 
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
         if len(request.text) < MIN_TEXT or len(request.text) > MAX_TEXT:
-            raise InputError(
-                f"D-ID needs a script of {MIN_TEXT} to {MAX_TEXT} characters "
-                f"(got {len(request.text)})."
-            )
+            raise InputError("did.text_length", min=MIN_TEXT, max=MAX_TEXT, chars=len(request.text))
         voices = self._all_voices()
         voice = (
             find_voice(voices, request.voice_id, request.language)
@@ -199,18 +193,18 @@ class DidEngine:
         talk_id = journal.get(NOTE_TALK) or ""
         state = self._resume(talk_id) if talk_id else None
         if state is None:
-            on_progress("upload", 0.03, f"Uploading {plan.avatar.name} to D-ID")
+            on_progress("upload", 0.03, msg("progress.did_upload", name=plan.avatar.name))
             source_url = self._upload(plan)
-            on_progress("create", 0.08, "Asking D-ID to render the video")
+            on_progress("create", 0.08, msg("progress.did_create"))
             talk_id = self._create(plan, source_url, journal)
             journal.set(NOTE_TALK, talk_id)  # before polling: a restart resumes this talk
         else:
-            on_progress("render", 0.1, f"Resuming D-ID talk {talk_id}")
+            on_progress("render", 0.1, msg("progress.did_resume", talk=talk_id))
         state = self._wait(talk_id, on_progress, journal, state)
-        on_progress("download", 0.9, "Downloading the video from D-ID")
+        on_progress("download", 0.9, msg("progress.did_download"))
         self._download(state, workdir / VIDEO_FILE)
         duration = video_duration(workdir / VIDEO_FILE)
-        on_progress("subtitles", 0.96, "Writing subtitles and thumbnail")
+        on_progress("subtitles", 0.96, msg("progress.subtitles"))
         write_subtitles(plan.request.text, duration, workdir)
         write_thumbnail(workdir / VIDEO_FILE, workdir / THUMB_FILE, duration)
         _log.info("D-ID talk %s downloaded (%.2f s of video)", talk_id, duration)
@@ -291,13 +285,12 @@ class DidEngine:
                 failures += 1
                 if failures >= POLL_ERRORS_TOLERATED:  # stop retrying, and say why
                     err.transient = False  # type: ignore[attr-defined]
-                    err.message = f"{err.message} (gave up after {failures} failed polls in a row)"
-                    err.args = (err.message,)
+                    err.append("did.poll_gave_up", failures=failures)
                 raise
             failures = 0
             elapsed = self._clock() - started
             fraction = 0.1 + 0.75 * (1 - math.exp(-elapsed / expected))
-            on_progress("render", fraction, f"D-ID is rendering ({state.status})")
+            on_progress("render", fraction, msg("progress.did_rendering", status=state.status))
             return state
 
         if known is not None and known.status not in PENDING:
@@ -310,11 +303,9 @@ class DidEngine:
             raise rejected(state)
         if state.status != "done":
             raise ProviderTimeout(
-                f"D-ID did not finish talk {talk_id} within "
-                f"{self.settings.did_poll_deadline_s:g} s (still {state.status}). Run the same "
-                "command again to keep waiting for it, or raise DID_POLL_DEADLINE_S.",
-                provider=PROVIDER,
-            )
+                "did.not_finished", talk=talk_id, seconds=self.settings.did_poll_deadline_s,
+                status=state.status, provider=PROVIDER,
+            )  # fmt: skip
         return state
 
     def _download(self, state: TalkState, dest: Path) -> None:
@@ -329,8 +320,7 @@ class DidEngine:
                 fresh = TalkState.parse(state.id, self.http.call("GET", f"/talks/{state.id}"))
                 if fresh.status != "done":
                     raise BadReply(
-                        f"D-ID's talk {state.id} went from done to {fresh.status}.",
-                        provider=PROVIDER,
+                        "did.talk_undone", talk=state.id, status=fresh.status, provider=PROVIDER
                     )
                 url = fresh.result_url
             assert url is not None

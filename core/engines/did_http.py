@@ -31,6 +31,7 @@ from core.errors import (
     RateLimited,
     RenderRejected,
 )
+from core.messages import Msg, msg
 from core.redaction import mask
 from core.retry import RetryPolicy, Sleep, parse_retry_after
 
@@ -91,7 +92,7 @@ def error_for_status(
     status: int,
     body: bytes | str,
     headers: Mapping[str, str],
-    where: str,
+    where: str | Msg,
     *,
     now: float | None = None,
 ) -> AppError:
@@ -105,55 +106,39 @@ def error_for_status(
     reason = f"HTTP {status}" + (f": {said}" if said else "")
     request_id = next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
     info: dict[str, Any] = {"provider": PROVIDER, "status": status, "request_id": request_id}
+    extra = msg("did.details", details=details) if details else ""
     if status in (400, 413, 415, 422):
-        extra = f" Details: {details}." if details else ""
-        return InputError(f"D-ID refused {where} ({reason}).{extra} Fix the input and try again.")
+        return InputError("did.refused_input", where=where, reason=reason, details=extra)
     if status in (401, 403):
-        return AuthError(f"D-ID rejected the key — check DID_API_KEY ({reason}).", **info)
+        return AuthError("did.key_rejected", reason=reason, **info)
     if status == 402:
-        return QuotaError(
-            f"Not enough D-ID credits ({reason}). Buy credits at https://studio.d-id.com "
-            "or render offline with --engine local.",
-            **info,
-        )
+        return QuotaError("did.no_credits", reason=reason, **info)
     if status == 404:
-        return ProviderError(f"D-ID does not know {where} ({reason}).", **info)
+        return ProviderError("did.not_found", where=where, reason=reason, **info)
     if status == 429:
         wait = parse_retry_after(headers.get("Retry-After"), now=now)
-        hint = f"; it asked to wait {wait:.0f} s" if wait is not None else ""
+        hint = msg("did.wait_hint", seconds=float(wait)) if wait is not None else ""
         return RateLimited(
-            f"D-ID is limiting the request rate on {where} ({reason}{hint}). "
-            "Wait a minute and try again.",
-            retry_after=wait,
-            **info,
+            "did.rate_limited", where=where, reason=reason, hint=hint, retry_after=wait, **info
         )
     if status == 451:
-        return RenderRejected(
-            f"D-ID's moderation refused {where} ({reason}). Use another photo or script.", **info
-        )
+        return RenderRejected("did.moderation", where=where, reason=reason, **info)
     if status >= 500:
-        return ProviderError(
-            f"D-ID had a server problem on {where} ({reason}). Try again in a few minutes.",
-            **info,
-        )
-    return ProviderError(f"D-ID answered {where} with an unexpected {reason}.", **info)
+        return ProviderError("did.server", where=where, reason=reason, **info)
+    return ProviderError("did.unexpected_status", where=where, reason=reason, **info)
 
 
-def error_for_exception(exc: requests.RequestException, where: str, base_url: str) -> AppError:
+def error_for_exception(
+    exc: requests.RequestException, where: str | Msg, base_url: str
+) -> AppError:
     """A transport failure (no HTTP status) as a typed, retryable error."""
     if isinstance(exc, requests.Timeout):
         return ProviderTimeout(
-            f"D-ID did not answer {where} in time ({type(exc).__name__}). "
-            "Check the connection and try again.",
-            provider=PROVIDER,
+            "did.timeout", where=where, kind=type(exc).__name__, provider=PROVIDER
         )
     if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
-        return ProviderTimeout(
-            f"Could not reach D-ID at {base_url} for {where} (connection failed or broke). "
-            "Check the network or DID_API_URL.",
-            provider=PROVIDER,
-        )
-    return ProviderError(f"D-ID call {where} failed: {type(exc).__name__}.", provider=PROVIDER)
+        return ProviderTimeout("did.unreachable", url=base_url, where=where, provider=PROVIDER)
+    return ProviderError("did.call_failed", where=where, kind=type(exc).__name__, provider=PROVIDER)
 
 
 def _internal_host(host: str) -> bool:
@@ -172,10 +157,7 @@ def require(data: Any, name: str, kind: type | tuple[type, ...], where: str) -> 
     """``data[name]`` checked for type; a missing or wrong field is a (retryable) BadReply."""
     value = data.get(name) if isinstance(data, dict) else None
     if not isinstance(value, kind) or value == "":
-        raise BadReply(
-            f"D-ID answered {where} without a valid '{name}' field. Try again later.",
-            provider=PROVIDER,
-        )
+        raise BadReply("did.bad_field", where=where, name=name, provider=PROVIDER)
     return value
 
 
@@ -244,10 +226,7 @@ class DidHttp:
             return json.loads(resp.content)
         except ValueError:
             raise BadReply(
-                f"D-ID answered {where} with a body that is not JSON "
-                f"(HTTP {resp.status_code}). Try again later.",
-                provider=PROVIDER,
-                status=resp.status_code,
+                "did.not_json", where=where, provider=PROVIDER, status=resp.status_code
             ) from None
 
     def check_link(self, url: str) -> str:
@@ -255,17 +234,9 @@ class DidHttp:
         and, against the real API, links to this machine or its private network."""
         secure = url.startswith("https://") or (self.allow_http and url.startswith("http://"))
         if not secure:
-            raise ProviderError(
-                f"D-ID gave a video link that is not https ({url.split('?')[0][:80]}); "
-                "refusing to download it.",
-                provider=PROVIDER,
-            )
+            raise ProviderError("did.link_not_https", url=url.split("?")[0][:80], provider=PROVIDER)
         if not self.allow_http and _internal_host(urlsplit(url).hostname or ""):
-            raise ProviderError(
-                f"D-ID gave a video link to a local or private address "
-                f"({url.split('?')[0][:80]}); refusing to download it.",
-                provider=PROVIDER,
-            )
+            raise ProviderError("did.link_private", url=url.split("?")[0][:80], provider=PROVIDER)
         return url
 
     def download(self, url: str, dest: Path, *, max_bytes: int) -> int:
@@ -274,14 +245,12 @@ class DidHttp:
         No auth header: the link is pre-signed storage, not the API. A 403/400 from storage
         means the signature expired → LinkExpired (the caller fetches a fresh link).
         """
-        where = "the video download"
+        where = msg("did.where_download")
         try:
             with self._get_link(url) as resp:
                 if resp.status_code in (400, 403):
                     raise LinkExpired(
-                        f"The video link from D-ID expired (HTTP {resp.status_code} from storage).",
-                        provider=PROVIDER,
-                        status=resp.status_code,
+                        "did.link_expired", provider=PROVIDER, status=resp.status_code
                     )
                 if resp.status_code != 200:
                     raise self._clean(
@@ -301,8 +270,7 @@ class DidHttp:
             raise self._clean(error_for_exception(exc, where, "storage")) from None
         if declared and written != declared:
             raise ProviderTimeout(
-                f"The video download stopped early ({written} of {declared} bytes).",
-                provider=PROVIDER,
+                "did.download_short", written=written, declared=declared, provider=PROVIDER
             )
         return written
 
@@ -318,20 +286,15 @@ class DidHttp:
                 return resp
             url = urljoin(url, resp.headers.get("Location", ""))
             resp.close()
-        raise ProviderError(
-            f"D-ID's video link redirected more than {MAX_REDIRECTS} times; refusing to follow.",
-            provider=PROVIDER,
-        )
+        raise ProviderError("did.too_many_redirects", max=MAX_REDIRECTS, provider=PROVIDER)
 
     def _too_big(self, size: int, cap: int) -> ProviderError:
         return ProviderError(
-            f"D-ID's video is larger than the {cap // (1 << 20)} MB limit "
-            f"({size // (1 << 20)} MB or more); refusing to store it.",
+            "did.video_too_big", cap_mb=cap // (1 << 20), size_mb=size // (1 << 20),
             provider=PROVIDER,
-        )
+        )  # fmt: skip
 
     def _clean(self, err: AppError) -> AppError:
         """Defence in depth: the key never survives into a message, whatever D-ID echoed."""
-        err.message = self.redact(err.message)
-        err.args = (err.message,)
+        err.map_text(self.redact)
         return err

@@ -42,9 +42,7 @@ def jpeg_for_upload(rgb: np.ndarray) -> bytes:
 
 def _unreadable(path: Path, err: Exception) -> ProviderError:
     return ProviderError(
-        f"The video D-ID returned could not be read ({type(err).__name__}: {err}). "
-        "Run the same command again to download it afresh.",
-        provider=PROVIDER,
+        "did.video_unreadable", detail=f"{type(err).__name__}: {err}", provider=PROVIDER
     )
 
 

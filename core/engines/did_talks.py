@@ -12,6 +12,7 @@ from typing import Any
 from core.engines.base import RenderPlan
 from core.engines.did_http import PROVIDER, DidHttp, require
 from core.errors import RenderRejected
+from core.messages import msg
 
 VOICE_PROVIDER = "microsoft"
 RESULT_FORMAT = "mp4"
@@ -90,12 +91,8 @@ def find_talk(http: DidHttp, user_data: str) -> str | None:
 
 def rejected(state: TalkState) -> RenderRejected:
     """A failed talk as exit 4, with D-ID's own kind and description."""
-    said = ": ".join(p for p in (state.error_kind, state.error_description) if p) or "no reason"
-    if state.status == "rejected":
-        advice = "D-ID refused the content (often moderation); use another photo or script."
-    else:
-        advice = "The credits are refunded; check the photo shows one clear face and try again."
+    said = ": ".join(p for p in (state.error_kind, state.error_description) if p)
     return RenderRejected(
-        f"D-ID could not render the video — talk {state.id} {state.status} ({said}). {advice}",
-        provider=PROVIDER,
-    )
+        "did.rejected" if state.status == "rejected" else "did.failed",
+        talk=state.id, status=state.status, said=said or msg("did.no_reason"), provider=PROVIDER,
+    )  # fmt: skip

@@ -21,10 +21,7 @@ PREFERRED = {"es": "es-EC-AndreaNeural", "en": "en-US-JennyNeural"}
 def parse_voices(data: Any, provider: str) -> list[Voice]:
     """Voices of ``provider`` from D-ID's reply; one Voice per (voice, locale)."""
     if not isinstance(data, list):
-        raise BadReply(
-            "D-ID answered GET /tts/voices with something other than a list. Try again later.",
-            provider=PROVIDER,
-        )
+        raise BadReply("did.voices_not_list", provider=PROVIDER)
     voices: list[Voice] = []
     for item in data:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
@@ -81,10 +78,7 @@ def default_voice(voices: list[Voice], language: str) -> Voice:
     """The language's preferred voice if D-ID lists it, else its first female voice."""
     candidates = filter_voices(voices, language)
     if not candidates:
-        raise InputError(
-            f"D-ID has no voice for language '{language}'. "
-            "Run `python -m core voices --engine did` to see the languages it speaks."
-        )
+        raise InputError("did.no_language_voice", language=language)
     preferred = PREFERRED.get(language.split("-")[0].lower())
     for v in candidates:
         if v.id == preferred:
@@ -97,14 +91,10 @@ def find_voice(voices: list[Voice], voice_id: str, language: str) -> Voice:
     """The voice ``voice_id`` speaking ``language``; InputError (exit 2) when unknown."""
     matches = [v for v in voices if v.id == voice_id]
     if not matches:
-        raise InputError(
-            f"Unknown D-ID voice '{voice_id}'. Run "
-            f"`python -m core voices --engine did --language {language}` to list them."
-        )
+        raise InputError("did.unknown_voice", voice=voice_id, language=language)
     for v in matches:
         if speaks(v.language, language):
             return v
     raise InputError(
-        f"The D-ID voice '{voice_id}' speaks {matches[0].language}, not '{language}'. "
-        f"Pick another voice or change --language."
+        "did.voice_language", voice=voice_id, speaks=matches[0].language, language=language
     )

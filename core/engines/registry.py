@@ -31,7 +31,5 @@ def create_engine(engine_id: str, settings: Settings, cache: Cache) -> VideoEngi
     try:
         factory = ENGINES[engine_id]
     except KeyError:
-        raise InputError(
-            f"Unknown engine '{engine_id}' — choose one of: {', '.join(ENGINES)}."
-        ) from None
+        raise InputError("engine.unknown", engine=engine_id, choices=", ".join(ENGINES)) from None
     return factory(settings, cache)

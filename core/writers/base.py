@@ -93,16 +93,10 @@ class ScriptWriter(Protocol):
 WriterFactory = Callable[[Settings], ScriptWriter]
 
 
-NO_OPENAI_MESSAGE = (
-    "Script writing needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server); "
-    "you can still type the script yourself"
-)
-
-
 def require_openai(settings: Settings) -> None:
     """A key, or a base URL of a local server that needs none; else ConfigError."""
     if not settings.openai_api_key and not settings.openai_base_url:
-        raise ConfigError(NO_OPENAI_MESSAGE, variable="OPENAI_API_KEY")
+        raise ConfigError("openai.not_configured", variable="OPENAI_API_KEY")
 
 
 def _openai(settings: Settings) -> ScriptWriter:
@@ -120,7 +114,7 @@ def create_writer(writer_id: str, settings: Settings) -> ScriptWriter:
         factory = WRITERS[writer_id]
     except KeyError:
         raise InputError(
-            f"Unknown script writer '{writer_id}' — choose one of: {', '.join(WRITERS)}."
+            "brief.unknown_writer", writer=writer_id, choices=", ".join(WRITERS)
         ) from None
     return factory(settings)
 
@@ -129,28 +123,22 @@ def check_brief(brief: Brief) -> Brief:
     """The brief with normalised fields, or InputError saying what to fix."""
     prompt = (brief.prompt or "").strip()
     if not prompt:
-        raise InputError("The prompt is empty — say what the script should be about.")
+        raise InputError("brief.empty")
     if len(prompt) > MAX_PROMPT_CHARS:
-        raise InputError(
-            f"The prompt has {len(prompt)} characters; the limit is {MAX_PROMPT_CHARS}. "
-            "Shorten it to the topic and the points that matter."
-        )
+        raise InputError("brief.too_long", chars=len(prompt), limit=MAX_PROMPT_CHARS)
     match = _LANGUAGE_CODE.match((brief.language or "").strip())
     if not match or match.group(1).lower() not in LANGUAGES:
         raise InputError(
-            f"Unknown language '{brief.language}' — choose one of: {', '.join(LANGUAGES)} "
-            "(a region may follow, e.g. es-419 or en-US)."
+            "brief.unknown_language", language=brief.language, choices=", ".join(LANGUAGES)
         )
     region = match.group(2)
     language = match.group(1).lower() + (f"-{region.upper()}" if region else "")
     tone = (brief.tone or "").strip().lower()
     if tone not in TONES:
-        raise InputError(f"Unknown tone '{brief.tone}' — choose one of: {', '.join(TONES)}.")
+        raise InputError("brief.unknown_tone", tone=brief.tone, choices=", ".join(TONES))
     audience = " ".join((brief.audience or "").split())
     if len(audience) > MAX_AUDIENCE_CHARS:
-        raise InputError(
-            f"The audience is too long; keep it under {MAX_AUDIENCE_CHARS} characters."
-        )
+        raise InputError("brief.audience_too_long", limit=MAX_AUDIENCE_CHARS)
     return Brief(
         prompt=prompt,
         language=language,
@@ -185,11 +173,7 @@ def finish_script(
     budget = budget_for(brief)
     text, over = fit_to_budget(text, word_limit(budget))
     if not text.strip():
-        raise ProviderError(
-            f"The model ({model}) returned no usable text. Try again, rephrase the prompt, "
-            "or type the script yourself.",
-            provider=provider,
-        )
+        raise ProviderError("openai.no_text", model=model, provider=provider)
     return Script(
         text=text,
         words=count_words(text),

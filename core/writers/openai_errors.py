@@ -9,6 +9,7 @@ even the server's own text, which echoes a masked key).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
@@ -23,6 +24,7 @@ from core.errors import (
     QuotaError,
     RateLimited,
 )
+from core.messages import Msg, msg
 from core.retry import RETRY_AFTER_CAP_S, parse_retry_after
 
 PROVIDER = "openai"
@@ -70,6 +72,20 @@ class Server:
         """``name`` at the start of a sentence."""
         return self.name[0].upper() + self.name[1:]
 
+    def who(self) -> dict[str, Msg]:
+        """The server for a message, in any language: ``{who}`` and ``{Who}``."""
+        if not self.base_url:
+            return {"who": msg("openai.who"), "Who": msg("openai.who_start")}
+        url = public_url(self.base_url)
+        return {
+            "who": msg("openai.who_local", url=url),
+            "Who": msg("openai.who_local_start", url=url),
+        }
+
+    def variant(self, message_id: str) -> str:
+        """``message_id`` or its ``_local`` variant for a server at OPENAI_BASE_URL."""
+        return f"{message_id}_local" if self.local else message_id
+
 
 def retry_after(headers: httpx2.Headers) -> float | None:
     """Seconds the server asked us to wait: ``retry-after-ms`` (OpenAI's), else ``retry-after``."""
@@ -93,92 +109,61 @@ def _detail(err: openai.APIError) -> str:
     return message[:200] + ("…" if len(message) > 200 else "")
 
 
-def _with_detail(text: str, err: openai.APIError) -> str:
+def _with_detail(err: openai.APIError) -> Msg | str:
+    """``{detail}`` for a message: ": <the server's words>", or nothing."""
     detail = _detail(err)
-    return f"{text}: {detail}" if detail else text
+    return msg("openai.detail", detail=detail) if detail else ""
 
 
 def map_openai_error(err: BaseException, server: Server) -> AppError:
     """The typed error for anything the SDK (or the HTTP stream under it) raised."""
     if isinstance(err, openai.APITimeoutError | httpx2.TimeoutException):
         timeout = ProviderTimeout(
-            f"{server.subject} did not answer within {server.timeout_s:g} s. Try again, or raise "
-            f"OPENAI_TIMEOUT_S{' (local models can be slow)' if server.local else ''}.",
-            provider=PROVIDER,
-        )
+            server.variant("openai.timeout"), seconds=server.timeout_s, provider=PROVIDER,
+            **server.who(),
+        )  # fmt: skip
         # Not retried: the timeout is already the person's patience, and a local server
         # would only queue a second generation behind the first one.
         timeout.transient = False  # type: ignore[attr-defined]
         return timeout
     if isinstance(err, openai.APIConnectionError):
-        hint = (
-            "check that it is running and that OPENAI_BASE_URL is right"
-            if server.local
-            else "check the internet connection"
-        )
-        return ProviderTimeout(f"Could not connect to {server.name}; {hint}.", provider=PROVIDER)
-    if isinstance(err, httpx2.TransportError):
         return ProviderTimeout(
-            f"The connection to {server.name} broke while the script was being written. Try again.",
-            provider=PROVIDER,
+            server.variant("openai.no_connection"), provider=PROVIDER, **server.who()
         )
+    if isinstance(err, httpx2.TransportError):
+        return ProviderTimeout("openai.connection_broke", provider=PROVIDER, **server.who())
     if isinstance(err, openai.APIStatusError):
         return _map_status(err, server)
     if isinstance(err, openai.APIError):  # an error event inside a stream
         return ProviderError(
-            _with_detail(f"{server.subject} reported an error while writing the script", err)
-            + ". Try again.",
-            provider=PROVIDER,
+            "openai.stream_error", detail=_with_detail(err), provider=PROVIDER, **server.who()
         )
-    return ProviderError(f"{server.subject} failed: {type(err).__name__}.", provider=PROVIDER)
+    return ProviderError(
+        "openai.failed", kind=type(err).__name__, provider=PROVIDER, **server.who()
+    )
 
 
 def _map_status(err: openai.APIStatusError, server: Server) -> AppError:
     status, request_id = err.status_code, err.request_id
-    common = {"provider": PROVIDER, "status": status, "request_id": request_id}
+    common: dict[str, Any] = {"provider": PROVIDER, "status": status, "request_id": request_id}
+    common.update(server.who())
     if status == 401:
-        where = (
-            "Set the key that server expects (any placeholder if it needs none)."
-            if server.local
-            else "Check the key, or create one at https://platform.openai.com/api-keys."
-        )
-        return AuthError(
-            f"{server.subject} rejected OPENAI_API_KEY (401 Unauthorized). {where}", **common
-        )
+        return AuthError(server.variant("openai.unauthorized"), **common)
     if status == 403:
-        return AuthError(
-            _with_detail(f"{server.subject} refused access with OPENAI_API_KEY (403)", err)
-            + f". Check that the key's project may use the model '{server.model}'.",
-            **common,
-        )
+        return AuthError("openai.forbidden", detail=_with_detail(err), model=server.model, **common)
     if status == 404:
-        hint = " and OPENAI_BASE_URL (it usually ends in /v1)" if server.local else ""
         return ConfigError(
-            f"{server.subject} has no model '{server.model}' (404 Not Found). "
-            f"Check OPENAI_MODEL{hint}.",
-            variable="OPENAI_MODEL",
-        )
+            server.variant("openai.no_model"), variable="OPENAI_MODEL", model=server.model,
+            **server.who(),
+        )  # fmt: skip
     if status == 429 and is_quota(err):
-        return QuotaError(
-            "The OpenAI account behind OPENAI_API_KEY has no quota left (insufficient_quota). "
-            "Add credit at https://platform.openai.com/settings/organization/billing or use "
-            "another key; you can still type the script yourself.",
-            **common,
-        )
+        return QuotaError("openai.no_quota", **common)
     if status == 429:
         return RateLimited(
-            f"{server.subject} is rate limiting requests (429 Too Many Requests). "
-            "Wait a minute and try again.",
-            retry_after=retry_after(err.response.headers),
-            **common,
+            "openai.rate_limited", retry_after=retry_after(err.response.headers), **common
         )
     if status in (400, 422):
         return ProviderError(
-            _with_detail(f"{server.subject} refused the request ({status})", err)
-            + f". Check OPENAI_MODEL ('{server.model}').",
-            **common,
+            "openai.refused", detail=_with_detail(err), model=server.model, **common
         )
-    return ProviderError(
-        _with_detail(f"{server.subject} failed ({status})", err) + ". Try again in a moment.",
-        **common,
-    )
+    return ProviderError("openai.server_failed", detail=_with_detail(err), **common)

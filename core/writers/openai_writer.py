@@ -174,7 +174,4 @@ def _usage(usage: Any) -> Usage | None:
 
 def _check_finish(finish: str | None) -> None:
     if finish == "content_filter":
-        raise InputError(
-            "The model declined to write this script (content filter). Rephrase the prompt, "
-            "or type the script yourself."
-        )
+        raise InputError("openai.content_filter")

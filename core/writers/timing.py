@@ -46,13 +46,11 @@ def check_duration(seconds: float) -> float:
         value = float(seconds)
     except (TypeError, ValueError):
         raise InputError(
-            f"The duration must be a number of seconds between {MIN_DURATION_S:g} and "
-            f"{MAX_DURATION_S:g} (got {seconds!r})."
+            "brief.duration_not_number", min=MIN_DURATION_S, max=MAX_DURATION_S, value=seconds
         ) from None
     if not math.isfinite(value) or not MIN_DURATION_S <= value <= MAX_DURATION_S:
         raise InputError(
-            f"The duration must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds "
-            f"(got {value:g})."
+            "brief.duration_range", min=MIN_DURATION_S, max=MAX_DURATION_S, value=value
         )
     return value
 

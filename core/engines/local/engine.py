@@ -32,6 +32,7 @@ from core.engines.local.lipsync import timeline
 from core.engines.local.types import FrameState
 from core.errors import ConfigError
 from core.files import write_bytes, write_text
+from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
 
@@ -76,14 +77,14 @@ class LocalEngine:
         self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
     ) -> RenderOutput:
         r = plan.request
-        on_progress("speech", 0.02, f"Speaking with {plan.voice.name}")
+        on_progress("speech", 0.02, msg("progress.speaking", voice=plan.voice.name))
         # Drawing the presenter's layers and synthesising speech are independent, and both
         # release the GIL for most of their work: do them side by side.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="presenter") as pool:
             presenter_job = pool.submit(load_presenter, plan.avatar, r.size, r.size)
             backdrop_job = pool.submit(backdrop, plan.avatar, r.size, r.size)
             spoken = speech.synthesize(plan.voice.id, r.text, rate=r.rate, pitch=r.pitch)
-            on_progress("presenter", 0.08, f"Preparing {plan.avatar.name}")
+            on_progress("presenter", 0.08, msg("progress.preparing", name=plan.avatar.name))
             presenter = presenter_job.result()
             background = backdrop_job.result()
 
@@ -101,7 +102,7 @@ class LocalEngine:
 
         def frame_done(i: int) -> None:
             if i % step == 0 or i == n:
-                on_progress("animation", 0.1 + 0.85 * i / n, f"Frame {i} of {n}")
+                on_progress("animation", 0.1 + 0.85 * i / n, msg("progress.frame", i=i, n=n))
 
         encode_mp4(
             prefetch(to_i420(picture(s)) for s in states),
@@ -113,7 +114,7 @@ class LocalEngine:
             fps=FPS,
             on_frame=frame_done,
         )
-        on_progress("subtitles", 0.96, "Writing subtitles and thumbnail")
+        on_progress("subtitles", 0.96, msg("progress.subtitles"))
         cues = cues_from_words([TimedWord(w.text, w.start, w.end) for w in spoken.words])
         write_text(workdir / SRT_FILE, to_srt(cues))
         write_text(workdir / VTT_FILE, to_vtt(cues))

@@ -170,10 +170,7 @@ class _Espeak:
         try:
             lib = ctypes.CDLL(lib_path)
         except OSError as err:
-            raise ConfigError(
-                f"Could not load libespeak-ng from {lib_path} ({err}). "
-                "Reinstall the requirements: pip install -r requirements.txt"
-            ) from None
+            raise ConfigError("voice.espeak_missing", path=lib_path, detail=str(err)) from None
         lib.espeak_Initialize.argtypes = (ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int)
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_SetSynthCallback.argtypes = (_SynthCallback,)
@@ -201,10 +198,7 @@ class _Espeak:
             _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_path.parent).encode(), options
         )
         if rate <= 0:
-            raise ConfigError(
-                f"libespeak-ng could not start with its data at {data_path}. "
-                "Reinstall the requirements: pip install -r requirements.txt"
-            )
+            raise ConfigError("voice.espeak_no_data", path=str(data_path))
         self.lib = lib
         self.sample_rate = int(rate)
         self.data_path = data_path
@@ -315,9 +309,7 @@ def synthesize(voice: str, text: str, *, rate: int, pitch: int) -> RawSpeech:
         engine = _engine()
         lib = engine.lib
         if lib.espeak_SetVoiceByName(voice.encode("utf-8")) != _EE_OK:
-            raise InputError(
-                f"espeak-ng has no voice {voice!r}. Run `python -m core voices` to see the voices."
-            )
+            raise InputError("voice.espeak_no_voice", voice=voice)
         lib.espeak_SetParameter(_PARAM_RATE, rate, 0)
         lib.espeak_SetParameter(_PARAM_PITCH, pitch, 0)
         engine.collector = collector = _Collector()
@@ -329,7 +321,7 @@ def synthesize(voice: str, text: str, *, rate: int, pitch: int) -> RawSpeech:
     if collector.error is not None:
         raise collector.error
     if status != _EE_OK:
-        raise InputError(f"espeak-ng could not speak this text (error {status}).")
+        raise InputError("voice.espeak_failed", status=status)
     blocks = collector.blocks
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
     audio = samples.astype(np.float32) / 32768.0

@@ -28,12 +28,6 @@ EYE_X = (0.29, 0.71)
 EYE_HALF_W = 0.1
 EYE_HALF_H = 0.045
 
-NO_FACE = (
-    "No face was found in {name}. Use a front-facing photo of one person, well lit, looking at "
-    "the camera, with the face filling at least a fifth of the picture (no sunglasses, hair "
-    "or hands over the face)."
-)
-
 
 @dataclass(frozen=True)
 class FaceBox:
@@ -290,13 +284,10 @@ def find_face(rgb: np.ndarray, name: str = "the photo") -> FaceBox:
     """
     rect = _find_face_rect(rgb)
     if rect is None:
-        raise InputError(NO_FACE.format(name=name))
+        raise InputError("photo.no_face", name=name)
     x, y, w, h = (float(v) for v in rect)
     if w < MIN_FACE_PX:
-        raise InputError(
-            f"The face in {name} is only {w:.0f} px across; at least {MIN_FACE_PX} px is "
-            "needed. Use a closer or larger photo where the face fills more of the picture."
-        )
+        raise InputError("photo.face_too_small", name=name, px=w, min=MIN_FACE_PX)
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     left, right = _eyes(grey, rect)
     mouth_x = x + 0.5 * w

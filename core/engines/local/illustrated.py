@@ -57,17 +57,14 @@ def _check_size(width: int, height: int) -> None:
     for side in (width, height):
         if not _MIN_SIDE <= side <= _MAX_SIDE:
             raise InputError(
-                f"Frame size {width}×{height} is out of range; use {_MIN_SIDE}–{_MAX_SIDE} px."
+                "avatar.frame_size", width=width, height=height, min=_MIN_SIDE, max=_MAX_SIDE
             )
 
 
 def _look(avatar_id: str) -> Look:
     look = look_of(avatar_id)
     if look is None:
-        raise InputError(
-            f"Unknown illustrated presenter {avatar_id!r}. "
-            f"Choose one of: {', '.join(builtin_ids())}."
-        )
+        raise InputError("avatar.unknown_illustrated", ref=avatar_id, ids=", ".join(builtin_ids()))
     return look
 
 

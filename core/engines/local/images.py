@@ -27,7 +27,6 @@ MAX_BYTES = 15 * 1024 * 1024  # a phone JPEG is 2–8 MB; 15 MB leaves room with
 MAX_PIXELS = 40_000_000  # 40 megapixels, checked from the header before decoding
 MIN_SIDE = 64  # below this there is no face worth animating
 WORK_MAX_SIDE = 2048  # longest side kept after loading; the video is at most 1080 px
-ACCEPTED = "JPEG, PNG or WebP"
 
 _PIL_FORMATS = ("JPEG", "PNG", "WEBP")
 
@@ -52,30 +51,29 @@ def _read_source(source: Path | str | bytes, name: str) -> bytes:
     else:
         path = Path(source)
         if not path.is_file():
-            raise InputError(f"{name}: the file {path} does not exist. Check the path.")
+            raise InputError("photo.missing_file", name=name, path=str(path))
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(_too_big_bytes(name, size))
+            raise _too_big_bytes(name, size)
         data = path.read_bytes()
     if not data:
-        raise InputError(f"{name} is empty (0 bytes). Choose a {ACCEPTED} photo.")
+        raise InputError("photo.empty", name=name)
     if len(data) > MAX_BYTES:
-        raise InputError(_too_big_bytes(name, len(data)))
+        raise _too_big_bytes(name, len(data))
     return data
 
 
-def _too_big_bytes(name: str, size: int) -> str:
-    return (
-        f"{name} is {size / 1_048_576:.1f} MB; the limit is {MAX_BYTES // 1_048_576} MB. "
-        "Export a smaller JPEG (a few megapixels is plenty)."
+def _too_big_bytes(name: str, size: int) -> InputError:
+    return InputError(
+        "photo.too_big", name=name, mb=size / 1_048_576, limit_mb=MAX_BYTES // 1_048_576
     )
 
 
-def _too_many_pixels(name: str, width: int, height: int) -> str:
-    return (
-        f"{name} is {width}×{height} pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels. "
-        "Resize it (2000 px across is plenty) and try again."
-    )
+def _too_many_pixels(name: str, width: int, height: int) -> InputError:
+    return InputError(
+        "photo.too_many_pixels", name=name, width=width, height=height,
+        limit_mp=MAX_PIXELS // 1_000_000,
+    )  # fmt: skip
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
@@ -106,31 +104,19 @@ def load_image(source: Path | bytes, name: str = "photo") -> np.ndarray:
     data = _read_source(source, name)
     fmt = sniff_format(data)
     if fmt is None:
-        raise InputError(
-            f"{name} is not a {ACCEPTED} image. Save or export the photo as JPEG or PNG and "
-            "try again."
-        )
+        raise InputError("photo.not_image", name=name)
     try:
         im = Image.open(io.BytesIO(data), formats=_PIL_FORMATS)
     except Image.DecompressionBombError as err:
-        raise InputError(
-            f"{name} claims to be enormous; the limit is {MAX_PIXELS // 1_000_000} megapixels. "
-            "Resize it and try again."
-        ) from err
+        raise InputError("photo.bomb", name=name, limit_mp=MAX_PIXELS // 1_000_000) from err
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
-        raise InputError(
-            f"{name} could not be read as a {fmt} image (the file looks damaged). "
-            f"Export it again as a {ACCEPTED} file."
-        ) from err
+        raise InputError("photo.damaged", name=name, format=fmt) from err
     with im:
         width, height = im.size
         if width * height > MAX_PIXELS:
-            raise InputError(_too_many_pixels(name, width, height))
+            raise _too_many_pixels(name, width, height)
         if min(width, height) < MIN_SIDE:
-            raise InputError(
-                f"{name} is only {width}×{height} pixels; at least {MIN_SIDE} px on each side "
-                "is needed (a face should be 100 px or more across)."
-            )
+            raise InputError("photo.too_small", name=name, width=width, height=height, min=MIN_SIDE)
         if fmt == "JPEG":
             # Decode huge JPEGs at 1/2, 1/4 or 1/8 scale directly: faster and less memory.
             im.draft(im.mode, (WORK_MAX_SIDE, WORK_MAX_SIDE))
@@ -138,10 +124,7 @@ def load_image(source: Path | bytes, name: str = "photo") -> np.ndarray:
             im.load()
             upright = ImageOps.exif_transpose(im)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
-            raise InputError(
-                f"{name} could not be decoded (the file is truncated or damaged). "
-                f"Export it again as a {ACCEPTED} file."
-            ) from err
+            raise InputError("photo.truncated", name=name) from err
         rgb = _to_rgb(upright)
         if max(rgb.size) > WORK_MAX_SIDE:
             rgb = rgb.copy()

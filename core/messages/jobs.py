@@ -1,0 +1,73 @@
+"""Background jobs and retries: cancelled, interrupted, unexpected failures."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "job.cancelled": {"en": "The render was cancelled.", "es": "Se canceló el vídeo."},
+    "job.interrupted": {
+        "en": "The render was interrupted {attempts} times and was stopped. Try again with a "
+        "shorter script, or check the server's memory and logs.",
+        "es": "El vídeo se interrumpió {attempts} veces y se detuvo. Vuelva a intentarlo con un "
+        "guion más corto, o revise la memoria y los registros del servidor.",
+    },
+    "job.unexpected": {
+        "en": "Unexpected error ({detail}). Try again; if it keeps failing, report it with the "
+        "server log.",
+        "es": "Error inesperado ({detail}). Vuelva a intentarlo; si sigue fallando, "
+        "comuníquelo junto con el registro del servidor.",
+    },
+    "retry.gave_up": {
+        "en": "(gave up after {attempts} attempts)",
+        "es": "(se abandonó tras {attempts} intentos)",
+    },
+}
+
+# Progress messages (on_progress(stage, fraction, msg(...))): shown under the progress bar.
+MESSAGES.update(
+    {
+        "progress.requeued": {
+            "en": "Queued again after a restart",
+            "es": "De nuevo en la cola tras un reinicio",
+        },
+        "progress.resume_talk": {
+            "en": "Resuming the D-ID talk after a restart",
+            "es": "Retomando el vídeo de D-ID tras un reinicio",
+        },
+        "progress.server_restarted": {
+            "en": "Queued again: the server restarted",
+            "es": "De nuevo en la cola: el servidor se reinició",
+        },
+        "progress.speaking": {"en": "Speaking with {voice}", "es": "Locutando con {voice}"},
+        "progress.preparing": {"en": "Preparing {name}", "es": "Preparando a {name}"},
+        "progress.frame": {"en": "Frame {i} of {n}", "es": "Imagen {i} de {n}"},
+        "progress.subtitles": {
+            "en": "Writing subtitles and thumbnail",
+            "es": "Escribiendo subtítulos y miniatura",
+        },
+        "progress.did_upload": {
+            "en": "Uploading {name} to D-ID",
+            "es": "Subiendo a {name} a D-ID",
+        },
+        "progress.did_create": {
+            "en": "Asking D-ID to render the video",
+            "es": "Pidiendo a D-ID que genere el vídeo",
+        },
+        "progress.did_resume": {
+            "en": "Resuming D-ID talk {talk}",
+            "es": "Retomando el vídeo de D-ID {talk}",
+        },
+        "progress.did_rendering": {
+            "en": "D-ID is rendering ({status})",
+            "es": "D-ID está generando el vídeo ({status})",
+        },
+        "progress.did_download": {
+            "en": "Downloading the video from D-ID",
+            "es": "Descargando el vídeo de D-ID",
+        },
+        "progress.from_library": {
+            "en": "Served from the library",
+            "es": "Servido desde la biblioteca",
+        },
+        "progress.ready": {"en": "Video ready", "es": "Vídeo listo"},
+    }
+)
