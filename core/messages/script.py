@@ -29,6 +29,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unknown engine '{engine}' — choose one of: {choices}.",
         "es": "Motor desconocido «{engine}»: elija uno de {choices}.",
     },
+    "engine.local_no_credits": {
+        "en": "The offline engine is free: it has no credits to report.",
+        "es": "El motor sin conexión es gratuito: no tiene créditos que consultar.",
+    },
     "brief.unknown_writer": {
         "en": "Unknown script writer '{writer}' — choose one of: {choices}.",
         "es": "Redactor de guiones desconocido «{writer}»: elija uno de {choices}.",

@@ -50,7 +50,7 @@ class LocalEngine:
         return speech.list_voices(language)
 
     def credits(self) -> dict[str, Any]:
-        raise ConfigError("The offline engine is free: it has no credits to report.")
+        raise ConfigError("engine.local_no_credits")
 
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
         if request.voice_id:
