@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from core.commands import catalogue, credits, render, script
 from core.config import Settings
 from core.errors import AppError
-from core.redaction import protect_logs
-from core.services import Services
+from core.usecases import Parlante
 
 COMMANDS = (catalogue, render, credits, script)
 
@@ -41,13 +40,13 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     settings: Settings | None = None
     try:
         settings = Settings.from_sources(os.environ if env is None else env)
-        protect_logs(settings.secrets)  # keys masked in every log line
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         logging.basicConfig(
             level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler], force=True
         )
-        return args.func(args, Services.from_settings(settings))
+        app = Parlante.open(settings, jobs=False)  # keys masked in every log line from here
+        return args.func(args, app)
     except AppError as err:
         message = settings.redact(err.message) if settings else err.message
         sys.stderr.write(f"error: {message}\n")

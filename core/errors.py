@@ -2,6 +2,7 @@
 
 AppError
 ├── InputError        the person can fix it (exit 2)
+│   └── NotFound          no such video, job or photo among the acting user's own
 ├── ConfigError       a missing/invalid key or setting; names the variable (exit 3)
 └── ProviderError     an outside service failed (exit 4 unless a subclass says otherwise)
     ├── AuthError         key rejected (exit 3)
@@ -117,6 +118,11 @@ class InputError(AppError):
     """The input is wrong and the person can fix it."""
 
     exit_code = 2
+
+
+class NotFound(InputError):
+    """The thing asked for does not exist for this user (another user's things included:
+    they are never told apart from missing ones)."""
 
 
 class ConfigError(AppError):

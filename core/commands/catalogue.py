@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from core.avatars import list_avatars
 from core.commands.common import emit_json
-from core.engines.registry import ENGINES
 from core.errors import InputError
-from core.services import Services
+from core.usecases import ENGINE_IDS, SHARED_USER, Parlante
+
+ENGINE_CHOICES = sorted(ENGINE_IDS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     voices = sub.add_parser("voices", help="list the voices of an engine")
-    voices.add_argument("--engine", choices=sorted(ENGINES), default="local")
+    voices.add_argument("--engine", choices=ENGINE_CHOICES, default="local")
     voices.add_argument("--language", help="a language code such as es, es-419 or en-US")
     voices.add_argument("--json", action="store_true", help="print a JSON array")
     voices.set_defaults(func=run_voices)
@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     avatars.set_defaults(func=run_avatars)
 
 
-def run_voices(args: argparse.Namespace, services: Services) -> int:
-    voices = services.engine(args.engine).voices(args.language)
+def run_voices(args: argparse.Namespace, app: Parlante) -> int:
+    voices = app.voices.list(SHARED_USER, args.engine, args.language)
     if not voices and args.language:
         raise InputError("voice.cli_no_language", engine=args.engine, language=args.language)
     if args.json:
@@ -35,8 +35,8 @@ def run_voices(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
-def run_avatars(args: argparse.Namespace, services: Services) -> int:
-    avatars = list_avatars(services.library)
+def run_avatars(args: argparse.Namespace, app: Parlante) -> int:
+    avatars = app.presenters.list(SHARED_USER)
     if args.json:
         emit_json([a.to_json() for a in avatars])
     else:

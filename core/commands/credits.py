@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from core.commands.common import emit_json
-from core.errors import ConfigError
-from core.services import Services
+from core.usecases import Parlante
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,11 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
-    engine = services.engine("did")
-    if not engine.capabilities.credits:  # the registry maps "did" to something else
-        raise ConfigError("did.no_credits_report")
-    data = engine.credits()
+def run(args: argparse.Namespace, app: Parlante) -> int:
+    data = app.account.credits_now("did")
     if args.json:
         emit_json(
             {

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.commands.catalogue import ENGINE_CHOICES
 from core.commands.common import StderrProgress, emit_json, read_text_arg
-from core.engines.registry import ENGINES
 from core.files import check_writable, copy
 from core.models import RenderRequest
-from core.pipeline import render_video
-from core.services import Services
+from core.usecases import SHARED_USER, Parlante
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="render a video of a presenter speaking a script")
-    p.add_argument("--engine", choices=sorted(ENGINES), default="local")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, default="local")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--text", help="the script")
     src.add_argument("--text-file", help="a UTF-8 file with the script ('-' for stdin)")
@@ -33,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
+def run(args: argparse.Namespace, app: Parlante) -> int:
     text = read_text_arg(args.text, args.text_file)
     out = check_writable(Path(args.out), "--out") if args.out else None
     subs = check_writable(Path(args.subtitles), "--subtitles") if args.subtitles else None
@@ -48,8 +47,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
         title=args.title,
         use_cache=not args.no_cache,
     )
-    video = render_video(
-        services, request, engine_id=args.engine, on_progress=StderrProgress(not args.json)
+    video = app.renders.render_now(
+        SHARED_USER, request, args.engine, on_progress=StderrProgress(not args.json)
     )
     result = video.to_json()
     if out is not None:

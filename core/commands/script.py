@@ -18,10 +18,14 @@ import sys
 from core.commands.common import emit_json
 from core.errors import AppError
 from core.models import Brief, Script
-from core.pipeline import write_script
-from core.services import Services
-from core.writers.prompt import LANGUAGES, TONES
-from core.writers.timing import MAX_DURATION_S, MIN_DURATION_S
+from core.usecases import (
+    LANGUAGES,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    SHARED_USER,
+    TONES,
+    Parlante,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, services: Services) -> int:
+def run(args: argparse.Namespace, app: Parlante) -> int:
     brief = Brief(
         prompt=args.prompt,
         language=args.language,
@@ -55,7 +59,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
         duration_s=args.duration,
     )
     if args.json:
-        emit_json(write_script(services, brief, use_cache=not args.no_cache).to_json())
+        emit_json(app.scripts.write(SHARED_USER, brief, use_cache=not args.no_cache).to_json())
         return 0
     shown: list[str] = []
 
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
         sys.stdout.flush()
 
     try:
-        script = write_script(services, brief, use_cache=not args.no_cache, on_delta=show)
+        script = app.scripts.write(SHARED_USER, brief, use_cache=not args.no_cache, on_delta=show)
     except AppError:
         if shown:  # end the half-written line before the error message
             sys.stdout.write("\n")

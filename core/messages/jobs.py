@@ -4,6 +4,10 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "job.cancelled": {"en": "The render was cancelled.", "es": "Se canceló el vídeo."},
+    "job.not_retryable": {
+        "en": "Only a failed or cancelled video can be tried again.",
+        "es": "Solo se puede reintentar un vídeo que falló o se canceló.",
+    },
     "job.interrupted": {
         "en": "The render was interrupted {attempts} times and was stopped. Try again with a "
         "shorter script, or check the server's memory and logs.",

@@ -31,4 +31,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Give the preset a name.",
         "es": "Dé un nombre al ajuste.",
     },
+    "library.job_not_found": {
+        "en": "That job is not in your list any more. Refresh the page.",
+        "es": "Ese trabajo ya no está en su lista. Actualice la página.",
+    },
+    "library.video_not_found": {
+        "en": "That video is not in your library any more. Refresh the page.",
+        "es": "Ese vídeo ya no está en su biblioteca. Actualice la página.",
+    },
+    "library.video_files_missing": {
+        "en": "That video's files are missing. Delete it and make it again.",
+        "es": "Faltan los archivos de ese vídeo. Bórrelo y vuelva a crearlo.",
+    },
 }

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "voice.no_preview": {
+        "en": "This engine's voices are heard in the finished video only.",
+        "es": "Las voces de este motor solo se oyen en el vídeo terminado.",
+    },
     "voice.unknown": {
         "en": "Unknown voice {voice!r} — choose one from the list (`python -m core voices "
         "--language {language}` lists them).",

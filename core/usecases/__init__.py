@@ -1,0 +1,127 @@
+"""The application layer: every use case of Parlante, each taking the acting user.
+
+The pages, the command line and (later) the HTTP API call this — ``Parlante`` and the plain
+types re-exported here — together with ``core.models``, ``core.errors``, ``core.config`` and
+the message ids; nothing deeper. Authorization lives here: a user only ever sees and acts on
+their own videos, jobs, photos, presets and choices, whichever door they came in by (another
+user's things raise NotFound, like missing ones).
+
+    app = Parlante.open(settings)            # starts the job runner (the pages)
+    app = Parlante.open(settings, jobs=False)  # the command line renders in-process
+    job = app.renders.submit_script(user, text, title)
+    app.videos.history(user, search="abejas")
+
+One module per concept: ``scripts``, ``renders`` (estimate, submit, retry, cancel, forget),
+``videos`` (history, files, delete, use again), ``presenters`` (photos, stills), ``voices``
+(engines, voices, previews), ``preferences`` (choices, presets, interface language),
+``account`` (readiness, credits, daily usage).
+"""
+
+from __future__ import annotations
+
+from core.auth import (
+    OIDC,
+    OPEN,
+    PASSWORD,
+    REFUSED,
+    SHARED_USER,
+    SignInRefused,
+    Throttle,
+    client_address,
+    oidc_user_id,
+    password_stamp,
+    sign_in_mode,
+    try_password,
+)
+from core.choices import ENGINE_IDS, Choices, Estimate
+from core.config import Settings
+from core.engines.base import Capabilities
+from core.history import HistoryItem
+from core.jobstore import CANCELLED, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
+from core.library import VideoRecord
+from core.redaction import protect_logs
+from core.status import Credits, Readiness
+from core.usage import UsageToday, wait_text
+from core.usecases.account import Account
+from core.usecases.context import Context
+from core.usecases.preferences import Preferences
+from core.usecases.presenters import Presenters
+from core.usecases.renders import Queue, Renders
+from core.usecases.scripts import Scripts
+from core.usecases.videos import Reuse, Videos
+from core.usecases.voices import Voices
+from core.writers.prompt import LANGUAGES, TONES
+from core.writers.timing import MAX_DURATION_S, MIN_DURATION_S
+
+
+class Parlante:
+    """The application: one per process, shared by every session and request."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.preferences = Preferences(ctx)
+        self.scripts = Scripts(ctx)
+        self.renders = Renders(ctx, self.preferences)
+        self.videos = Videos(ctx, self.preferences)
+        self.presenters = Presenters(ctx, self.preferences)
+        self.voices = Voices(ctx)
+        self.account = Account(ctx)
+
+    @classmethod
+    def open(cls, settings: Settings, *, jobs: bool = True) -> Parlante:
+        """The application over ``settings``; with ``jobs`` its background runner starts
+        (and recovers jobs a previous process left unfinished)."""
+        protect_logs(settings.secrets)
+        ctx = Context.build(settings)
+        if jobs:
+            ctx.runner.start()
+        return cls(ctx)
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the job runner; running jobs go back to the queue."""
+        self.ctx.runner.stop(timeout=timeout)
+
+
+__all__ = [
+    "CANCELLED",
+    "DONE",
+    "ENGINE_IDS",
+    "FAILED",
+    "LANGUAGES",
+    "MAX_DURATION_S",
+    "MIN_DURATION_S",
+    "OIDC",
+    "OPEN",
+    "PASSWORD",
+    "QUEUED",
+    "REFUSED",
+    "RUNNING",
+    "SHARED_USER",
+    "STATUSES",
+    "TONES",
+    "Capabilities",
+    "Choices",
+    "Credits",
+    "Estimate",
+    "HistoryItem",
+    "Job",
+    "Parlante",
+    "Queue",
+    "Readiness",
+    "Reuse",
+    "SignInRefused",
+    "Throttle",
+    "UsageToday",
+    "VideoRecord",
+    "client_address",
+    "oidc_user_id",
+    "password_stamp",
+    "protect_logs",
+    "sign_in_mode",
+    "try_password",
+    "wait_text",
+]

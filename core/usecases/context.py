@@ -1,0 +1,50 @@
+"""What every use case works with: the services, the job runner and the credits monitor.
+
+One ``Context`` per process (the app holds it in its runtime; the command line builds one
+per run). Use cases receive it; front doors never reach into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.config import Settings
+from core.errors import NotFound
+from core.jobs import JobRunner
+from core.jobstore import Job
+from core.library import VideoRecord
+from core.services import Services
+from core.status import CreditsMonitor
+
+
+@dataclass
+class Context:
+    settings: Settings
+    services: Services
+    runner: JobRunner
+    credits: CreditsMonitor
+
+    @classmethod
+    def build(cls, settings: Settings) -> Context:
+        services = Services.from_settings(settings)
+        return cls(
+            settings=settings,
+            services=services,
+            runner=JobRunner(services),
+            credits=CreditsMonitor(services),
+        )
+
+    # -- authorization: a user only ever reaches their own things ----------------------------
+    def own_job(self, user: str, job_id: str) -> Job:
+        """The job, if it is ``user``'s; NotFound otherwise (another's looks like a missing one)."""
+        job = self.runner.get(job_id) if job_id else None
+        if job is None or job.user != user:
+            raise NotFound("library.job_not_found")
+        return job
+
+    def own_video(self, user: str, video_id: str) -> VideoRecord:
+        """The video, if it is ``user``'s; NotFound otherwise."""
+        record = self.services.library.get_video(video_id) if video_id else None
+        if record is None or record.user != user:
+            raise NotFound("library.video_not_found")
+        return record

@@ -1,0 +1,110 @@
+"""Making videos: estimate, submit (validated and within the daily cap before anything is
+queued), follow, cancel, retry and forget jobs — each only the acting user's own."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from core.choices import Estimate
+from core.errors import InputError
+from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING, Job
+from core.library import VideoRecord
+from core.models import ProgressFn, RenderRequest, Video, no_progress
+from core.pipeline import check_quota, plan_render, render_video
+from core.usecases.context import Context
+from core.usecases.preferences import Preferences
+from core.writers.timing import count_words, estimate_seconds
+
+RETRYABLE = (FAILED, CANCELLED)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """How busy the job runner is (all users together: only counts, nothing of anyone's)."""
+
+    running: int
+    queued: int
+
+
+class Renders:
+    def __init__(self, ctx: Context, preferences: Preferences) -> None:
+        self.ctx = ctx
+        self.preferences = preferences
+
+    # -- before a job ----------------------------------------------------------------------------
+    def estimate(self, user: str, text: str) -> Estimate:
+        """Words, speaking time at the chosen rate, and the credits the engine would bill."""
+        choices = self.preferences.load(user)
+        words = count_words(text)
+        seconds = round(estimate_seconds(text, choices.language) / max(choices.rate, 0.1), 1)
+        block = self.ctx.services.engine(choices.engine).capabilities.seconds_per_credit
+        credits = (math.ceil(seconds / block) if words else 0) if block > 0 else None
+        return Estimate(words=words, seconds=seconds, credits=credits)
+
+    def check(self, user: str, request: RenderRequest, engine: str) -> None:
+        """Everything a render needs, before any slow work: InputError for bad input,
+        LimitReached when today's metered videos are used up. Nothing is recorded."""
+        plan_render(self.ctx.services, request, engine, user)
+        check_quota(self.ctx.services, engine, user)
+
+    # -- jobs ------------------------------------------------------------------------------------
+    def submit(self, user: str, request: RenderRequest, engine: str, title: str = "") -> Job:
+        """Queue a render for ``user`` once ``check`` passed (bad input never becomes a job)."""
+        self.check(user, request, engine)
+        return self.ctx.runner.submit(request, engine, user=user, title=title)
+
+    def submit_script(self, user: str, text: str, title: str = "") -> Job:
+        """Queue ``text`` with the user's current choices (engine, voice, presenter, rate)."""
+        choices = self.preferences.load(user)
+        return self.submit(user, choices.request(text, title=title), choices.engine, title)
+
+    def job(self, user: str, job_id: str) -> Job:
+        return self.ctx.own_job(user, job_id)
+
+    def jobs(self, user: str, statuses: tuple[str, ...] = ()) -> list[Job]:
+        return self.ctx.runner.jobs(user, statuses)
+
+    def busy(self, user: str) -> bool:
+        """Whether ``user`` has a job queued or running."""
+        return bool(self.ctx.runner.jobs(user, (QUEUED, RUNNING)))
+
+    def cancel(self, user: str, job_id: str) -> str | None:
+        """Cancel a queued job at once, a running one at its next progress report."""
+        return self.ctx.runner.cancel(self.ctx.own_job(user, job_id).id)
+
+    def retry(self, user: str, job_id: str) -> Job:
+        """A failed or cancelled job again, with the same request and title (checked anew)."""
+        job = self.ctx.own_job(user, job_id)
+        if job.status not in RETRYABLE:
+            raise InputError("job.not_retryable")
+        request = RenderRequest(**{**asdict(job.request), "job_id": None})
+        return self.submit(user, request, job.engine, job.title)
+
+    def forget(self, user: str, job_id: str) -> bool:
+        """Remove a finished job from the list (its video, if any, stays in the library)."""
+        return self.ctx.runner.forget(self.ctx.own_job(user, job_id).id)
+
+    def video(self, user: str, job: Job) -> VideoRecord | None:
+        """The finished job's video with all its files, or None (deleted, or not done)."""
+        if not job.video_id:
+            return None
+        record = self.ctx.services.library.get_video(job.video_id)
+        if record is None or record.user != user or not record.complete():
+            return None
+        return record
+
+    def queue(self) -> Queue:
+        store = self.ctx.runner.store
+        return Queue(running=store.count(RUNNING), queued=store.count(QUEUED))
+
+    # -- at once (the command line) ----------------------------------------------------------------
+    def render_now(
+        self,
+        user: str,
+        request: RenderRequest,
+        engine: str,
+        on_progress: ProgressFn = no_progress,
+    ) -> Video:
+        """Render in this process and wait (the command line; the pages queue jobs)."""
+        return render_video(self.ctx.services, request, engine, on_progress=on_progress, user=user)

@@ -1,0 +1,60 @@
+"""The user's videos: the history (videos and unfinished or failed jobs), a video's files,
+delete, and "use again". Another user's video is never listed, opened or deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core import history
+from core.choices import Choices, choices_from_video
+from core.errors import NotFound
+from core.history import HistoryItem
+from core.library import VideoRecord
+from core.usecases.context import Context
+from core.usecases.preferences import Preferences
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What "use again" gives back: the choices the video was made with, and its script."""
+
+    choices: Choices
+    script: str
+
+
+class Videos:
+    def __init__(self, ctx: Context, preferences: Preferences) -> None:
+        self.ctx = ctx
+        self.preferences = preferences
+
+    def history(
+        self,
+        user: str,
+        search: str = "",
+        engine: str | None = None,
+        status: str | None = None,
+    ) -> list[HistoryItem]:
+        """The user's videos and jobs, newest first, filtered by text, engine and status."""
+        library, runner = self.ctx.services.library, self.ctx.runner
+        return history.history(library, runner, user, search, engine, status)
+
+    def open(self, user: str, video_id: str) -> VideoRecord:
+        """The video with all its files (NotFound: not the user's, or its files are gone)."""
+        record = self.ctx.own_video(user, video_id)
+        if not record.complete():
+            raise NotFound("library.video_files_missing")
+        return record
+
+    def delete(self, user: str, video_id: str) -> None:
+        """Delete the video and its files."""
+        self.ctx.services.library.delete_video(self.ctx.own_video(user, video_id).id)
+
+    def use_again(self, user: str, video_id: str) -> Reuse:
+        """Make the video's engine, language, voice, presenter and rate the current choices."""
+        record = self.ctx.own_video(user, video_id)
+        current = self.preferences.load(user)
+        made_with = choices_from_video(
+            current, record.engine, record.language, record.voice, record.avatar,
+            record.settings.get("rate"),
+        )  # fmt: skip
+        return Reuse(choices=self.preferences.save(user, made_with), script=record.script)
