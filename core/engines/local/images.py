@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.engines.local.face import FaceBox
+from core.engines.local.landmarks import Face
 from core.errors import InputError
 
 MAX_BYTES = 15 * 1024 * 1024  # a phone JPEG is 2–8 MB; 15 MB leaves room without inviting abuse
@@ -163,6 +164,47 @@ def crop_to_face(rgb: np.ndarray, face: FaceBox, size: int) -> tuple[np.ndarray,
     if float(valid.min()) < 0.999:
         blurred = cv2.GaussianBlur(sharp, (0, 0), sigmaX=max(2.0, size * 0.05))
         alpha = cv2.GaussianBlur(valid, (0, 0), sigmaX=max(1.0, size * 0.012))[..., None]
+        alpha = np.minimum(alpha * 1.6, 1.0)  # keep the photo itself sharp up to its edge
+        sharp = (sharp * alpha + blurred * (1.0 - alpha)).round().astype(np.uint8)
+    return np.ascontiguousarray(sharp), face.transformed(scale_left, dx, dy)
+
+
+def frame_face(rgb: np.ndarray, face: Face, width: int, height: int) -> tuple[np.ndarray, Face]:
+    """The photo framed head-and-shoulders in a ``width``×``height`` canvas, and the face there.
+
+    The face (cheek to cheek) is ``FACE_WIDTH_FRACTION`` of the canvas's shorter side, centred
+    across, the eyes at ``EYE_LINE`` of the height (a little lower in a tall canvas, which has
+    room for the shoulders). Where the photo does not reach, its edge is stretched and blurred.
+    """
+    short = min(width, height)
+    scale = FACE_WIDTH_FRACTION * short / max(1.0, face.width)
+    eye_y = EYE_LINE * height if height <= width else 0.5 * height - 0.16 * width
+    src = rgb
+    if scale < 1.0:  # shrink with area averaging first: warpAffine alone would alias
+        src = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        sx, sy = src.shape[1] / rgb.shape[1], src.shape[0] / rgb.shape[0]
+        face = Face(face.points * [sx, sy], face.detector, face.teeth_visible)
+        scale_left = 1.0
+    else:
+        scale_left = scale
+    cx = float((face.left_eye[0] + face.right_eye[0]) / 2.0)
+    dx = width / 2.0 - scale_left * cx
+    dy = eye_y - scale_left * face.eye_y
+    matrix = np.array([[scale_left, 0.0, dx], [0.0, scale_left, dy]], dtype=np.float64)
+    interp = cv2.INTER_LINEAR if scale_left == 1.0 else cv2.INTER_CUBIC
+    size = (width, height)
+    sharp = cv2.warpAffine(src, matrix, size, flags=interp, borderMode=cv2.BORDER_REPLICATE)
+    valid = cv2.warpAffine(
+        np.ones(src.shape[:2], np.float32),
+        matrix,
+        size,
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
+    if float(valid.min()) < 0.999:
+        blurred = cv2.GaussianBlur(sharp, (0, 0), sigmaX=max(2.0, short * 0.05))
+        alpha = cv2.GaussianBlur(valid, (0, 0), sigmaX=max(1.0, short * 0.012))[..., None]
         alpha = np.minimum(alpha * 1.6, 1.0)  # keep the photo itself sharp up to its edge
         sharp = (sharp * alpha + blurred * (1.0 - alpha)).round().astype(np.uint8)
     return np.ascontiguousarray(sharp), face.transformed(scale_left, dx, dy)

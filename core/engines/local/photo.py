@@ -1,77 +1,70 @@
 """The person's own photo as a talking presenter.
 
-The photo is cropped to a square around the face once; every frame then only touches two small
-regions. The mouth is animated by *warping* the person's own lower face (a smooth displacement
-field applied with ``cv2.remap``: the lower lip and chin drop, the corners stretch or gather) and
-painting a shaded mouth interior only into the gap the warp opens between the lips. The eyes blink
-by stretching the skin above each eye down over it. Every displacement field is built as a sum of
-precomputed basis fields that fade to exactly zero inside their region, so nothing outside
-changes and there is no seam to hide.
+The face's 68 landmarks are found once per photo (landmarks.py) and remembered: by content in
+memory, and in a small file next to a photo stored in the library. The photo is framed
+head-and-shoulders in the canvas once; the rig (photo_rig.py) turns each movement into a warp
+field over a Delaunay mesh of the landmarks, so a frame is a weighted sum of fields and one
+``cv2.remap`` of the face region: the jaw and chin drop, the lips take the viseme's shape from
+the person's own lips, the lids close, the brows lift, and the head and neck move as one
+against a background that stays still. The gap the warp opens between the lips is painted with
+a mouth interior (photo_mouth.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from core.engines.local.face import FaceBox, find_face
-from core.engines.local.images import crop_to_face, load_image
-from core.engines.local.types import FrameState, MouthPose
+from core.engines.local.images import frame_face, load_image
+from core.engines.local.landmarks import INNER_LIPS, Face, find_landmarks
+from core.engines.local.photo_mouth import MouthLook, paint_inside
+from core.engines.local.photo_rig import (
+    MOVES,
+    RELAX_SHUT,
+    build_rig,
+    mesh_field,
+    smile_amount,
+)
+from core.engines.local.types import FrameState
+from core.files import write_text
 
-__all__ = [
-    "FaceBox",
-    "PhotoPresenter",
-    "crop_to_face",
-    "face_crop",
-    "find_face",
-    "load_image",
-    "load_photo",
-]
+__all__ = ["Face", "PhotoPresenter", "face_crop", "load_image", "load_photo", "locate"]
 
+RIG_VERSION = 1  # bump when what is remembered next to a photo changes meaning
+HEAD_UNIT = 512.0  # FrameState head motion is in 1/512 of the canvas's shorter side
+NOD_DROP = 5.0  # a full nod lowers the head this many head units
+INVERT_STEPS = 3
 
-# Mouth motion at pose value 1, as fractions of the face width.
-UPPER_LIP_LIFT = 0.045
-JAW_DROP = 0.10
-CHIN_BELOW_MOUTH = 0.33
-CORNER_OUT_WIDE = 0.14  # of the mouth half-width
-CORNER_IN_ROUND = 0.22
-ROUND_NARROWING = 0.62  # the opening's half-width under "round", relative to the mouth's
-LIPS_PRESS = 0.40
-LIPS_PUSH = 0.25
-
-
-def _bump(t: np.ndarray) -> np.ndarray:
-    """(1 - t²)² inside |t| < 1, zero outside: smooth (C¹) and exactly zero at the edge."""
-    inside = np.clip(1.0 - t * t, 0.0, None)
-    return inside * inside
-
-
-def _smoothstep(t: np.ndarray) -> np.ndarray:
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
-
-
-def _lens(u: np.ndarray) -> np.ndarray:
-    """How far the lips part along the mouth: most at the centre, nothing at the corners."""
-    v = u / 0.88  # the last bit towards each corner stays closed
-    return np.clip(1.0 - v * v, 0.0, None) ** 0.75
-
-
-_faces: OrderedDict[str, FaceBox] = OrderedDict()  # image digest → face, a few recent ones
+_faces: OrderedDict[str, Face] = OrderedDict()  # image digest → face, a few recent ones
 _faces_lock = threading.Lock()
 
 
-def locate(source: Path | bytes, name: str = "photo") -> tuple[np.ndarray, FaceBox]:
-    """The photo (RGB) and its face. Raises InputError for anything unusable.
+def _remembered(path: Path | None, digest: str) -> Face | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text())
+        if data.get("sha256") != digest or data.get("version") != RIG_VERSION:
+            return None
+        return Face.from_json(data["face"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # unreadable or stale: found again and rewritten
 
-    A photo is usually checked (when chosen or uploaded) and then animated moments later;
-    the face search is the slow part, so the last few results are remembered by content.
+
+def locate(
+    source: Path | bytes, name: str = "photo", remember: Path | None = None
+) -> tuple[np.ndarray, Face]:
+    """The photo (RGB) and its face's landmarks. Raises InputError for anything unusable.
+
+    Landmark finding is the slow part (~0.1–0.8 s), so it runs once per photo: the result is
+    kept in memory by content, and in ``remember`` (a JSON file beside a stored photo).
     """
     rgb = load_image(source, name)  # checks the size before reading everything
     data = source.read_bytes() if isinstance(source, Path) else source
@@ -79,331 +72,225 @@ def locate(source: Path | bytes, name: str = "photo") -> tuple[np.ndarray, FaceB
     with _faces_lock:
         face = _faces.get(digest)
     if face is None:
-        face = find_face(rgb, name)
-        with _faces_lock:
-            _faces[digest] = face
-            while len(_faces) > 16:
-                _faces.popitem(last=False)
+        face = _remembered(remember, digest)
+    if face is None:
+        face = find_landmarks(rgb, name)
+        if remember is not None:
+            record = {"sha256": digest, "version": RIG_VERSION, "face": face.to_json()}
+            # A read-only library still renders; the face is then found again next time.
+            with contextlib.suppress(OSError):
+                write_text(remember, json.dumps(record))
+    with _faces_lock:
+        _faces[digest] = face
+        _faces.move_to_end(digest)
+        while len(_faces) > 16:
+            _faces.popitem(last=False)
     return rgb, face
 
 
 def face_crop(source: Path | bytes, size: int, name: str = "photo") -> np.ndarray:
     """The square the video will show, for a preview in the UI (RGB uint8, size×size)."""
     rgb, face = locate(source, name)
-    crop, _ = crop_to_face(rgb, face, size)
-    return crop
+    canvas, _ = frame_face(rgb, face, size, size)
+    return canvas
 
 
-@dataclass
-class _Region:
-    """A rectangle of the frame with its identity sampling grid (absolute pixel coordinates)."""
-
-    y0: int
-    y1: int
-    x0: int
-    x1: int
-    gx: np.ndarray  # float32, (y1 - y0, x1 - x0)
-    gy: np.ndarray
-
-    @classmethod
-    def around(cls, x0: float, y0: float, x1: float, y1: float, size: int) -> _Region:
-        ix0, iy0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
-        ix1, iy1 = min(size, int(np.ceil(x1))), min(size, int(np.ceil(y1)))
-        gx, gy = np.meshgrid(
-            np.arange(ix0, ix1, dtype=np.float32), np.arange(iy0, iy1, dtype=np.float32)
-        )
-        return cls(iy0, iy1, ix0, ix1, gx, gy)
-
-
-@dataclass
-class _Eye:
-    """One eye, precomputed for blinking (per-column arrays run across the region)."""
-
-    region: _Region
-    top: np.ndarray  # upper lash line y, per column
-    bottom: np.ndarray  # lower lid y, per column
-    arc: np.ndarray  # 1 at the eye's middle, 0 at and beyond its corners
-    mask: np.ndarray  # (rows, columns) where the lid may be drawn: soft top and corners
-    height: float  # how far the lid travels to close
-    skin_above: float  # plain skin between the lashes and the brow
-    fade: float
+def _smoothstep(t: np.ndarray) -> np.ndarray:
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
 
 
 class PhotoPresenter:
-    """Animates a cropped photo: mouth poses, blinks and small head motion.
+    """Animates a photo already framed in its canvas (``face`` in canvas pixels)."""
 
-    ``rgb`` must already be the ``size`` square (see ``crop_to_face``) and ``face`` in its pixels.
-    """
+    has_alpha = False
 
-    def __init__(self, rgb: np.ndarray, face: FaceBox, size: int) -> None:
-        if rgb.shape != (size, size, 3) or rgb.dtype != np.uint8:
-            raise ValueError(f"expected a ({size}, {size}, 3) uint8 image, got {rgb.shape}")
-        self.size = size
+    def __init__(self, canvas: np.ndarray, face: Face) -> None:
+        if canvas.ndim != 3 or canvas.shape[2] != 3 or canvas.dtype != np.uint8:
+            raise ValueError(f"expected an (h, w, 3) uint8 image, got {canvas.shape}")
+        self.height, self.width = canvas.shape[:2]
         self.face = face
-        self._base = np.ascontiguousarray(rgb)
-        self._soft = max(0.6, size / 512.0)  # antialiasing width of drawn edges, in pixels
-        self._light = self._skin_light()
-        self._tooth = self._tooth_colour()
-        self._build_mouth()
-        self._eyes = [self._build_eye(c) for c in (face.left_eye, face.right_eye)]
-
-    @property
-    def mouth_region(self) -> tuple[int, int, int, int]:
-        """(y0, y1, x0, x1): the only pixels a mouth pose can change (before head motion)."""
-        reg = self._mouth
-        return (reg.y0, reg.y1, reg.x0, reg.x1)
+        self.detector = face.detector
+        self._base = np.ascontiguousarray(canvas)
+        x, y, w, h = face.box
+        self.face_box = (round(x), round(y), round(w), round(h))
+        self._smile = smile_amount(face)
+        self._build_head()
+        self._rig = build_rig(face, self.region)
+        rig = self._rig
+        # Forward fields (where each photo pixel goes), exact sums of the moves; each frame
+        # inverts their sum into the backward map that remap needs.
+        self._fields = {
+            move: mesh_field(rig.points, rig.moves[move], rig.triangles, self.region)
+            for move in MOVES
+        }
+        self._look = MouthLook(
+            tooth=self._tooth_colour(), light=self._skin_light(), mouth_width=face.mouth_width
+        )
 
     # --- set-up -----------------------------------------------------------------------------
 
+    def _build_head(self) -> None:
+        """The head-and-neck mask that head motion moves, and the region every frame redraws."""
+        p = self.face.points
+        fw = self.face.width
+        brow = float(p[17:27, 1].min())
+        chin = float(p[8, 1])
+        hh = chin - brow
+        cx = float(p[[0, 16], 0].mean())
+        cy = (brow - 0.6 * hh + chin + 0.08 * hh) / 2.0
+        ax, ay = 0.66 * fw, 0.84 * hh
+        x0 = max(0, int(cx - 1.35 * ax))
+        x1 = min(self.width, int(cx + 1.35 * ax) + 1)
+        y0 = max(0, int(cy - 1.3 * ay))
+        y1 = min(self.height, int(chin + 1.05 * fw) + 1)
+        self.region = (x0, y0, x1, y1)
+        gx, gy = np.meshgrid(
+            np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
+        )
+        r = np.sqrt(((gx - cx) / ax) ** 2 + ((gy - cy) / ay) ** 2)
+        head = _smoothstep((1.25 - r) / 0.32)
+        across = _smoothstep((0.5 * fw - np.abs(gx - cx)) / (0.18 * fw))
+        down = _smoothstep((chin + 1.0 * fw - gy) / (0.75 * fw))
+        mask = np.maximum(head, across * down * (gy > cy)).astype(np.float32)
+        self._grid = np.dstack([gx, gy]).astype(np.float32)
+        self._local = (self._grid - np.array([x0, y0], np.float32)).astype(np.float32)
+        self._pivot = (cx, chin + 0.35 * fw)  # about where the neck turns
+        m = mask[..., None]
+        self._head_x = np.dstack([mask, np.zeros_like(mask)]).astype(np.float32)
+        self._head_y = np.dstack([np.zeros_like(mask), mask]).astype(np.float32)
+        turn = cv2.getRotationMatrix2D(self._pivot, 1.0, 1.0)  # where +1° takes each pixel
+        dst = self._grid @ turn[:, :2].T.astype(np.float32) + turn[:, 2].astype(np.float32)
+        self._head_turn = ((dst - self._grid) * m).astype(np.float32)
+
     def _skin_light(self) -> float:
         """How bright the skin is (1 = typical), so the painted mouth matches the lighting."""
-        f = self.face
-        y0, y1 = int(f.y + 0.45 * f.h), int(f.y + 0.62 * f.h)
-        x0, x1 = int(f.x + 0.2 * f.w), int(f.x + 0.8 * f.w)
-        patch = self._base[max(0, y0) : max(1, y1), max(0, x0) : max(1, x1)]
-        if patch.size == 0:
-            return 1.0
-        return float(np.clip(patch.mean() / 160.0, 0.45, 1.25))
+        p = self.face.points
+        patch = self._patch(p[[2, 3, 31]].mean(axis=0), p[[13, 14, 35]].mean(axis=0))
+        return float(np.clip(patch.mean() / 160.0, 0.45, 1.25)) if patch.size else 1.0
+
+    def _patch(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        r = max(2, int(0.06 * self.face.width))
+        out = []
+        for c in (a, b):
+            x, y = int(c[0]), int(c[1])
+            out.append(self._base[max(0, y - r) : y + r, max(0, x - r) : x + r].reshape(-1, 3))
+        return np.vstack(out)
 
     def _tooth_colour(self) -> np.ndarray:
         """The person's own teeth colour when the photo shows them, else a lit off-white."""
-        f = self.face
-        default = np.array([236.0, 226.0, 210.0], np.float32) * min(1.0, self._light * 0.95)
-        if not f.teeth_visible:
+        light = self._skin_light()
+        default = np.array([232.0, 224.0, 210.0], np.float32) * min(1.0, 0.55 + 0.4 * light)
+        if not self.face.teeth_visible:
             return default
-        y0, y1 = int(f.mouth_y - 0.035 * f.w), int(f.mouth_y - 0.008 * f.w)
-        x0, x1 = int(f.mouth_x - 0.3 * f.mouth_hw), int(f.mouth_x + 0.3 * f.mouth_hw)
-        patch = self._base[max(0, y0) : max(1, y1), max(0, x0) : max(1, x1)].reshape(-1, 3)
-        if len(patch) < 4:
+        inner = self.face.points[INNER_LIPS]
+        mask = np.zeros(self._base.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
+        pixels = self._base[mask.astype(bool)].astype(np.float32)
+        if len(pixels) < 6:
             return default
-        bright = patch[patch.sum(axis=1) >= np.median(patch.sum(axis=1))]
-        return bright.mean(axis=0).astype(np.float32)
-
-    def _build_mouth(self) -> None:
-        """Precompute the mouth region and one displacement field per mouth movement.
-
-        All fields are backward maps (destination pixel -> where to sample) relative to the
-        lip line, which follows the photo's own curve (a smile's corners sit higher).
-        """
-        f = self.face
-        wf, mx, my, mw = f.w, f.mouth_x, f.mouth_y, f.mouth_hw
-        chin = my + CHIN_BELOW_MOUTH * wf
-        fade_below = 0.28 * wf
-        self._up = UPPER_LIP_LIFT * wf
-        self._down = JAW_DROP * wf
-        lift = min(0.0, f.mouth_curve) * 1.69  # the line's highest point in the region
-        reg = _Region.around(
-            mx - 2.1 * mw, my - 0.2 * wf + lift, mx + 2.1 * mw, chin + fade_below + 2, self.size
-        )
-        self._mouth = reg
-        u = (reg.gx - mx) / mw
-        y = reg.gy
-        self._line_cols = (my + f.mouth_curve * np.clip(u[0], -1.3, 1.3) ** 2).astype(np.float32)
-        line = self._line_cols[None, :]
-        dy = y - line  # signed distance below the lip line
-        above = dy < 0
-        self._above = above
-        up_fade = _bump(-dy / (0.17 * wf)) * above
-        t = np.clip(dy / (chin - my), 0.0, None)
-        s = _smoothstep(t / 0.5)
-        low_fade = np.where(y <= chin, 1.0, _bump((y - chin) / fade_below)) * ~above
-        jaw = _bump(u / 1.8)
-
-        def opening(lens: np.ndarray) -> np.ndarray:
-            lower = -self._down * ((1.0 - s) * lens + s * jaw) * low_fade
-            return (self._up * lens * up_fade + lower).astype(np.float32)
-
-        self._open_wide = opening(_lens(u))
-        self._open_round = opening(_lens(u / ROUND_NARROWING))
-        across = u * _bump(u / 2.0) / 0.5625 * _bump(dy / (0.12 * wf))
-        self._wide_x = (-CORNER_OUT_WIDE * mw * across).astype(np.float32)
-        self._round_x = (CORNER_IN_ROUND * mw * across).astype(np.float32)
-        lips = dy * _bump(u / 1.4)
-        self._round_y = (-LIPS_PUSH * lips * _bump(dy / (0.13 * wf))).astype(np.float32)
-        self._press_y = (LIPS_PRESS * lips * _bump(dy / (0.11 * wf))).astype(np.float32)
-        self._line_shadow = (
-            np.exp(-0.5 * (dy / max(1.0, 0.012 * wf)) ** 2) * _bump(u / 1.1)
-        ).astype(np.float32)
-
-    def _build_eye(self, centre: tuple[float, float]) -> _Eye:
-        """Precompute one eye's region, lid arcs and the soft mask the lid is drawn through."""
-        f = self.face
-        ex, ey, ew, eh = centre[0], centre[1], f.eye_hw, f.eye_hh
-        fade = 0.7 * eh  # the lid's top blends into the skin above over this height
-        reg = _Region.around(
-            ex - 1.1 * ew, ey - eh - fade - 1, ex + 1.1 * ew, ey + 1.3 * eh, self.size
-        )
-        u = (reg.gx[0] - ex) / ew
-        arc = np.sqrt(np.clip(1.0 - u * u, 0.0, None))
-        top = (ey - eh * arc).astype(np.float32)
-        rise = _smoothstep((reg.gy - (ey - eh - fade)) / fade)
-        corner = _smoothstep((1.08 - np.abs(u)) / 0.4)
-        # Skin available above the lashes before the brow (the darkest band up there).
-        grey = self._base[:, max(0, int(ex - 0.5 * ew)) : int(ex + 0.5 * ew) + 1].mean(axis=(1, 2))
-        r0, r1 = max(0, int(ey - 4.0 * eh)), max(1, int(ey - 1.4 * eh))
-        skin_above = 2.5 * eh
-        if r1 - r0 >= 3:
-            rows = grey[r0:r1]
-            darkest = int(np.argmin(rows))
-            if rows.max() - rows[darkest] > 25.0:
-                skin_above = float(np.clip((ey - eh) - (r0 + darkest) - 0.5 * eh, 0.6 * eh, 3 * eh))
-        return _Eye(
-            region=reg,
-            top=top,
-            bottom=(ey + 0.85 * eh * arc).astype(np.float32),
-            arc=arc.astype(np.float32),
-            mask=(rise * corner).astype(np.float32),
-            height=float(1.85 * eh),
-            skin_above=skin_above,
-            fade=fade,
-        )
+        bright = pixels[pixels.sum(axis=1) >= np.percentile(pixels.sum(axis=1), 75)]
+        own = bright.mean(axis=0)
+        # Teeth in a photo sit in the lips' shadow; in the open mouth they catch more light.
+        lift = max(1.0, 0.92 * float(default.max()) / max(1.0, float(own.max())))
+        return np.clip(own * lift, 0, 255).astype(np.float32)
 
     # --- per frame --------------------------------------------------------------------------
 
+    def weights(self, state: FrameState) -> dict[str, float]:
+        """How much of each rig movement a frame state asks for."""
+        pose = state.mouth
+        press = float(np.clip(pose.press, 0.0, 1.0))
+        rnd = float(np.clip(pose.round, 0.0, 1.0))
+        teeth = float(np.clip(pose.teeth_on_lip, 0.0, 1.0)) * (1.0 - press)
+        opened = float(np.clip(pose.open, 0.0, 1.0)) * (1.0 - press) * (1.0 - 0.7 * teeth)
+        smile = float(np.clip(state.smile, 0.0, 1.0))
+        relax = self._smile * (1.0 - smile)
+        # The lower lip closes what the relaxed upper lip leaves of a smile's gap.
+        shut = min(1.0 - RELAX_SHUT * relax, max(press, 0.6 * teeth, 0.6 * relax))
+        return {
+            "open": opened,
+            "shut": shut * (1.0 - opened),
+            "round": rnd,
+            "wide": float(np.clip(pose.wide, 0.0, 1.0)) * (1.0 - rnd),
+            "press": press,
+            "lip_teeth": teeth,
+            # A smiling photo relaxes towards neutral while speaking, smiles again in pauses.
+            "relax": relax,
+            "smile": (1.0 - self._smile) * smile * 0.8,
+            "blink": float(np.clip(state.blink, 0.0, 1.0)),
+            "brows": float(np.clip(state.brows, -0.5, 1.0)),
+        }
+
     def render(self, state: FrameState) -> np.ndarray:
-        """One RGB frame (size, size, 3) uint8, C-contiguous."""
+        """One RGB frame (height, width, 3) uint8, C-contiguous."""
+        w = self.weights(state)
+        k = min(self.width, self.height) / HEAD_UNIT
+        dx = state.head_dx * k
+        dy = (state.head_dy + NOD_DROP * float(np.clip(state.nod, 0.0, 1.0))) * k
+        angle = state.head_angle
+        active = {m: c for m, c in w.items() if abs(c) >= 1e-3}
+        if not active and abs(dx) < 1e-3 and abs(dy) < 1e-3 and abs(angle) < 1e-3:
+            return self._base.copy()
+        forward = np.zeros_like(self._grid)
+        for move, c in active.items():
+            cv2.scaleAdd(self._fields[move], c, forward, forward)
+        for head_field, c in ((self._head_x, dx), (self._head_y, dy), (self._head_turn, angle)):
+            if abs(c) >= 1e-3:
+                cv2.scaleAdd(head_field, c, forward, forward)
+        # Invert "photo pixel x goes to x + f(x)": look back by b with b = -f(x + b), a few
+        # fixed-point steps (the fields are smooth; only the gap between parted lips, which
+        # the mouth interior covers, does not converge).
+        back = -forward
+        for _ in range(INVERT_STEPS):
+            where = self._local + back
+            back = -cv2.remap(
+                forward, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+            )
+        out = cv2.remap(
+            self._base, self._grid + back, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        mouth_moves = ("open", "round", "wide", "press", "shut", "lip_teeth", "relax", "smile")
+        if any(m in active for m in mouth_moves):
+            self._draw_mouth(out, active, dx, dy, angle)
         frame = self._base.copy()
-        self._draw_mouth(frame, state.mouth)
-        if state.blink > 0.01:
-            for eye in self._eyes:
-                self._draw_blink(frame, eye, min(1.0, state.blink))
-        if state.head_dx or state.head_dy or state.head_angle:
-            frame = self._move_head(frame, state)
+        x0, y0, x1, y1 = self.region
+        frame[y0:y1, x0:x1] = out
         return frame
 
-    def _draw_mouth(self, frame: np.ndarray, pose: MouthPose) -> None:
-        press = float(np.clip(pose.press, 0.0, 1.0))
-        teeth_lip = float(np.clip(pose.teeth_on_lip, 0.0, 1.0))
-        rnd = float(np.clip(pose.round, 0.0, 1.0))
-        wide = float(np.clip(pose.wide, 0.0, 1.0))
-        if self.face.teeth_visible:  # the person's own teeth already rest on the lower lip
-            teeth_lip = 0.0
-        opened = float(np.clip(max(pose.open, 0.22 * teeth_lip), 0.0, 1.0)) * (1.0 - press)
-        terms_y = [
-            (self._open_wide, opened * (1.0 - rnd)),
-            (self._open_round, opened * rnd),
-            (self._round_y, rnd),
-            (self._press_y, press),
-        ]
-        terms_x = [(self._wide_x, wide), (self._round_x, rnd)]
-        if all(c < 1e-3 for _, c in terms_y + terms_x):
-            return
-        reg = self._mouth
-        map_x, map_y = reg.gx.copy(), reg.gy.copy()
-        for field, c in terms_x:
-            if c >= 1e-3:
-                cv2.scaleAdd(field, c, map_x, map_x)
-        for field, c in terms_y:
-            if c >= 1e-3:
-                cv2.scaleAdd(field, c, map_y, map_y)
-        out = cv2.remap(self._base, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        if press > 1e-3:
-            shade = 1.0 - 0.3 * press * self._line_shadow
-            out = (out * shade[..., None]).astype(np.uint8)
-        if opened > 1e-3:
-            self._paint_inside(out, map_y, opened, wide, rnd, teeth_lip)
-        frame[reg.y0 : reg.y1, reg.x0 : reg.x1] = out
-
-    def _paint_inside(
-        self,
-        out: np.ndarray,
-        map_y: np.ndarray,
-        opened: float,
-        wide: float,
-        rnd: float,
-        teeth_lip: float,
+    def _draw_mouth(
+        self, out: np.ndarray, w: dict[str, float], dx: float, dy: float, angle: float
     ) -> None:
-        """Fill the gap the warp opened between the lips with a shaded mouth interior."""
-        f, reg = self.face, self._mouth
-        half = f.mouth_hw * (1.0 + CORNER_OUT_WIDE * wide) + 2.0
-        r0 = max(0, int(self._line_cols.min() - self._up * opened - 3) - reg.y0)
-        r1 = min(out.shape[0], int(f.mouth_y + self._down * opened + 4) - reg.y0)
-        c0 = max(0, int(f.mouth_x - half) - reg.x0)
-        c1 = min(out.shape[1], int(f.mouth_x + half) + 1 - reg.x0)
-        if r1 <= r0 or c1 <= c0:
-            return
-        ys = reg.gy[r0:r1, c0:c1]
-        line = self._line_cols[c0:c1]
-        side = np.where(self._above[r0:r1, c0:c1], 1.0, -1.0)
-        alpha = np.clip(side * (map_y[r0:r1, c0:c1] - line) / self._soft, 0.0, 1.0)
-        if float(alpha.max()) <= 0.0:
-            return
-        u = (reg.gx[0, c0:c1] - f.mouth_x) / (f.mouth_hw * (1.0 + CORNER_OUT_WIDE * wide))
-        lens = (1.0 - rnd) * _lens(u) + rnd * _lens(u / ROUND_NARROWING)
-        top = line - self._up * opened * lens
-        gap = (self._up + self._down) * opened * lens + 1e-3
-        t = np.clip((ys - top) / gap, 0.0, 1.0)
-        alpha *= np.clip(gap / (2.0 * self._soft), 0.0, 1.0)  # fade out towards the corners
-        # Near-black under the upper lip and teeth; the tongue catches a little light low down.
-        corner = np.clip(1.0 - 0.7 * u * u, 0.0, 1.0)
-        light = self._light
-        dark = np.array([24.0, 11.0, 10.0], np.float32) * light
-        tongue_col = np.array([112.0, 50.0, 46.0], np.float32) * light
-        tongue = _smoothstep((t - 0.5) / 0.5) * min(1.0, opened * 1.4) * corner
-        colour = dark + (tongue_col - dark) * (0.7 * tongue)[..., None]
-        # Teeth: the upper ones hang under the upper lip (unless the photo already shows the
-        # person's own), the lower ones peek over the lower lip when the jaw drops.
-        show = np.clip(0.55 + 0.5 * wide - 0.6 * rnd + teeth_lip, 0.0, 1.0)
-        if f.teeth_visible:
-            show = 0.0
-        band = np.minimum(gap * 0.42, 0.05 * f.w) * show
-        band = np.maximum(band, gap * teeth_lip)
-        upper = np.clip((top + band - ys) / self._soft + 0.5, 0.0, 1.0)
-        upper *= np.clip(1.0 - 0.8 * u * u, 0.0, 1.0)
-        tooth_shade = 0.8 + 0.2 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
-        tooth_col = self._tooth * (tooth_shade * (1.0 - 0.35 * u * u))[..., None]
-        low_h = np.minimum(gap * 0.16, 0.022 * f.w) * min(1.0, opened * 1.5) * (1.0 - rnd)
-        lower = np.clip((ys - (top + gap - low_h)) / self._soft + 0.5, 0.0, 1.0)
-        lower *= 0.55 * np.clip(1.0 - 1.2 * u * u, 0.0, 1.0) * (1.0 - teeth_lip)
-        colour += (tooth_col * 0.8 - colour) * lower[..., None]
-        colour += (tooth_col - colour) * upper[..., None]
-        patch = out[r0:r1, c0:c1].astype(np.float32)
-        a = alpha[..., None]
-        out[r0:r1, c0:c1] = (patch + (colour - patch) * a).astype(np.uint8)
-
-    def _draw_blink(self, frame: np.ndarray, eye: _Eye, blink: float) -> None:
-        """Draw the upper lid down over the eye, made of the person's own skin above it.
-
-        The skin just above the lashes is copied down (translated, which keeps its texture;
-        stretching streaks) through a mask whose top and corners fade into the same skin, so
-        there is no outline. The lid's lower edge is a real occlusion edge: crisp, antialiased,
-        with the lashes darkening it.
-        """
-        reg = eye.region
-        lid = eye.top + blink * (eye.bottom - eye.top)
-        # Source rows: the lashes land on the lid's edge, the skin above follows; squeezed into
-        # the skin that is really there so the brow never slides into the lid.
-        squeeze = np.minimum(1.0, eye.skin_above / (lid - eye.top + eye.fade + 1e-3))
-        map_y = (eye.top - (lid - reg.gy) * squeeze).astype(np.float32)
-        moved = cv2.remap(
-            self._base, reg.gx, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-        ).astype(np.float32)
-        dist = (reg.gy - lid) / max(1.0, 0.3 * self.face.eye_hh)
-        lash = 0.35 * min(1.0, 2.0 * blink) * eye.arc * np.exp(-0.5 * dist * dist)
-        moved *= (1.0 - lash)[..., None]
-        edge = np.clip((lid - reg.gy) / self._soft + 0.5, 0.0, 1.0)
-        cover = (edge * eye.mask * min(1.0, 4.0 * blink))[..., None]
-        orig = frame[reg.y0 : reg.y1, reg.x0 : reg.x1].astype(np.float32)
-        frame[reg.y0 : reg.y1, reg.x0 : reg.x1] = (orig + (moved - orig) * cover).astype(np.uint8)
-
-    def _move_head(self, frame: np.ndarray, state: FrameState) -> np.ndarray:
-        k = self.size / 512.0
-        pivot = (self.size / 2.0, self.face.mouth_y + 0.4 * self.face.w)  # about the neck
-        matrix = cv2.getRotationMatrix2D(pivot, state.head_angle, 1.0)
-        matrix[0, 2] += state.head_dx * k
-        matrix[1, 2] += state.head_dy * k
-        moved = cv2.warpAffine(
-            frame,
-            matrix,
-            (self.size, self.size),
-            flags=cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REFLECT_101,
+        rig = self._rig
+        inner = rig.points[INNER_LIPS].copy()
+        for move, c in w.items():
+            inner += c * rig.moves[move][INNER_LIPS]
+        if abs(angle) >= 1e-3:
+            forward = cv2.getRotationMatrix2D(self._pivot, angle, 1.0)
+            inner = inner @ forward[:, :2].T + forward[:, 2]
+        inner += [dx, dy]
+        opened = w.get("open", 0.0)
+        x0, y0 = self.region[0], self.region[1]
+        paint_inside(
+            out,
+            (x0, y0),
+            inner,
+            self._look,
+            opened=opened,
+            rnd=w.get("round", 0.0),
+            wide=w.get("wide", 0.0),
+            teeth_lip=w.get("lip_teeth", 0.0),
         )
-        return np.ascontiguousarray(moved)
 
 
-def load_photo(source: Path | bytes, size: int, name: str = "photo") -> PhotoPresenter:
-    """Load, check and crop a photo, and return a presenter that animates it."""
-    rgb, face = locate(source, name)
-    crop, cropped_face = crop_to_face(rgb, face, size)
-    return PhotoPresenter(crop, cropped_face, size)
+def load_photo(
+    source: Path | bytes,
+    width: int,
+    height: int | None = None,
+    name: str = "photo",
+    remember: Path | None = None,
+) -> PhotoPresenter:
+    """Load, check and frame a photo in a ``width``×``height`` canvas (square when no height)."""
+    rgb, face = locate(source, name, remember)
+    canvas, framed = frame_face(rgb, face, width, height or width)
+    return PhotoPresenter(canvas, framed)

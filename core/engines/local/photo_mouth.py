@@ -1,0 +1,150 @@
+"""The inside of the mouth, painted into the gap the warp opens between the person's lips.
+
+Never a flat black void: a shaded cavity (darkest at the back and the corners, a contact shadow
+under the lips), the upper teeth hanging from the upper lip, the lower teeth behind the lower lip
+when the jaw drops far enough, the tongue on open vowels. Teeth take the colour of the person's
+own teeth when the photo shows them, else a lit off-white that matches the skin's lighting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+SUB = 4  # subpixel bits for the polygon (1/16 px)
+
+
+@dataclass(frozen=True)
+class MouthLook:
+    tooth: np.ndarray  # RGB float32 of a lit tooth
+    light: float  # skin brightness, 1 = typical: the cavity and tongue follow it
+    mouth_width: float  # px at rest
+
+
+def _spline(points: np.ndarray, per: int = 6) -> np.ndarray:
+    """A closed Catmull-Rom curve through ``points`` (rounder lips than straight segments)."""
+    n = len(points)
+    t = np.linspace(0.0, 1.0, per, endpoint=False)[:, None]
+    out = []
+    for i in range(n):
+        p0, p1, p2, p3 = (points[(i + k) % n] for k in (-1, 0, 1, 2))
+        out.append(
+            0.5
+            * (
+                2 * p1
+                + (-p0 + p2) * t
+                + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t * t
+                + (-p0 + 3 * p1 - 3 * p2 + p3) * t * t * t
+            )
+        )
+    return np.vstack(out)
+
+
+def _chain(curve: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    order = np.argsort(curve[:, 0], kind="stable")
+    return np.interp(xs, curve[order, 0], curve[order, 1])
+
+
+def paint_inside(
+    out: np.ndarray,
+    origin: tuple[int, int],
+    inner: np.ndarray,
+    look: MouthLook,
+    opened: float,
+    rnd: float,
+    wide: float,
+    teeth_lip: float,
+) -> None:
+    """Paint the mouth interior inside the polygon ``inner`` (the 8 inner-lip points, canvas
+    pixels, 60..67 order) into ``out`` (an RGB uint8 region whose top-left is ``origin``)."""
+    ox, oy = origin
+    per = 6
+    curve = _spline(inner, per)
+    upper = curve[: 4 * per + 1]  # 60 → 61 → 62 → 63 → 64
+    lower = np.vstack([curve[4 * per :], curve[:1]])  # 64 → 65 → 66 → 67 → 60
+    x0 = max(ox, int(np.floor(curve[:, 0].min())) - 2)
+    x1 = min(ox + out.shape[1], int(np.ceil(curve[:, 0].max())) + 3)
+    y0 = max(oy, int(np.floor(curve[:, 1].min())) - 2)
+    y1 = min(oy + out.shape[0], int(np.ceil(curve[:, 1].max())) + 3)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return
+    h, w = y1 - y0, x1 - x0
+    mask = np.zeros((h, w), np.uint8)
+    pts = np.round((curve - [x0, y0]) * (1 << SUB)).astype(np.int32)
+    cv2.fillPoly(mask, [pts], 255, cv2.LINE_AA, shift=SUB)
+    # Where the lips meet, a thin shadowed seam (also hides what a closed gap squeezed).
+    seam = np.zeros((h, w), np.uint8)
+    line = np.round((upper - [x0, y0]) * (1 << SUB)).astype(np.int32)
+    thick = max(1, round(0.02 * look.mouth_width))
+    cv2.polylines(seam, [line], False, 255, thick, cv2.LINE_AA, shift=SUB)
+    region = out[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
+    lip_shadow = np.array([110.0, 55.0, 55.0], np.float32) * look.light
+    sa = (seam.astype(np.float32) / 255.0 * 0.8)[..., None]
+    region[:] = np.clip(region * (1.0 - sa) + lip_shadow * sa + 0.5, 0, 255).astype(np.uint8)
+    if not mask.any():
+        return
+    alpha = mask.astype(np.float32) / 255.0
+    xs = np.arange(x0, x1, dtype=np.float64) + 0.0
+    top = _chain(upper, xs)[None, :]
+    bottom = _chain(lower, xs)[None, :]
+    gap = np.maximum(bottom - top, 1e-3)
+    alpha *= np.clip(bottom - top, 0.0, 1.0)  # lips that meet (or cross) leave no gap
+    ys = np.arange(y0, y1, dtype=np.float64)[:, None]
+    t = np.clip((ys - top) / gap, 0.0, 1.0)
+    cx = float((inner[0, 0] + inner[4, 0]) / 2.0)
+    half = max(2.0, float(abs(inner[4, 0] - inner[0, 0])) / 2.0)
+    u = np.clip((xs[None, :] - cx) / half, -1.2, 1.2)
+    m = look.mouth_width
+    light = look.light
+
+    # The cavity: dark red-brown, darkest high up at the back and towards the corners.
+    back = np.array([26.0, 9.0, 11.0], np.float32) * light
+    front = np.array([84.0, 30.0, 32.0], np.float32) * light
+    depth = (0.35 + 0.65 * t) * (1.0 - 0.6 * u * u)
+    colour = back + (front - back) * np.clip(depth, 0.0, 1.0)[..., None]
+
+    # Tongue: a rounded hump low in the mouth on open vowels.
+    show_tongue = np.clip((opened - 0.3) / 0.5, 0.0, 1.0) * (1.0 - 0.6 * rnd)
+    if show_tongue > 0.01:
+        tongue_top = bottom - gap * (0.42 - 0.12 * u * u)
+        tz = np.clip((ys - tongue_top) / np.maximum(0.25 * gap, 1.0), 0.0, 1.0)
+        body = _smooth(tz) * np.clip(1.0 - (np.abs(u) / 0.85) ** 4, 0.0, 1.0)
+        tcol = np.array([160.0, 72.0, 74.0], np.float32) * light
+        tshade = (0.7 + 0.3 * (1.0 - np.abs(u)))[..., None] * (0.75 + 0.25 * tz[..., None])
+        colour += (tcol * tshade - colour) * (body * show_tongue)[..., None]
+
+    # Lower teeth: behind the lower lip, once the jaw is well open; shaded by the lip.
+    low_h = np.minimum(0.05 * m, 0.18 * gap)
+    show_low = np.clip((opened - 0.5) / 0.4, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
+    if show_low > 0.01:
+        edge = bottom - low_h * show_low
+        lower_teeth = np.clip((ys - edge) + 0.5, 0.0, 1.0) * np.clip(1.0 - (u / 0.75) ** 2, 0, 1)
+        lcol = look.tooth * 0.8
+        colour += (lcol - colour) * (lower_teeth * 0.9)[..., None]
+
+    # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
+    band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.7 * rnd + 0.3 * wide, 0.0, 1.0)
+    band = np.maximum(band, gap * teeth_lip)
+    upper_teeth = np.clip((top + band - ys) + 0.5, 0.0, 1.0)
+    upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.95) ** 3, 0.0, 1.0)
+    shade = 0.78 + 0.22 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
+    shade = shade * (1.0 - 0.35 * u * u)
+    # Faint gaps between the front teeth (two wide central incisors, narrower ones beside).
+    for k in (-2.0, -1.0, 0.0, 1.0, 2.0):
+        pos = cx + np.sign(k) * (abs(k) * 0.105 * m + (0.02 * m if abs(k) == 2 else 0.0))
+        shade = shade * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / 0.7) ** 2))
+    colour += (look.tooth * shade[..., None] - colour) * upper_teeth[..., None]
+
+    # Contact shadow where the lips meet the inside.
+    soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.02 * m))
+    colour *= (0.55 + 0.45 * np.clip((soft - 0.3) / 0.7, 0.0, 1.0))[..., None]
+
+    mix = region.astype(np.float32)
+    mix += (colour - mix) * alpha[..., None]
+    region[:] = np.clip(mix + 0.5, 0, 255).astype(np.uint8)
+
+
+def _smooth(t: np.ndarray) -> np.ndarray:
+    return t * t * (3.0 - 2.0 * t)
