@@ -71,13 +71,19 @@ def load_presenter(avatar: Avatar, width: int, height: int) -> Presenter:
         from core.engines.local.illustrated import load_illustrated
 
         return load_illustrated(avatar.id, width, height)
-    from core.engines.local.fit import FittedSquare
     from core.engines.local.photo import load_photo
 
     assert avatar.path is not None
-    photo = load_photo(avatar.path, max(width, height), name=avatar.name)
-    f = photo.face
-    return FittedSquare(photo, width, height, (f.x, f.y, f.w, f.h))
+    return load_photo(
+        avatar.path, width, height, name=avatar.name, remember=remembered_face(avatar)
+    )
+
+
+def remembered_face(avatar: Avatar) -> Path | None:
+    """Where a stored photo's landmarks are kept (beside it in the library), else None."""
+    if avatar.kind != "photo" or avatar.path is None or not avatar.id.startswith("photo-"):
+        return None
+    return avatar.path.with_name(avatar.path.stem + ".face.json")
 
 
 def backdrop(avatar: Avatar, width: int, height: int) -> np.ndarray | None:

@@ -232,6 +232,7 @@ class Library:
         self.conn.execute("DELETE FROM photos WHERE id = ? AND user = ?", (photo_id, user))
         if photo.path is not None:
             photo.path.unlink(missing_ok=True)
+            photo.path.with_name(photo.path.stem + ".face.json").unlink(missing_ok=True)
         return True
 
     # -- presets and preferences ------------------------------------------------------------

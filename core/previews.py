@@ -85,10 +85,24 @@ def photo_suffix(data: bytes, name: str) -> str:
 
 def add_photo(library: Library, data: bytes, name: str, user: str = "") -> tuple[Avatar, bytes]:
     """Check an upload (type, size, a face), store it, and return it with its cropped face."""
-    from core.engines.local.photo import face_crop
+    from core.avatars import remembered_face
+    from core.engines.local.photo import face_crop, locate
 
     suffix = photo_suffix(data, name)
     crop = face_crop(data, 256, name=name)  # InputError: not an image, too large, no face
     stem = name.rsplit(".", 1)[0].strip() or "Photo"
     avatar = library.add_photo(data, stem, user, suffix=suffix)
+    locate(data, name, remember=remembered_face(avatar))  # keep its landmarks beside it
     return avatar, png_bytes(crop)
+
+
+def photo_advice(data: bytes, name: str = "photo") -> list[str]:
+    """Advice ids on how well a photo will animate (small, blurred, turned, smiling, rough).
+
+    Never refuses: a photo with no face at all is refused by ``add_photo`` instead.
+    """
+    from core.engines.local.photo import locate
+    from core.engines.local.photo_advice import photo_advice as advise
+
+    rgb, face = locate(data, name)
+    return advise(rgb, face)

@@ -18,7 +18,7 @@ from core.choices import (
     with_language,
 )
 from core.errors import AppError
-from core.previews import add_photo, voice_preview
+from core.previews import add_photo, photo_advice, voice_preview
 from core.writers.prompt import LANGUAGES
 from ui import state
 from ui.common import (
@@ -85,6 +85,7 @@ def _on_upload() -> None:
     upload = ss.get(K_UPLOAD)
     if upload is None:
         return
+    ss[state.UPLOAD_ADVICE] = []
     try:
         avatar, crop = add_photo(library, upload.getvalue(), upload.name, user)
     except AppError as err:
@@ -93,6 +94,10 @@ def _on_upload() -> None:
         return
     _choose_avatar(avatar.id)
     ss[state.UPLOAD_RESULT] = (True, state.t("voice.upload_ok"), crop)
+    try:
+        ss[state.UPLOAD_ADVICE] = photo_advice(upload.getvalue(), upload.name)
+    except AppError:
+        ss[state.UPLOAD_ADVICE] = []
 
 
 def _save_preset() -> None:
@@ -182,11 +187,14 @@ def presenter_section(choices: Choices) -> None:
         state.t("voice.upload"), type=["jpg", "jpeg", "png"], key=K_UPLOAD, on_change=_on_upload,
         max_upload_size=15,
     )  # fmt: skip
+    st.caption(state.t("voice.photo_tips"))
     result = ss[state.UPLOAD_RESULT]
     if result:
         ok, message, crop = result
         if ok:
             st.success(message)
+            for advice in ss[state.UPLOAD_ADVICE]:
+                st.warning(state.t(f"voice.advice.{advice}"))
             if crop:
                 st.image(crop, width=160, caption=state.t("voice.cropped"))
         else:

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from core.engines.local.images import MAX_BYTES, WORK_MAX_SIDE, load_image
-from core.engines.local.photo import PhotoPresenter, crop_to_face, face_crop, load_photo
+from core.engines.local.photo import PhotoPresenter, face_crop, load_photo
 from core.engines.local.types import REST, FrameState, MouthPose
 from core.errors import InputError
 from tests.face_images import encode, synthetic_face
@@ -164,7 +164,7 @@ def test_big_photo_is_downscaled_to_working_size() -> None:
     assert rgb.shape[1] / rgb.shape[0] == pytest.approx(4.0, rel=0.01)
 
 
-# --- cropping ----------------------------------------------------------------------------------
+# --- framing -----------------------------------------------------------------------------------
 
 
 def test_face_crop_for_preview_from_path(tmp_path: Path) -> None:
@@ -174,18 +174,18 @@ def test_face_crop_for_preview_from_path(tmp_path: Path) -> None:
     assert crop.shape == (300, 300, 3) and crop.dtype == np.uint8
 
 
-def test_crop_places_face_and_pads_without_black_bars() -> None:
-    # A tight head shot: the square around the face needs more than the photo has.
+@pytest.mark.parametrize(("width", "height"), [(512, 512), (640, 360), (360, 640)])
+def test_framing_places_the_face_and_pads_without_black_bars(width: int, height: int) -> None:
+    # A tight head shot: the canvas around the face needs more than the photo has.
     tight = synthetic_face(512)[60:470, 90:420]
-    rgb = load_image(encode(tight))
-    from core.engines.local.face import find_face
-
-    crop, face = crop_to_face(rgb, find_face(rgb), 512)
-    assert face.w == pytest.approx(0.45 * 512, rel=0.01)
-    assert face.x + face.w / 2 == pytest.approx(256, abs=1)
-    assert face.eye_y == pytest.approx(0.40 * 512, abs=1)
+    p = load_photo(encode(tight), width, height)
+    assert (p.width, p.height) == (width, height)
+    f = p.face
+    assert f.width == pytest.approx(0.45 * min(width, height), rel=0.01)
+    assert (f.left_eye[0] + f.right_eye[0]) / 2 == pytest.approx(width / 2, abs=1)
+    crop = p.render(REST)
     for edge in (crop[:4], crop[-4:], crop[:, :4], crop[:, -4:]):
-        assert edge.mean() > 60  # blurred mirror of the photo, not black
+        assert edge.mean() > 60  # blurred stretch of the photo, not black
 
 
 # --- animation ---------------------------------------------------------------------------------
@@ -197,135 +197,152 @@ def presenter() -> PhotoPresenter:
 
 
 OPEN = FrameState(mouth=MouthPose(open=1.0))
-
-
-@pytest.mark.parametrize("size", [256, 512, 1080])
-def test_render_shape_dtype_contiguity(size: int) -> None:
-    p = load_photo(encode(synthetic_face(400)), size)
-    for state in (REST, OPEN, FrameState(blink=1.0, head_dx=5, head_angle=2)):
-        frame = p.render(state)
-        assert frame.shape == (size, size, 3)
-        assert frame.dtype == np.uint8
-        assert frame.flags.c_contiguous
-
-
-def test_rest_is_the_crop_and_repeatable(presenter: PhotoPresenter) -> None:
-    a, b = presenter.render(REST), presenter.render(REST)
-    assert np.array_equal(a, b)
-    other = presenter.render(OPEN)
-    assert not np.array_equal(a, other)
-    assert np.array_equal(presenter.render(REST), a)  # rendering does not mutate the base
+MOVING = [
+    OPEN,
+    FrameState(mouth=MouthPose(open=0.5, round=1.0)),
+    FrameState(mouth=MouthPose(press=1.0)),
+    FrameState(mouth=MouthPose(open=0.3, wide=1.0)),
+    FrameState(mouth=MouthPose(teeth_on_lip=1.0)),
+    FrameState(blink=1.0),
+    FrameState(brows=1.0, smile=1.0),
+    FrameState(head_dx=6.0, head_dy=-3.0, head_angle=2.0, nod=1.0),
+]
 
 
 def _diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2)
 
 
+@pytest.mark.parametrize(("width", "height"), [(256, 256), (512, 288), (180, 320)])
+def test_render_shape_dtype_contiguity(width: int, height: int) -> None:
+    p = load_photo(encode(synthetic_face(400)), width, height)
+    assert not p.has_alpha
+    for state in (REST, *MOVING):
+        frame = p.render(state)
+        assert frame.shape == (height, width, 3)
+        assert frame.dtype == np.uint8
+        assert frame.flags.c_contiguous
+
+
+def test_rest_is_the_framed_photo_and_rendering_does_not_mutate(presenter: PhotoPresenter) -> None:
+    a = presenter.render(REST)
+    assert np.array_equal(a, presenter._base)  # a neutral photo is left as it is at rest
+    assert not np.array_equal(a, presenter.render(OPEN))
+    assert np.array_equal(presenter.render(REST), a)
+
+
+@pytest.mark.parametrize("state", MOVING, ids=lambda s: repr(s)[:40])
+def test_pixels_outside_the_head_and_neck_stay_still(
+    presenter: PhotoPresenter, state: FrameState
+) -> None:
+    rest = presenter.render(REST)
+    diff = _diff(rest, presenter.render(state))
+    assert diff.any()
+    x0, y0, x1, y1 = presenter.region
+    assert (x1 - x0) * (y1 - y0) < 0.75 * presenter.width * presenter.height
+    outside = diff.copy()
+    outside[y0:y1, x0:x1] = 0
+    assert not outside.any()  # background and shoulders beside the head: identical
+    # No box: inside the canvas, the change fades out before the region's edge.
+    edges = [diff[y0 : y0 + 2]] if y0 > 0 else []
+    edges += [diff[:, x0 : x0 + 2]] if x0 > 0 else []
+    edges += [diff[:, x1 - 2 : x1]] if x1 < presenter.width else []
+    assert edges and max(int(e.max()) for e in edges) <= 2
+
+
 @pytest.mark.parametrize(
-    "pose",
-    [
-        MouthPose(open=1.0),
-        MouthPose(open=0.5, round=1.0),
-        MouthPose(press=1.0),
-        MouthPose(open=0.3, wide=1.0),
-        MouthPose(teeth_on_lip=1.0),
-    ],
-    ids=["open", "round", "press", "wide", "teeth"],
+    "state", [OPEN, FrameState(mouth=MouthPose(press=1.0)), FrameState(blink=1.0)]
 )
-def test_mouth_poses_change_only_the_mouth(presenter: PhotoPresenter, pose: MouthPose) -> None:
-    rest = presenter.render(REST)
-    frame = presenter.render(FrameState(mouth=pose))
-    diff = _diff(rest, frame)
-    f = presenter.face
-    mouth = diff[int(f.mouth_y - f.mouth_hh) : int(f.mouth_y + 2 * f.mouth_hh),
-                 int(f.mouth_x - f.mouth_hw) : int(f.mouth_x + f.mouth_hw)]  # fmt: skip
-    assert mouth.mean() > 4  # visibly different around the lips
-    y0, y1, x0, x1 = presenter.mouth_region
+def test_face_moves_stay_in_the_face(presenter: PhotoPresenter, state: FrameState) -> None:
+    """Without head motion, only the face and the skin just around it change."""
+    diff = _diff(presenter.render(REST), presenter.render(state))
+    x, y, w, h = presenter.face_box
     outside = diff.copy()
-    outside[y0:y1, x0:x1] = 0
-    assert not outside.any()  # forehead, eyes, background: identical
-    assert not diff[: int(f.eye_y)].any()
-
-
-def test_open_reveals_dark_mouth_interior(presenter: PhotoPresenter) -> None:
-    f = presenter.face
-    frame = presenter.render(OPEN).astype(np.float32)
-    centre = frame[int(f.mouth_y) + 3 : int(f.mouth_y) + 8, int(f.mouth_x) - 3 : int(f.mouth_x) + 3]
-    assert centre.mean() < 90
-
-
-@pytest.mark.parametrize("pose", [MouthPose(open=1.0), MouthPose(round=1.0, open=1.0)])
-def test_no_seam_at_the_animated_region_border(presenter: PhotoPresenter, pose: MouthPose) -> None:
-    """The warp fades to nothing before the region's edge: no box can show."""
-    diff = _diff(presenter.render(REST), presenter.render(FrameState(mouth=pose)))
-    y0, y1, x0, x1 = presenter.mouth_region
-    ring = np.concatenate(
-        [diff[y0 : y0 + 3, x0:x1].ravel(), diff[y1 - 3 : y1, x0:x1].ravel(),
-         diff[y0:y1, x0 : x0 + 3].ravel(), diff[y0:y1, x1 - 3 : x1].ravel()]
-    )  # fmt: skip
-    assert ring.max() <= 2
-    # Just inside, still almost nothing: the change fades in gradually, it does not start at
-    # a line.
-    inner = diff[y0 + 3 : y1 - 3, x0 + 3 : x1 - 3]
-    inner_ring = np.concatenate(
-        [inner[:4].ravel(), inner[-4:].ravel(), inner[:, :4].ravel(), inner[:, -4:].ravel()]
-    )
-    assert inner_ring.max() <= 4
-
-
-def test_blink_changes_the_eyes_only(presenter: PhotoPresenter) -> None:
-    rest = presenter.render(REST)
-    closed = presenter.render(FrameState(blink=1.0))
-    diff = _diff(rest, closed)
-    f = presenter.face
-    for ex, ey in (f.left_eye, f.right_eye):
-        eye = diff[int(ey - f.eye_hh) : int(ey + f.eye_hh), int(ex - f.eye_hw) : int(ex + f.eye_hw)]
-        assert eye.mean() > 15
-        # The iris (dark) is covered by lid skin (lighter).
-        assert closed[int(ey), int(ex)].mean() > rest[int(ey), int(ex)].mean() + 40
-    assert not diff[int(f.mouth_y - f.mouth_hh) :].any()
-    half = presenter.render(FrameState(blink=0.5))
-    assert 0 < _diff(rest, half).sum() < diff.sum()
-
-
-def test_head_motion_moves_the_frame(presenter: PhotoPresenter) -> None:
-    rest = presenter.render(REST)
-    moved = presenter.render(FrameState(head_dx=6.0, head_dy=-3.0, head_angle=2.0))
-    assert _diff(rest, moved).mean() > 2
-    # Shifting right by 6 px at 512: the moved frame matches the rest frame shifted.
-    shifted = presenter.render(FrameState(head_dx=6.0))
-    assert np.abs(shifted[100:400, 106:406].astype(int) - rest[100:400, 100:400]).mean() < 1.0
-
-
-def test_astronaut_animates() -> None:
-    data = pytest.importorskip("skimage.data")
-    p = load_photo(encode(data.astronaut()), 512, name="astronaut.png")
-    rest, opened = p.render(REST), p.render(OPEN)
-    f = p.face
-    assert f.w == pytest.approx(0.45 * 512, rel=0.01)
-    y0, y1, x0, x1 = p.mouth_region
-    diff = _diff(rest, opened)
-    assert diff[y0:y1, x0:x1].mean() > 3
-    outside = diff.copy()
-    outside[y0:y1, x0:x1] = 0
+    outside[max(0, y - h // 3) : y + h + h // 3, max(0, x - w // 5) : x + w + w // 5] = 0
     assert not outside.any()
 
 
-def test_a_checked_photo_is_not_searched_for_a_face_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def _vertical_shift(a: np.ndarray, b: np.ndarray, x: int, y0: int, y1: int) -> int:
+    """How many px the content of column x (rows y0..y1) moved down from a to b."""
+    col_a = a[y0:y1, x - 3 : x + 4].astype(np.float64).mean(axis=(1, 2))
+    col_b = b[:, x - 3 : x + 4].astype(np.float64).mean(axis=(1, 2))
+    scores = {}
+    for s in range(-5, 60):
+        if y0 + s < 0 or y1 + s > len(col_b):
+            continue
+        seg = col_b[y0 + s : y1 + s]
+        scores[s] = float(np.abs(seg - col_a).mean())
+    return min(scores, key=scores.get)
+
+
+def test_chin_drops_when_the_mouth_opens_and_returns_at_rest() -> None:
+    data = pytest.importorskip("skimage.data")
+    p = load_photo(encode(data.astronaut()), 512, name="astronaut.png")
+    f = p.face
+    chin_x, chin_y = (int(v) for v in f.points[8])
+    rest = p.render(REST)
+    opened = p.render(OPEN)
+    band = (chin_y - int(0.12 * f.width), chin_y + int(0.12 * f.width))
+    drop = _vertical_shift(rest, opened, chin_x, *band)
+    assert drop >= 0.12 * f.eye_distance  # ~20 px here: clearly visible
+    assert (
+        _vertical_shift(rest, p.render(FrameState(mouth=MouthPose(open=0.4))), chin_x, *band) < drop
+    )
+    assert np.array_equal(p.render(REST), rest)  # back at rest, exactly
+
+
+def test_open_mouth_shows_a_shaded_inside_with_teeth(presenter: PhotoPresenter) -> None:
+    f = presenter.face
+    frame = presenter.render(FrameState(mouth=MouthPose(open=1.0, wide=0.15))).astype(np.float32)
+    inner = np.round(f.points[60:68]).astype(int)
+    top, bottom = int(inner[[1, 2, 3], 1].mean()), int(inner[[5, 6, 7], 1].mean())
+    cx = int(inner[[0, 4], 0].mean())
+    column = frame[top - 4 : bottom + 30, cx]
+    assert column.sum(axis=1).min() < 150  # a dark cavity...
+    assert column.sum(axis=1).max() > 450  # ...and light teeth
+    assert len({tuple(px) for px in column.astype(int)}) > 10  # shaded, not one flat colour
+
+
+def test_blink_closes_the_eyelids(presenter: PhotoPresenter) -> None:
+    rest, closed = presenter.render(REST), presenter.render(FrameState(blink=1.0))
+    for eye in (presenter.face.left_eye, presenter.face.right_eye):
+        ex, ey = int(eye[0]), int(eye[1])
+        # The dark iris is covered by (lighter) lid skin.
+        assert closed[ey - 1 : ey + 2, ex - 1 : ex + 2].mean() > rest[ey, ex].mean() + 40
+    half = presenter.render(FrameState(blink=0.5))
+    assert 0 < _diff(rest, half).sum() < _diff(rest, closed).sum()
+
+
+def test_the_same_request_renders_byte_identical_frames() -> None:
+    data = encode(synthetic_face(400, seed=3))
+    a = load_photo(data, 320, 180)
+    b = load_photo(data, 320, 180)
+    for state in MOVING:
+        assert a.render(state).tobytes() == b.render(state).tobytes()
+
+
+def test_landmarks_are_found_once_and_kept_beside_a_stored_photo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import core.engines.local.photo as photo_module
 
     calls: list[int] = []
-    real = photo_module.find_face
+    real = photo_module.find_landmarks
 
     def counting(rgb, name="the photo"):
         calls.append(1)
         return real(rgb, name)
 
-    monkeypatch.setattr(photo_module, "find_face", counting)
+    monkeypatch.setattr(photo_module, "find_landmarks", counting)
     data = _pil_bytes(Image.fromarray(synthetic_face(400, seed=7)), "PNG")
-    photo_module.locate(data, "me.png")
-    presenter = photo_module.load_photo(data, 256, "me.png")
-    assert len(calls) == 1 and presenter.size == 256
+    memo = tmp_path / "photo-x.face.json"
+    photo_module.locate(data, "me.png", remember=memo)
+    presenter = photo_module.load_photo(data, 256, name="me.png", remember=memo)
+    assert len(calls) == 1 and presenter.width == 256 and memo.is_file()
+    photo_module._faces.clear()  # a new process: only the file beside the photo remains
+    again = photo_module.load_photo(data, 256, name="me.png", remember=memo)
+    assert len(calls) == 1
+    assert np.allclose(again.face.points, presenter.face.points, atol=0.01)
     other = _pil_bytes(Image.fromarray(synthetic_face(400, seed=8)), "PNG")
-    photo_module.locate(other, "other.png")
-    assert len(calls) == 2  # different bytes, searched anew
+    photo_module.locate(other, "other.png", remember=memo)  # other bytes: found anew
+    assert len(calls) == 2

@@ -185,6 +185,42 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "No se puede usar esta foto: {reason}",
     },
     "voice.cropped": {"en": "As the video will frame it", "es": "Así lo encuadrará el vídeo"},
+    "voice.photo_tips": {
+        "en": "Works best: one person facing the camera, even light, mouth closed and relaxed, "
+        "the face large and sharp (at least 200 px across).",
+        "es": "Funciona mejor: una persona de frente a la cámara, con luz pareja, la boca cerrada "
+        "y relajada, y la cara grande y nítida (al menos 200 px de ancho).",
+    },
+    "voice.advice.small": {
+        "en": "The face in this photo is small, so it will look soft in the video. "
+        "A closer or larger photo looks sharper.",
+        "es": "La cara de esta foto es pequeña y se verá borrosa en el vídeo. "
+        "Una foto más cercana o más grande se verá más nítida.",
+    },
+    "voice.advice.blurred": {
+        "en": "This photo looks blurred or out of focus; the video will look blurred too. "
+        "A sharper photo works better.",
+        "es": "Esta foto parece borrosa o desenfocada, y el vídeo también lo será. "
+        "Una foto más nítida funciona mejor.",
+    },
+    "voice.advice.turned": {
+        "en": "The head is turned or tilted away from the camera; mouth movements may look "
+        "skewed. A photo facing the camera works better.",
+        "es": "La cabeza está girada o inclinada; los movimientos de la boca pueden verse "
+        "torcidos. Una foto de frente a la cámara funciona mejor.",
+    },
+    "voice.advice.smiling": {
+        "en": "The photo smiles widely or has the mouth open; speech starts from that "
+        "expression. A photo with the mouth closed and relaxed looks more natural.",
+        "es": "La foto sonríe mucho o tiene la boca abierta, y el habla parte de ese gesto. "
+        "Una foto con la boca cerrada y relajada se ve más natural.",
+    },
+    "voice.advice.rough": {
+        "en": "The shape of the face could not be measured precisely, so the animation will be "
+        "simpler. A clear, front-facing photo works better.",
+        "es": "No se pudo medir bien la forma de la cara, así que la animación será más simple. "
+        "Una foto nítida y de frente funciona mejor.",
+    },
     "voice.presets": {"en": "Presets", "es": "Ajustes guardados"},
     "voice.preset_name": {"en": "Preset name", "es": "Nombre del ajuste"},
     "voice.preset_save": {"en": "Save preset", "es": "Guardar ajuste"},

@@ -29,6 +29,7 @@ FLASH = "flash"  # a one-time message for the next run: (kind, text)
 HISTORY_OPEN = "history_open"  # the video open on the History page
 CONFIRM_DELETE = "confirm_delete"  # the video awaiting delete confirmation
 UPLOAD_RESULT = "upload_result"  # (ok, text, png bytes | None) of the last upload
+UPLOAD_ADVICE = "upload_advice"  # advice ids on the last uploaded photo (warnings, not refusals)
 PREVIEW = "voice_preview"  # (voice id, WAV bytes) of the last sample played
 
 LANG_PREF = "ui_language"
@@ -45,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     HISTORY_OPEN: None,
     CONFIRM_DELETE: None,
     UPLOAD_RESULT: None,
+    UPLOAD_ADVICE: [],
     PREVIEW: None,
 }
 

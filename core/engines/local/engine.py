@@ -126,4 +126,7 @@ class LocalEngine:
         if not ok:
             raise RuntimeError("could not encode the thumbnail")
         write_bytes(workdir / THUMB_FILE, jpeg.tobytes())
-        return RenderOutput(duration_s=n / FPS)
+        # Which face finder a photo's animation used (landmarks, or the Haar fallback).
+        detector = getattr(presenter, "detector", None)
+        extra = {"face_detector": detector} if detector else {}
+        return RenderOutput(duration_s=n / FPS, extra=extra)

@@ -8,7 +8,7 @@ is enough for the warp in ``photo.py`` because its displacement fields are soft 
 
 from __future__ import annotations
 
-import functools
+import threading
 from dataclasses import dataclass, replace
 
 import cv2
@@ -76,12 +76,23 @@ class FaceBox:
         )
 
 
-@functools.cache
+_per_thread = threading.local()
+
+
 def _cascade(name: str) -> cv2.CascadeClassifier:
-    """Load a bundled cascade once, on first use (never at import time)."""
-    classifier = cv2.CascadeClassifier(cv2.data.haarcascades + name)
-    if classifier.empty():  # pragma: no cover - only if the OpenCV wheel is broken
-        raise RuntimeError(f"OpenCV's bundled {name} could not be loaded")
+    """A bundled cascade, loaded on first use in each thread (never at import time).
+
+    ``detectMultiScale`` keeps scratch state in the classifier, so one shared instance must
+    not be used by two threads at once (two renders preparing photos side by side): each
+    thread gets its own (a few ms to load, a few hundred kB).
+    """
+    loaded: dict[str, cv2.CascadeClassifier] = _per_thread.__dict__.setdefault("cascades", {})
+    classifier = loaded.get(name)
+    if classifier is None:
+        classifier = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+        if classifier.empty():  # pragma: no cover - only if the OpenCV wheel is broken
+            raise RuntimeError(f"OpenCV's bundled {name} could not be loaded")
+        loaded[name] = classifier
     return classifier
 
 

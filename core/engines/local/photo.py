@@ -71,15 +71,15 @@ def locate(
     digest = hashlib.sha256(data).hexdigest()
     with _faces_lock:
         face = _faces.get(digest)
-    if face is None:
-        face = _remembered(remember, digest)
+    stored = _remembered(remember, digest)
+    face = face or stored
     if face is None:
         face = find_landmarks(rgb, name)
-        if remember is not None:
-            record = {"sha256": digest, "version": RIG_VERSION, "face": face.to_json()}
-            # A read-only library still renders; the face is then found again next time.
-            with contextlib.suppress(OSError):
-                write_text(remember, json.dumps(record))
+    if remember is not None and stored is None:
+        record = {"sha256": digest, "version": RIG_VERSION, "face": face.to_json()}
+        # A read-only library still renders; the face is then found again next time.
+        with contextlib.suppress(OSError):
+            write_text(remember, json.dumps(record))
     with _faces_lock:
         _faces[digest] = face
         _faces.move_to_end(digest)
@@ -139,17 +139,17 @@ class PhotoPresenter:
         hh = chin - brow
         cx = float(p[[0, 16], 0].mean())
         cy = (brow - 0.6 * hh + chin + 0.08 * hh) / 2.0
-        ax, ay = 0.66 * fw, 0.84 * hh
-        x0 = max(0, int(cx - 1.35 * ax))
-        x1 = min(self.width, int(cx + 1.35 * ax) + 1)
-        y0 = max(0, int(cy - 1.3 * ay))
+        ax, ay = 0.6 * fw, 0.84 * hh
+        x0 = max(0, int(cx - 1.22 * ax))
+        x1 = min(self.width, int(cx + 1.22 * ax) + 1)
+        y0 = max(0, int(cy - 1.22 * ay))
         y1 = min(self.height, int(chin + 1.05 * fw) + 1)
         self.region = (x0, y0, x1, y1)
         gx, gy = np.meshgrid(
             np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
         )
         r = np.sqrt(((gx - cx) / ax) ** 2 + ((gy - cy) / ay) ** 2)
-        head = _smoothstep((1.25 - r) / 0.32)
+        head = _smoothstep((1.2 - r) / 0.3)
         across = _smoothstep((0.5 * fw - np.abs(gx - cx)) / (0.18 * fw))
         down = _smoothstep((chin + 1.0 * fw - gy) / (0.75 * fw))
         mask = np.maximum(head, across * down * (gy > cy)).astype(np.float32)
