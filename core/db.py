@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,32 +105,71 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _migrate_lock = threading.Lock()
+BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for another process's write lock
+_WAL_TRIES = 50
 
 
 def connect(path: Path) -> sqlite3.Connection:
+    """A connection that waits (up to 30 s) for other processes' locks instead of failing.
+
+    The busy timeout is set before anything else, so even switching to WAL (which needs a
+    moment of exclusive access on a fresh file) waits its turn when several processes open
+    the same new library at once.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    _use_wal(conn)
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL mode (persistent in the file). Changing it does not always go through the busy
+    handler, so a "locked" answer is retried a bounded number of times."""
+    for attempt in range(_WAL_TRIES):
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err):
+                raise
+            time.sleep(min(0.5, 0.01 * 2**attempt))
+    conn.execute("PRAGMA journal_mode=WAL")  # the last try raises what SQLite says
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to date; returns the version. Safe to call from many threads."""
+    """Bring the schema up to date; returns the version.
+
+    Safe from many threads and many processes at once: ``user_version`` is read again
+    *after* taking the write lock (BEGIN IMMEDIATE), so only the first process applies a
+    migration and the others find it done.
+    """
+    if _version(conn) >= len(MIGRATIONS):
+        return len(MIGRATIONS)
     with _migrate_lock:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+        conn.execute("BEGIN IMMEDIATE")  # waits for another process's migration (busy timeout)
+        try:
+            version = _version(conn)
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
         return len(MIGRATIONS)
 
 

@@ -7,10 +7,17 @@ How it works
   job never runs twice at once, even with several processes on one APP_DATA_DIR.
 - Progress reported by the pipeline is stored in the job's row as it happens (throttled);
   pages read it from there. Cancel is a flag the progress callback checks.
-- A supervisor thread refreshes the heartbeat of this runner's jobs. At start-up (and every
-  few seconds) jobs left ``running`` by a dead runner are queued again: a D-ID job then
-  resumes polling the talk whose id its journal stored in the row; a local render restarts.
+- Each running job holds a lease: its row's ``heartbeat_at``, renewed every few seconds by
+  this runner's supervisor *for that job only*, and only while its render keeps reporting
+  progress. A job whose lease runs out (its process died or hung, or its worker thread is
+  gone) is queued again by any runner, even if the process that held it is still alive: a
+  D-ID job then resumes the talk whose id its journal stored in the row; a local render
+  restarts. A render that stops reporting progress for ``stall_after_s`` is failed with
+  that reason (its notes are kept, so Retry resumes a D-ID talk) and its worker replaced.
+- A worker thread never dies of an error: storing a job's end is retried, and whatever
+  still fails leaves the job to lease expiry, which queues it again.
 - A job that fails keeps its reason (the typed error's message, with secrets redacted).
+  ``retry`` queues a failed or cancelled job again with its notes: the same D-ID talk.
 
 Nothing here imports Streamlit; the app holds one runner per process (st.cache_resource).
 """
@@ -26,6 +33,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from core.errors import AppError, Cancelled
 from core.jobstore import (
@@ -55,12 +63,26 @@ class _Shutdown(Exception):
     """Raised inside a render when the runner stops: the job goes back to the queue."""
 
 
+@dataclass
+class _Active:
+    """A job this runner's worker is rendering right now."""
+
+    job_id: str
+    cancel: threading.Event
+    stopping: threading.Event  # the generation of workers the job runs in
+    last_progress: float  # runner clock
+
+
+FINISH_TRIES = 5  # storing a job's end: tries before leaving the job to lease expiry
+
+
 @dataclass(frozen=True)
 class RunnerOptions:
     workers: int = 2
     poll_s: float = 0.5  # how often idle workers look at the queue (submit wakes them at once)
-    heartbeat_s: float = 5.0
-    stale_after_s: float = 30.0  # a running job whose runner is silent this long is orphaned
+    heartbeat_s: float = 5.0  # how often leases are renewed and orphans looked for
+    stale_after_s: float = 30.0  # a running job whose lease is this old is orphaned
+    stall_after_s: float = 300.0  # a render with no progress this long is stopped (failed)
     max_attempts: int = 3  # interrupted this many times → failed
     progress_every_s: float = 0.2  # at most this often a progress write (stage changes: always)
 
@@ -99,27 +121,35 @@ class JobRunner:
         self.store = JobStore(services.library, clock)
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = threading.Condition()
-        self._stopping = threading.Event()
-        self._cancel: dict[str, threading.Event] = {}
+        self._finished = threading.Condition()  # notified when a job of this process ends
+        self._stopping = threading.Event()  # replaced by each start(): one per generation
+        self._active: dict[str, _Active] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> JobRunner:
-        if self._threads:
+        if self._threads and not self._stopping.is_set():
             return self
+        self._stopping = threading.Event()  # threads of a stopped generation keep theirs
+        self._threads = []
         _LIVE.add(self.id)
         self.services.library.clean_staging()
         self.recover()
         for n in range(self.options.workers):
-            self._spawn(self._work, f"parlante-job-{n}")
-        self._spawn(self._supervise, "parlante-jobs-supervisor")
+            self._spawn_worker(n)
+        stopping = self._stopping
+        self._spawn(lambda: self._supervise(stopping), "parlante-jobs-supervisor")
         return self
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
+
+    def _spawn_worker(self, n: int) -> None:
+        stopping = self._stopping
+        self._spawn(lambda: self._work(stopping), f"parlante-job-{n}")
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop taking jobs; running ones go back to the queue at their next progress report."""
@@ -130,13 +160,30 @@ class JobRunner:
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         _LIVE.discard(self.id)
-        self._threads.clear()
+
+    @property
+    def alive(self) -> bool:
+        return bool(self._threads) and not self._stopping.is_set()
 
     # -- what the pages call ----------------------------------------------------------------
     def submit(self, request: RenderRequest, engine: str, user: str = "", title: str = "") -> Job:
+        """Queue a render. The same request while an equal one is still unfinished returns
+        that job instead of a second one (two clicks never pay twice)."""
+        same = self.store.find_unfinished(engine, request, user=user)
+        if same is not None:
+            return same
         job = self.store.insert(engine, request, user=user, title=title)
         with self._wake:
             self._wake.notify()
+        return job
+
+    def retry(self, job_id: str, user: str = "") -> Job | None:
+        """Queue a failed or cancelled job of ``user`` again, with its notes (a D-ID job
+        resumes its talk instead of paying for another). None when it cannot be retried."""
+        job = self.store.retry(job_id, user)
+        if job is not None:
+            with self._wake:
+                self._wake.notify()
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -151,37 +198,70 @@ class JobRunner:
         """Cancel a job: a queued one at once, a running one at its next progress report."""
         status = self.store.request_cancel(job_id)
         with self._lock:
-            event = self._cancel.get(job_id)
-        if event is not None:
-            event.set()
+            active = self._active.get(job_id)
+        if active is not None:
+            active.cancel.set()
         return status
 
     def forget(self, job_id: str) -> bool:
         """Remove a finished job from the list (its video, if any, stays in the library)."""
         return self.store.delete(job_id)
 
-    def wait(self, job_id: str, timeout: float = 60.0, poll_s: float = 0.05) -> Job:
-        """Block until the job has finished (for the CLI, tests and benchmarks)."""
+    def wait(self, job_id: str, timeout: float = 60.0, poll_s: float = 0.2) -> Job:
+        """Block until the job has finished (for the CLI, tests and benchmarks). Woken at once
+        by a job this process finishes; a job of another process is seen within ``poll_s``."""
         deadline = time.monotonic() + timeout
         while True:
             job = self.store.get(job_id)
             if job is None:
                 raise KeyError(job_id)
-            if job.finished or time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if job.finished or left <= 0:
                 return job
-            time.sleep(poll_s)
+            with self._finished:
+                self._finished.wait(min(poll_s, left))
 
-    # -- recovery ---------------------------------------------------------------------------
+    # -- leases and recovery ----------------------------------------------------------------
+    def check(self) -> list[str]:
+        """One supervisor round: renew the leases of renders that progress, stop renders that
+        stalled, queue again jobs whose lease ran out. Returns the ids recovered."""
+        now = self.clock()
+        with self._lock:
+            active = list(self._active.values())
+        fresh = [a.job_id for a in active if now - a.last_progress <= self.options.stall_after_s]
+        for stalled in (a for a in active if a.job_id not in fresh):
+            self._stalled(stalled, now)
+        if fresh:
+            self.store.heartbeat(self.id, fresh)
+        return self.recover()
+
+    def _stalled(self, active: _Active, now: float) -> None:
+        """A render that stopped reporting progress: fail it with the reason, release its
+        worker slot (a new worker takes over), and stop the render if it ever wakes up."""
+        waited = now - active.last_progress
+        job = self.store.get(active.job_id)
+        stage = job.stage if job else ""
+        reason = AppError("job.stalled", seconds=round(waited), stage=stage)
+        log.error("job %s stalled for %.0f s at %s; failing it", active.job_id, waited, stage)
+        self.store.finish(active.job_id, self.id, FAILED, **self._failure(reason))
+        active.cancel.set()
+        with self._lock:
+            self._active.pop(active.job_id, None)
+        if not active.stopping.is_set() and active.stopping is self._stopping:
+            self._spawn_worker(len(self._threads))  # the hung thread retires when it returns
+
     def recover(self) -> list[str]:
-        """Queue again (or fail) jobs left running by a runner that is gone. Returns their ids."""
+        """Queue again (or fail) jobs whose runner is gone or whose lease ran out."""
         now = self.clock()
         recovered = []
+        with self._lock:
+            mine = set(self._active)
         for job in self.store.running():
-            if job.runner == self.id:
+            if job.id in mine:
                 continue
-            alive = _pid_alive(job.runner)
+            alive = _pid_alive(job.runner) if job.runner else False
             stale = now - job.heartbeat_at > self.options.stale_after_s
-            if alive is False or (alive is None and stale) or not job.runner:
+            if alive is False or stale:
                 message = msg("progress.resume_talk" if job.talk_id else "progress.requeued")
                 status = self.store.recover(job, self.options.max_attempts, message)
                 log.info("job %s was interrupted; now %s", job.id, status)
@@ -192,16 +272,16 @@ class JobRunner:
         return recovered
 
     # -- threads ----------------------------------------------------------------------------
-    def _supervise(self) -> None:
-        while not self._stopping.wait(self.options.heartbeat_s):
+    def _supervise(self, stopping: threading.Event) -> None:
+        while not stopping.wait(self.options.heartbeat_s):
             try:
-                self.store.heartbeat(self.id)
-                self.recover()
+                self.check()
             except Exception:
                 log.exception("job supervisor failed; retrying")
 
-    def _work(self) -> None:
-        while not self._stopping.is_set():
+    def _work(self, stopping: threading.Event) -> None:
+        me = threading.current_thread()
+        while not stopping.is_set():
             try:
                 job = self.store.claim_next(self.id)
             except Exception:
@@ -211,13 +291,24 @@ class JobRunner:
                 with self._wake:
                     self._wake.wait(self.options.poll_s)
                 continue
-            self._run(job)
+            try:
+                retired = self._run(job, stopping)
+            except Exception:  # never let a worker die: the job's lease will run out
+                log.exception("worker failed around job %s; its lease will expire", job.id)
+                retired = False
+            if retired:
+                log.warning("worker %s was replaced while its render hung; exiting", me.name)
+                return
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job, stopping: threading.Event) -> bool:
+        """Render one claimed job and store how it ended. True if this worker was replaced
+        meanwhile (its render stalled), so it must exit."""
         event = threading.Event()
+        active = _Active(job.id, event, stopping, self.clock())
         with self._lock:
-            self._cancel[job.id] = event
-        progress = _Progress(self, job.id, event)
+            self._active[job.id] = active
+        progress = _Progress(self, active)
+        outcome: tuple[str, dict[str, Any]]
         try:
             video = self.render(
                 self.services,
@@ -227,44 +318,65 @@ class JobRunner:
                 journal=JobJournal(self.store, job.id),
                 user=job.user,
             )
-            self.store.finish(job.id, self.id, DONE, video_id=video.id, stage=DONE)
+            outcome = (DONE, {"video_id": video.id, "stage": DONE})
         except Cancelled:
-            self.store.finish(job.id, self.id, CANCELLED, stage=CANCELLED)
+            outcome = (CANCELLED, {"stage": CANCELLED})
         except _Shutdown:
-            self.store.requeue(job.id, self.id, msg("progress.server_restarted"))
+            outcome = (QUEUED, {})
         except AppError as err:
-            self._fail(job, err)
+            outcome = (FAILED, self._failure(err))
         except Exception as err:  # a bug or an unexpected library error: keep a reason
             log.exception("job %s failed unexpectedly", job.id)
-            self._fail(job, AppError("job.unexpected", detail=f"{type(err).__name__}: {err}"))
-        finally:
-            with self._lock:
-                self._cancel.pop(job.id, None)
+            unexpected = AppError("job.unexpected", detail=f"{type(err).__name__}: {err}")
+            outcome = (FAILED, self._failure(unexpected))
+        with self._lock:
+            retired = self._active.get(job.id) is not active  # failed as stalled meanwhile
+            if not retired:
+                del self._active[job.id]
+        if not retired:
+            self._store_end(job.id, *outcome)
+        with self._finished:
+            self._finished.notify_all()
+        return retired
 
-    def _fail(self, job: Job, err: AppError) -> None:
-        """Keep why the job failed: English text plus id + parameters, secrets redacted."""
+    def _failure(self, err: AppError) -> dict[str, Any]:
+        """Why a job failed: English text plus id + parameters, secrets redacted."""
         err.map_text(self.services.settings.redact)
-        self.store.finish(
-            job.id, self.id, FAILED, error=err.message, stage=FAILED, error_data=err.to_data()
-        )
+        return {"error": err.message, "stage": FAILED, "error_data": err.to_data()}
+
+    def _store_end(self, job_id: str, status: str, fields: dict[str, Any]) -> None:
+        """Record how a job ended, retrying a busy or full disk a few times. If it still
+        fails, the job's lease is no longer renewed and recovery queues it again."""
+        for attempt in range(FINISH_TRIES):
+            try:
+                if status == QUEUED:
+                    self.store.requeue(job_id, self.id, msg("progress.server_restarted"))
+                else:
+                    self.store.finish(job_id, self.id, status, **fields)
+                return
+            except Exception:
+                log.exception("could not store the end of job %s (try %d)", job_id, attempt + 1)
+                if self._stopping.wait(min(5.0, 0.2 * 2**attempt)):
+                    return
 
 
 class _Progress:
     """The on_progress callback for one job: stores progress, raises on cancel or shutdown."""
 
-    def __init__(self, runner: JobRunner, job_id: str, cancel: threading.Event) -> None:
+    def __init__(self, runner: JobRunner, active: _Active) -> None:
         self.runner = runner
-        self.job_id = job_id
-        self.cancel = cancel
+        self.active = active
+        self.job_id = active.job_id
         self.last_stage = ""
         self.last_write = -1e9
 
     def __call__(self, stage: str, fraction: float, message: str | Msg = "") -> None:
         runner = self.runner
-        if self.cancel.is_set():
+        if self.active.cancel.is_set():
             raise Cancelled("job.cancelled")
-        if runner._stopping.is_set():
+        if self.active.stopping.is_set():
             raise _Shutdown()
+        self.active.last_progress = runner.clock()
         now = time.monotonic()
         if stage == self.last_stage and now - self.last_write < runner.options.progress_every_s:
             return

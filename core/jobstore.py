@@ -68,6 +68,10 @@ def _request_from_json(text: str) -> RenderRequest:
     return RenderRequest(**{k: v for k, v in data.items() if k in known})
 
 
+def _same_request(request: RenderRequest) -> dict[str, Any]:
+    return {k: v for k, v in asdict(request).items() if k not in ("job_id", "title")}
+
+
 def _job(row: sqlite3.Row) -> Job:
     return Job(
         id=row["id"],
@@ -194,11 +198,34 @@ class JobStore:
         ).fetchone()
         return bool(row and row[0])
 
-    def heartbeat(self, runner: str) -> None:
+    def heartbeat(self, runner: str, job_ids: Iterable[str]) -> None:
+        """Renew the leases of these jobs (each one only while this runner holds it)."""
+        ids = list(job_ids)
+        if not ids:
+            return
         self._conn.execute(
-            "UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = ?",
-            (self.clock(), runner, RUNNING),
+            f"UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = ?"
+            f" AND id IN ({','.join('?' * len(ids))})",
+            (self.clock(), runner, RUNNING, *ids),
         )
+
+    def find_unfinished(self, engine: str, request: RenderRequest, user: str = "") -> Job | None:
+        """An unfinished job of ``user`` that renders exactly ``request`` (ignoring job ids)."""
+        wanted = _same_request(request)
+        for job in self.list(user, UNFINISHED, engine, limit=50):
+            if _same_request(job.request) == wanted:
+                return job
+        return None
+
+    def retry(self, job_id: str, user: str = "") -> Job | None:
+        """Queue a failed or cancelled job again; its notes (a talk to resume) are kept."""
+        row = self._conn.execute(
+            "UPDATE jobs SET status = ?, stage = ?, error = '', message = ?, fraction = 0,"
+            " attempts = 0, cancel_requested = 0, runner = '', updated_at = ?"
+            " WHERE id = ? AND user = ? AND status IN (?, ?) RETURNING *",
+            (QUEUED, QUEUED, "Queued again", self.clock(), job_id, user, FAILED, CANCELLED),
+        ).fetchone()
+        return _job(row) if row else None
 
     def finish(
         self,

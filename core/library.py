@@ -28,6 +28,14 @@ def new_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
+def photo_id_for(user: str, sha: str) -> str:
+    """A photo's id: its content hash, made the user's own (the shared workspace, user "",
+    keeps the plain content hash its photos always had)."""
+    if not user:
+        return "photo-" + sha[:12]
+    return "photo-" + digest_bytes(f"{user}\n{sha}".encode())[:12]
+
+
 @dataclass
 class VideoRecord:
     id: str
@@ -190,23 +198,33 @@ class Library:
 
     # -- photos -----------------------------------------------------------------------------
     def add_photo(self, data: bytes, name: str, user: str = "", suffix: str = ".jpg") -> Avatar:
-        """Store an (already validated) photo; the same bytes twice give the same avatar."""
+        """Store an (already validated) photo; the same bytes twice give the same avatar.
+
+        A photo belongs to its user: two users uploading the same picture get two photos
+        (their own id and file), so deleting one never touches the other.
+        """
         sha = digest_bytes(data)
-        row = self.conn.execute(
-            "SELECT * FROM photos WHERE user = ? AND sha256 = ?", (user, sha)
-        ).fetchone()
-        if row:
-            return self._photo(row)
-        photo_id = "photo-" + sha[:12]
+        found = self._photo_by_sha(user, sha)
+        if found is not None:
+            return found
+        photo_id = photo_id_for(user, sha)
         file = f"{photo_id}{suffix}"
         write_bytes(self.photos_dir / file, data)
         self.conn.execute(
-            "INSERT INTO photos (id, user, name, sha256, file, created_at) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO photos (id, user, name, sha256, file, created_at) VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT DO NOTHING",  # the same upload from two tabs at once: one row
             (photo_id, user, name[:80] or "Photo", sha, file, time.time()),
         )
-        return Avatar(
-            id=photo_id, name=name[:80] or "Photo", kind="photo", path=self.photos_dir / file
-        )
+        stored = self._photo_by_sha(user, sha)
+        if stored is None:  # pragma: no cover — only if the id clashed with another user's
+            raise InputError("This photo could not be stored; rename it and upload it again.")
+        return stored
+
+    def _photo_by_sha(self, user: str, sha: str) -> Avatar | None:
+        row = self.conn.execute(
+            "SELECT * FROM photos WHERE user = ? AND sha256 = ?", (user, sha)
+        ).fetchone()
+        return self._photo(row) if row else None
 
     def _photo(self, row: sqlite3.Row) -> Avatar:
         return Avatar(

@@ -41,7 +41,17 @@ class FakeControl:
     max_parallel_same_job: int = 0
     max_parallel: int = 0
     talk_ids_seen: list[str | None] = field(default_factory=list)
+    waiting: int = 0  # renders waiting at the gate now (their progress is stored)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.changed = threading.Condition(self.lock)
+
+    def wait_until(self, predicate: Any, timeout: float = 20.0) -> None:
+        """Block until ``predicate(control)`` holds (woken by every change; no polling)."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: predicate(self), timeout):
+                raise AssertionError("the fake engine never got there")
 
 
 CONTROL = FakeControl()
@@ -88,14 +98,23 @@ class FakeEngine:
             c.max_parallel_same_job = max(c.max_parallel_same_job, c.running[job])
             c.max_parallel = max(c.max_parallel, sum(c.running.values()))
             c.talk_ids_seen.append(journal.get("talk_id"))
+            c.changed.notify_all()
         try:
             if journal.get("talk_id") is None:
                 journal.set("talk_id", f"tlk_{job}")
             for i in range(c.steps):
                 on_progress("animation", i / c.steps, f"Frame {i}")
-                if c.gate is not None:
-                    while not c.gate.wait(0.01):
-                        on_progress("animation", i / c.steps, f"Frame {i}")
+                if c.gate is not None and not c.gate.is_set():
+                    with c.lock:
+                        c.waiting += 1
+                        c.changed.notify_all()
+                    try:
+                        while not c.gate.wait(0.05):  # keeps reporting progress while held
+                            on_progress("animation", i / c.steps, f"Frame {i}")
+                    finally:
+                        with c.lock:
+                            c.waiting -= 1
+                            c.changed.notify_all()
             if c.fail_with is not None:
                 raise c.fail_with
             (workdir / VIDEO_FILE).write_bytes(b"\x00\x00\x00\x18ftypmp42fake")
@@ -106,6 +125,7 @@ class FakeEngine:
         finally:
             with c.lock:
                 c.running[job] -= 1
+                c.changed.notify_all()
 
 
 def _tiny_jpeg() -> bytes:

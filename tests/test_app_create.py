@@ -85,10 +85,7 @@ def test_running_job_shows_progress_and_can_be_cancelled(fakes):
     at.run()
     job_id = at.session_state[state.JOB]
     runner = runtime(at).runner
-    for _ in range(500):
-        if runner.get(job_id).stage == "animation":
-            break
-        threading.Event().wait(0.01)
+    fakes.wait_until(lambda c: c.waiting == 1)  # its progress is stored
     at.run()
     assert "Animating and encoding" in texts(at)
     assert at.progress

@@ -59,10 +59,7 @@ def test_queued_and_running_jobs_appear_with_progress(fakes):
     at = open_app(PAGE)
     runner = runtime(at).runner
     jobs = [runner.submit(RenderRequest(text=f"Texto {i}."), "local") for i in range(3)]
-    for _ in range(500):
-        if runner.get(jobs[0].id).status == "running":
-            break
-        threading.Event().wait(0.01)
+    fakes.wait_until(lambda c: c.waiting >= 1)
     at.run()
     badges = " ".join(str(m.value) for m in at.markdown if "badge" in str(m.value))
     assert "running" in badges and "queued" in badges

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import sqlite3
 import threading
 from collections.abc import Iterator
 
@@ -62,12 +65,10 @@ def test_progress_is_stored_while_the_render_runs(services, runners, fake):
     fake.gate = threading.Event()
     runner = start(services, runners)
     job = runner.submit(request(), "fake")
-    for _ in range(500):
-        current = runner.get(job.id)
-        if current.status == RUNNING and current.stage == "animation":
-            break
-        threading.Event().wait(0.01)
-    assert current.stage == "animation" and current.message.startswith("Frame")
+    fake.wait_until(lambda c: c.waiting == 1)
+    current = runner.get(job.id)
+    assert current.status == RUNNING and current.stage == "animation"
+    assert current.message.startswith("Frame")
     fake.gate.set()
     assert runner.wait(job.id, timeout=10).status == DONE
 
@@ -76,10 +77,7 @@ def test_at_most_max_jobs_run_at_once_and_the_rest_wait(services, runners, fake)
     fake.gate = threading.Event()
     runner = start(services, runners, workers=2)
     jobs = [runner.submit(request(f"Texto número {i}."), "fake") for i in range(6)]
-    for _ in range(500):
-        if len(fake.renders) == 2:  # both workers are inside the engine
-            break
-        threading.Event().wait(0.01)
+    fake.wait_until(lambda c: c.waiting == 2)  # both workers are inside the engine
     statuses = sorted(j.status for j in runner.jobs())
     assert statuses == [QUEUED] * 4 + [RUNNING] * 2
     fake.gate.set()
@@ -104,10 +102,7 @@ def test_cancel_a_queued_job_and_a_running_job(services, runners, fake):
     runner = start(services, runners, workers=1)
     running = runner.submit(request("Uno."), "fake")
     queued = runner.submit(request("Dos."), "fake")
-    for _ in range(500):
-        if runner.get(running.id).status == RUNNING:
-            break
-        threading.Event().wait(0.01)
+    fake.wait_until(lambda c: c.waiting == 1)
     assert runner.cancel(queued.id) == CANCELLED
     runner.cancel(running.id)
     assert runner.wait(running.id, timeout=10).status == CANCELLED
@@ -192,10 +187,7 @@ def test_stopping_puts_the_running_job_back_in_the_queue(services, runners, fake
     fake.gate = threading.Event()
     runner = JobRunner(services, FAST).start()
     job = runner.submit(request(), "fake")
-    for _ in range(500):
-        if runner.get(job.id).status == RUNNING:
-            break
-        threading.Event().wait(0.01)
+    fake.wait_until(lambda c: c.waiting == 1)
     runner.stop()
     assert runner.get(job.id).status == QUEUED
     fake.gate.set()
@@ -218,3 +210,129 @@ def test_identical_render_is_served_from_the_cache(services, runners, fake):
     first = runner.wait(runner.submit(request(), "fake").id, timeout=10)
     second = runner.wait(runner.submit(request(), "fake").id, timeout=10)
     assert first.video_id == second.video_id and len(fake.renders) == 1
+
+
+# --- leases, stalls, a worker that must not die ---------------------------------------------
+
+
+class Clock:
+    """Wall time for the runner, moved by the test."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_failing_finish_does_not_kill_the_worker(services, runners, fake, monkeypatch):
+    runner = start(services, runners, workers=1)
+    real_finish = runner.store.finish
+    failures = [sqlite3.OperationalError("database is locked")] * 2
+
+    def flaky_finish(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(runner.store, "finish", flaky_finish)
+    monkeypatch.setattr("core.jobs.FINISH_TRIES", 5)
+    first = runner.submit(request("Uno."), "fake")
+    assert runner.wait(first.id, timeout=20).status == DONE  # stored on the third try
+    second = runner.submit(request("Dos."), "fake")  # the one worker is still alive
+    assert runner.wait(second.id, timeout=20).status == DONE
+
+
+def test_a_stale_lease_is_recovered_even_if_its_process_lives(services, runners, fake):
+    clock = Clock()
+    store = JobStore(services.library, clock)
+    job = store.insert("fake", request())
+    parent = f"{socket.gethostname()}:{os.getppid()}:stuck"  # a live process of this host
+    store.claim_next(parent)
+    runner = JobRunner(services, FAST, clock=clock)
+    assert runner.recover() == []  # its lease is fresh
+    clock.now += FAST.stale_after_s + 1  # ...and then nobody renews it
+    assert runner.recover() == [job.id]
+    assert store.get(job.id).status == QUEUED
+
+
+def test_leases_are_renewed_per_job_only_while_it_progresses(services, runners, fake):
+    fake.gate = threading.Event()
+    clock = Clock()
+    runner = JobRunner(services, RunnerOptions(workers=1, poll_s=0.02, heartbeat_s=3600),
+                       clock=clock).start()  # fmt: skip
+    runners.append(runner)
+    live = runner.submit(request("Vivo."), "fake")
+    fake.wait_until(lambda c: c.waiting == 1)
+    store = JobStore(services.library, clock)
+    ghost = store.insert("fake", request("Fantasma."))  # a job of ours whose worker is gone
+    store._conn.execute(
+        "UPDATE jobs SET status = 'running', runner = ?, heartbeat_at = ? WHERE id = ?",
+        (runner.id, clock.now, ghost.id),
+    )
+    clock.now += FAST.stale_after_s - 1
+    runner.check()
+    assert store.get(live.id).heartbeat_at == clock.now  # renewed: its render progresses
+    assert store.get(ghost.id).heartbeat_at < clock.now  # not renewed: nobody renders it
+    clock.now += 2
+    assert runner.check() == [ghost.id]
+    fake.gate.set()
+    assert runner.wait(live.id, timeout=20).status == DONE
+    assert runner.wait(ghost.id, timeout=20).status == DONE
+
+
+def test_a_hung_render_fails_with_its_reason_and_frees_its_worker(services, runners, fake):
+    clock = Clock()
+    hang = threading.Event()
+    release = threading.Event()
+
+    def render(services, request, engine, on_progress, journal, user=""):
+        if request.text == "Se cuelga.":
+            on_progress("speech", 0.1, "Synthesising")
+            hang.set()
+            release.wait(30)  # no progress at all
+            on_progress("speech", 0.2, "")  # woken long after: must not go on
+        from core.pipeline import render_video
+
+        return render_video(services, request, engine, on_progress, journal, user)
+
+    options = RunnerOptions(workers=1, poll_s=0.02, heartbeat_s=3600, stall_after_s=300)
+    runner = JobRunner(services, options, render=render, clock=clock).start()
+    runners.append(runner)
+    hung = runner.submit(request("Se cuelga."), "fake")
+    assert hang.wait(20)
+    clock.now += 299
+    runner.check()
+    assert runner.get(hung.id).status == RUNNING
+    clock.now += 2
+    runner.check()
+    failed = runner.get(hung.id)
+    assert failed.status == FAILED and "stopped making progress for 301 s" in failed.error
+    assert "'speech'" in failed.error
+    after = runner.submit(request("Sigue."), "fake")  # a new worker took the slot
+    assert runner.wait(after.id, timeout=20).status == DONE
+    release.set()
+    assert runner.get(hung.id).status == FAILED  # the woken render stopped; nothing stored
+
+
+def test_submitting_the_same_request_twice_while_it_runs_gives_one_job(services, runners, fake):
+    fake.gate = threading.Event()
+    runner = start(services, runners, workers=1)
+    first = runner.submit(request(), "fake")
+    assert runner.submit(request(), "fake").id == first.id
+    fake.gate.set()
+    runner.wait(first.id, timeout=20)
+    assert fake.renders == [first.id]
+
+
+def test_retry_queues_a_failed_job_again_with_its_notes(services, runners, fake):
+    fake.fail_with = RuntimeError("boom")
+    runner = start(services, runners, workers=1)
+    job = runner.wait(runner.submit(request(), "did").id, timeout=20)
+    assert job.status == FAILED and job.talk_id == f"tlk_{job.id}"
+    assert runner.retry(job.id, user="someone-else") is None  # only the owner's
+    fake.fail_with = None
+    assert runner.retry(job.id).status == QUEUED
+    done = runner.wait(job.id, timeout=20)
+    assert done.status == DONE and fake.talk_ids_seen[-1] == f"tlk_{job.id}"  # same talk
+    assert runner.retry(job.id) is None  # a finished video is not rendered again

@@ -66,6 +66,17 @@ def test_users_only_see_their_own_videos_and_photos(data_dir: Path) -> None:
     assert library.delete_photo(photo.id, "ana") and not photo.path.exists()  # type: ignore[union-attr]
 
 
+def test_two_users_uploading_the_same_photo_each_get_their_own(data_dir: Path) -> None:
+    library = Library(data_dir)
+    ana = library.add_photo(b"\xff\xd8same", "me.jpg", user="ana")
+    leo = library.add_photo(b"\xff\xd8same", "yo.jpg", user="leo")  # was an IntegrityError
+    assert ana.id != leo.id and ana.path != leo.path
+    assert [p.id for p in library.list_photos("leo")] == [leo.id]
+    assert library.delete_photo(ana.id, "ana")
+    assert leo.path is not None and leo.path.read_bytes() == b"\xff\xd8same"  # still there
+    assert library.get_photo(leo.id, "leo") is not None
+
+
 def test_presets_and_prefs_persist_across_instances(data_dir: Path) -> None:
     Library(data_dir).save_preset("Clase", {"voice": "v1", "rate": 1.1})
     Library(data_dir).set_pref("voice", "v2")

@@ -1,13 +1,16 @@
 """The process-wide objects every session shares: services and ONE job runner.
 
 Held by ``st.cache_resource`` keyed by a fingerprint of the settings (secrets hashed, never
-stored), so a settings change opens a new runtime and the old runner is stopped.
+stored), so a settings change opens a new runtime. The old runtime's runner is stopped at
+that moment (not whenever the cache gets round to evicting it): one process never has two
+runners claiming from one queue, and no render starts with old keys.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -50,7 +53,7 @@ def _release(runtime: Runtime) -> None:
     runtime.runner.stop(timeout=2.0)
 
 
-@st.cache_resource(show_spinner=False, on_release=_release, max_entries=4)
+@st.cache_resource(show_spinner=False, on_release=_release, max_entries=1)
 def _open(_settings: Settings, fingerprint: str) -> Runtime:
     services = Services.from_settings(_settings)
     runner = JobRunner(services).start()  # recovers jobs a previous process left unfinished
@@ -59,5 +62,18 @@ def _open(_settings: Settings, fingerprint: str) -> Runtime:
     )
 
 
+_active_lock = threading.Lock()
+_active: list[Runtime] = []  # the runtime whose runner may claim jobs in this process
+
+
 def open_runtime(settings: Settings) -> Runtime:
-    return _open(settings, _fingerprint(settings))
+    runtime = _open(settings, _fingerprint(settings))
+    with _active_lock:
+        previous = _active[0] if _active else None
+        if previous is not runtime:
+            if previous is not None:
+                previous.runner.stop(timeout=2.0)  # its running jobs go back to the queue
+            _active[:] = [runtime]
+        if not runtime.runner.alive:
+            runtime.runner.start()  # settings changed back to ones seen before
+    return runtime

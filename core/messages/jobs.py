@@ -20,6 +20,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Error inesperado ({detail}). Vuelva a intentarlo; si sigue fallando, "
         "comuníquelo junto con el registro del servidor.",
     },
+    "job.stalled": {
+        "en": "The render stopped making progress for {seconds} s (at the '{stage}' step) and "
+        "was stopped. Retry it; if it happens again, report it with the server log.",
+        "es": "El vídeo dejó de avanzar durante {seconds} s (en el paso «{stage}») y se detuvo. "
+        "Reinténtelo; si vuelve a ocurrir, comuníquelo junto con el registro del servidor.",
+    },
     "retry.gave_up": {
         "en": "(gave up after {attempts} attempts)",
         "es": "(se abandonó tras {attempts} intentos)",
