@@ -217,7 +217,7 @@ class Library:
         )
         stored = self._photo_by_sha(user, sha)
         if stored is None:  # pragma: no cover — only if the id clashed with another user's
-            raise InputError("This photo could not be stored; rename it and upload it again.")
+            raise InputError("library.photo_not_stored")
         return stored
 
     def _photo_by_sha(self, user: str, sha: str) -> Avatar | None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "library.photo_not_stored": {
+        "en": "This photo could not be stored; upload it again.",
+        "es": "No se pudo guardar esta foto; vuelva a subirla.",
+    },
     "file.is_folder": {
         "en": "{what} {path} is a folder; give a file name inside it instead.",
         "es": "{what} {path} es una carpeta; indique un nombre de archivo dentro de ella.",
