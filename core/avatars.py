@@ -1,13 +1,12 @@
-"""Presenters: the built-in illustrated ones and the person's photos, by id or by path."""
+"""Which presenter a render uses: the built-in illustrated ones and the person's photos, by
+id or by path (resolving only; drawing a presenter is the offline engine's
+core/engines/local/presenters.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from core.cache import digest_bytes
-from core.engines.local.types import Presenter
 from core.errors import InputError
 from core.library import Library
 from core.models import Avatar
@@ -63,42 +62,3 @@ def resolve_avatar(ref: str | None, library: Library | None, user: str = "") -> 
         raise InputError("avatar.photo_not_found", ref=ref)
     ids = ", ".join(a.id for a in builtins)
     raise InputError("avatar.unknown", ref=ref, ids=ids)
-
-
-def load_presenter(avatar: Avatar, width: int, height: int) -> Presenter:
-    """The presenter of ``avatar``, framed head-and-shoulders in a ``width``×``height`` canvas."""
-    if avatar.kind == "illustrated":
-        from core.engines.local.illustrated import load_illustrated
-
-        return load_illustrated(avatar.id, width, height)
-    from core.engines.local.photo import load_photo
-
-    assert avatar.path is not None
-    return load_photo(
-        avatar.path, width, height, name=avatar.name, remember=remembered_face(avatar)
-    )
-
-
-def remembered_face(avatar: Avatar) -> Path | None:
-    """Where a stored photo's landmarks are kept (beside it in the library), else None."""
-    if avatar.kind != "photo" or avatar.path is None or not avatar.id.startswith("photo-"):
-        return None
-    return avatar.path.with_name(avatar.path.stem + ".face.json")
-
-
-def backdrop(avatar: Avatar, width: int, height: int) -> np.ndarray | None:
-    """The presenter's own background (RGB) for a plain video, or None when it is opaque."""
-    if avatar.kind == "illustrated":
-        from core.engines.local.illustrated import backdrop as illustrated_backdrop
-
-        return illustrated_backdrop(avatar.id, width, height)
-    return None
-
-
-def still(avatar: Avatar, size: int) -> np.ndarray:
-    """A still, opaque RGB square of the presenter at rest (D-ID uploads and previews)."""
-    from core.engines.local.alpha import opaque
-    from core.engines.local.types import REST
-
-    frame = load_presenter(avatar, size, size).render(REST)
-    return opaque(frame, backdrop(avatar, size, size) if frame.shape[2] == 4 else None)

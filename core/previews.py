@@ -11,7 +11,8 @@ import wave
 import numpy as np
 from PIL import Image
 
-from core.avatars import MAX_PHOTO_BYTES, list_avatars, still
+from core.avatars import MAX_PHOTO_BYTES, list_avatars
+from core.engines.local.presenters import still
 from core.errors import InputError
 from core.library import Library
 from core.models import Avatar
@@ -85,8 +86,8 @@ def photo_suffix(data: bytes, name: str) -> str:
 
 def add_photo(library: Library, data: bytes, name: str, user: str = "") -> tuple[Avatar, bytes]:
     """Check an upload (type, size, a face), store it, and return it with its cropped face."""
-    from core.avatars import remembered_face
     from core.engines.local.photo import face_crop, locate
+    from core.engines.local.presenters import remembered_face
 
     suffix = photo_suffix(data, name)
     crop = face_crop(data, 256, name=name)  # InputError: not an image, too large, no face

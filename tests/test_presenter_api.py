@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.avatars import backdrop, builtin_avatars, load_presenter, still
+from core.avatars import builtin_avatars
+from core.engines.local.presenters import backdrop, load_presenter, still
 from core.engines.local.types import REST, FrameState, MouthPose
 from core.models import Avatar
 from tests.face_images import encode, synthetic_face

@@ -223,10 +223,9 @@ class DidEngine:
 
     def _upload(self, plan: RenderPlan) -> str:
         """``POST /images``; the same image bytes reuse the URL from the last 12 hours."""
-        still = self._still
-        if still is None:
-            from core.avatars import still
-        jpeg = jpeg_for_upload(still(plan.avatar, plan.request.size))
+        if self._still is None:
+            raise ConfigError("did.no_still")
+        jpeg = jpeg_for_upload(self._still(plan.avatar, plan.request.size))
         key = make_key("did-image", "1", api=self.settings.did_api_url, image=digest_bytes(jpeg))
         url = self.cache.get(key)
         if url:

@@ -20,8 +20,9 @@ def _local(settings: Settings, cache: Cache) -> VideoEngine:
 
 def _did(settings: Settings, cache: Cache) -> VideoEngine:
     from core.engines.did import DidEngine
+    from core.engines.local.presenters import still  # D-ID animates the presenter's still
 
-    return DidEngine(settings, cache)
+    return DidEngine(settings, cache, still_image=still)
 
 
 ENGINES: dict[str, EngineFactory] = {"local": _local, "did": _did}

@@ -11,6 +11,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "https://studio.d-id.com → API), o haga el vídeo sin conexión (elija «Sin conexión» en "
         "la página Voz y presentador).",
     },
+    "did.no_still": {
+        "en": "This D-ID engine was built without a way to draw the presenter's still.",
+        "es": "Este motor de D-ID se creó sin forma de dibujar la imagen del presentador.",
+    },
     "did.no_credits_report": {
         "en": "The 'did' engine in this build cannot report credits.",
         "es": "El motor «did» de esta versión no puede informar de los créditos.",

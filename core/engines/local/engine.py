@@ -11,7 +11,6 @@ from typing import Any
 import cv2
 import numpy as np
 
-from core.avatars import backdrop, load_presenter
 from core.cache import Cache
 from core.config import Settings
 from core.engines.base import (
@@ -29,6 +28,7 @@ from core.engines.local.alpha import opaque
 from core.engines.local.encode import FPS, encode_mp4, to_i420
 from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
+from core.engines.local.presenters import backdrop, load_presenter
 from core.engines.local.types import FrameState
 from core.errors import ConfigError
 from core.files import write_bytes, write_text
