@@ -19,6 +19,9 @@ DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"  # small, fast to first word, not a reason
 DEFAULT_DID_API_URL = "https://api.d-id.com"
 DEFAULT_DID_DAILY_VIDEOS = 20  # D-ID talks per user per UTC day (a talk costs real credits)
 DEFAULT_OPENAI_DAILY_TOKENS = 200_000  # ≈ 150 scripts of a minute each, per user per UTC day
+DEFAULT_TTS_MODEL = "gpt-4o-mini-tts"
+DEFAULT_TTS_DAILY_CHARS = 100_000  # ≈ 25 minutes of speech from a server, per user per UTC day
+DEFAULT_MAX_AUDIO_MB = 50  # own narration uploads (10 minutes of WAV at 44.1 kHz mono ≈ 53 MB)
 AUTH_REQUIRED = ("redirect_uri", "cookie_secret")
 AUTH_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 
@@ -108,6 +111,14 @@ class Settings:
     container: bool = False  # PARLANTE_CONTAINER=1, set by the Dockerfile
     did_daily_videos: int = DEFAULT_DID_DAILY_VIDEOS
     openai_daily_tokens: int = DEFAULT_OPENAI_DAILY_TOKENS
+    # Speech servers (OpenAI's /v1/audio/speech or a compatible one). TTS_BASE_URL and
+    # TTS_API_KEY default to the OpenAI settings; see ``speech_server_configured``.
+    tts_base_url: str | None = None
+    tts_api_key: str | None = field(default=None, repr=False)
+    tts_model: str = DEFAULT_TTS_MODEL
+    tts_timeout_s: float = 60.0
+    tts_daily_chars: int = DEFAULT_TTS_DAILY_CHARS
+    max_audio_mb: float = DEFAULT_MAX_AUDIO_MB
 
     @classmethod
     def from_sources(
@@ -124,6 +135,9 @@ class Settings:
         base_url = _clean(merged.get("OPENAI_BASE_URL"))
         if base_url and not base_url.startswith(("http://", "https://")):
             raise ConfigError("config.openai_url", variable="OPENAI_BASE_URL", url=base_url)
+        tts_url = _clean(merged.get("TTS_BASE_URL"))
+        if tts_url and not tts_url.startswith(("http://", "https://")):
+            raise ConfigError("config.tts_url", variable="TTS_BASE_URL", url=tts_url)
         provider, auth_secrets = _oidc(secrets)
         return cls(
             data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,
@@ -150,15 +164,34 @@ class Settings:
             openai_daily_tokens=int(
                 _number(merged, "OPENAI_DAILY_TOKENS", DEFAULT_OPENAI_DAILY_TOKENS, 0, 1e10)
             ),
+            tts_base_url=tts_url or base_url,
+            tts_api_key=_clean(merged.get("TTS_API_KEY")) or _clean(merged.get("OPENAI_API_KEY")),
+            tts_model=_clean(merged.get("TTS_MODEL")) or DEFAULT_TTS_MODEL,
+            tts_timeout_s=_number(merged, "TTS_TIMEOUT_S", 60.0, 0.1, 3600.0),
+            tts_daily_chars=int(
+                _number(merged, "TTS_DAILY_CHARS", DEFAULT_TTS_DAILY_CHARS, 0, 1e10)
+            ),
+            max_audio_mb=_number(merged, "MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 0.1, 2000.0),
         )
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @property
+    def speech_server_configured(self) -> bool:
+        """Whether ``tts:`` voices can be used: a speech server URL or a key for OpenAI's."""
+        return bool(self.tts_base_url or self.tts_api_key)
+
+    @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""
-        keys = (self.openai_api_key, self.did_api_key, self.app_password, *self.auth_secrets)
+        keys = (
+            self.openai_api_key,
+            self.tts_api_key,
+            self.did_api_key,
+            self.app_password,
+            *self.auth_secrets,
+        )
         return tuple(s for s in keys if s)
 
     def redact(self, text: str) -> str:

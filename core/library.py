@@ -88,6 +88,7 @@ class VideoRecord:
             cached=cached,
             render_s=render_s,
             id=self.id,
+            extra={k: self.settings[k] for k in ("subtitles", "note") if k in self.settings},
         )
 
 

@@ -42,6 +42,9 @@ class Avatar:
 
 @dataclass(frozen=True)
 class RenderRequest:
+    """What to render. ``text`` may be empty only when ``audio`` is given (then the video
+    has no subtitles: there is nothing to show)."""
+
     text: str
     language: str = "es"
     voice_id: str | None = None  # None: the engine's default voice for the language
@@ -52,6 +55,8 @@ class RenderRequest:
     title: str = ""
     use_cache: bool = True
     job_id: str | None = None  # identifies the job (D-ID user_data, resume)
+    audio: str | None = None  # the person's own narration (a path): spoken instead of a voice
+    keep_unaligned: bool = False  # narration whose script does not match: keep, no subtitles
 
 
 def short_title(text: str, words: int = 8) -> str:
@@ -85,6 +90,8 @@ class Video:
             "avatar": self.avatar,
             "cached": self.cached,
             "render_s": round(self.render_s, 3),
+            **({"subtitles": None} if self.extra.get("subtitles") is False else {}),
+            **({"note": self.extra["note"]} if self.extra.get("note") else {}),
         }
 
 

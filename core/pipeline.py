@@ -29,7 +29,7 @@ from core.models import (
     short_title,
 )
 from core.services import Services
-from core.usage import DID_VIDEOS, OPENAI_TOKENS, MeteredJournal
+from core.usage import DID_VIDEOS, OPENAI_TOKENS, TTS_CHARS, MeteredJournal
 from core.writers.base import budget_for, check_brief
 from core.writers.cleanup import LiveCleaner
 from core.writers.timing import word_limit
@@ -55,8 +55,12 @@ class CacheJournal:
             self.cache.delete(self.prefix + name)
 
 
-def clean_text(text: str, settings: Settings) -> str:
+def clean_text(text: str, settings: Settings, audio: str | None = None) -> str:
+    """The script, stripped. It may be empty only with a narration ``audio`` (the video then
+    has no subtitles)."""
     text = (text or "").strip()
+    if not text and audio:
+        return ""
     if not text:
         raise InputError("script.empty")
     if len(text) > settings.max_text_chars:
@@ -77,7 +81,7 @@ def plan_render(
     services: Services, request: RenderRequest, engine_id: str, user: str = ""
 ) -> tuple[RenderPlan, str]:
     """Validate everything a render needs, before any slow work. Returns the plan and cache key."""
-    text = clean_text(request.text, services.settings)
+    text = clean_text(request.text, services.settings, request.audio)
     size = clean_size(request.size)
     for name, value in (("rate", request.rate), ("pitch", request.pitch)):
         if not 0.5 <= value <= 2.0:
@@ -128,15 +132,20 @@ def render_video(
         if is_metered(services, engine_id)
         else None
     )
+    speech_chars = _speech_chars(services, engine_id, plan)
+    if speech_chars:
+        services.usage.check(user, TTS_CHARS, speech_chars)  # LimitReached
     staging = services.library.staging_dir()
     try:
         output = engine.render(plan, staging, on_progress, metered or journal or own_journal)
+        if output.extra.get("tts_chars"):
+            services.usage.add(user, TTS_CHARS, int(output.extra["tts_chars"]))
         record = services.library.add_video(
             staging,
             VideoRecord(
                 id="",
                 user=user,
-                title=plan.request.title or short_title(plan.request.text),
+                title=plan.request.title or short_title(plan.request.text) or plan.voice.name,
                 script=plan.request.text,
                 language=plan.request.language,
                 engine=engine_id,
@@ -165,6 +174,16 @@ def render_video(
     own_journal.clear("talk_id", "user_data")
     on_progress("done", 1.0, msg("progress.ready"))
     return record.to_video(cached=False, render_s=time.perf_counter() - started)
+
+
+def _speech_chars(services: Services, engine_id: str, plan: RenderPlan) -> int:
+    """Characters a speech server will be paid for in this render (0 when cached or none)."""
+    server_of = getattr(services.engine(engine_id), "speech_server", None)
+    if server_of is None or not plan.voice.id.startswith("tts:") or plan.request.audio:
+        return 0
+    r = plan.request
+    cached = server_of().is_cached(plan.voice.id, r.text, r.language, r.rate)
+    return 0 if cached else len(r.text)
 
 
 SCRIPT_CACHE_S = 30 * 24 * 3600  # a month: scripts are cheap to keep, and "Regenerate" exists

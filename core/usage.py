@@ -13,6 +13,10 @@ a video served from the library costs nothing.
 OpenAI: a script is refused once the day's tokens reached the cap; a written script then
 adds its ``Script.usage`` (an estimate when the server did not report usage). Cached
 scripts are free. So a day's last script may pass the cap by at most its own size.
+
+Speech servers (``tts:`` voices): a render whose text would take the day's synthesised
+characters past TTS_DAILY_CHARS is refused before the server is asked; characters are
+added when the server has spoken. Audio from the cache is free.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from core.engines.base import Journal
 from core.errors import LimitReached
 from core.library import Library
 
-DID_VIDEOS, OPENAI_TOKENS = "did_videos", "openai_tokens"
+DID_VIDEOS, OPENAI_TOKENS, TTS_CHARS = "did_videos", "openai_tokens", "tts_chars"
 TALK_NOTE = "talk_id"  # the journal note in which a metered engine keeps its talk's id
 _PENDING = "pending:"
 
@@ -67,6 +71,7 @@ class UsageMeter:
         caps = {
             DID_VIDEOS: self.settings.did_daily_videos,
             OPENAI_TOKENS: self.settings.openai_daily_tokens,
+            TTS_CHARS: self.settings.tts_daily_chars,
         }
         return caps[kind]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from core.commands.catalogue import ENGINE_CHOICES
 from core.commands.common import StderrProgress, emit_json, read_text_arg
+from core.errors import InputError
 from core.files import check_writable, copy
 from core.models import RenderRequest
 from core.usecases import SHARED_USER, Parlante
@@ -15,9 +16,20 @@ from core.usecases import SHARED_USER, Parlante
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="render a video of a presenter speaking a script")
     p.add_argument("--engine", choices=ENGINE_CHOICES, default="local")
-    src = p.add_mutually_exclusive_group(required=True)
+    src = p.add_mutually_exclusive_group()
     src.add_argument("--text", help="the script")
     src.add_argument("--text-file", help="a UTF-8 file with the script ('-' for stdin)")
+    p.add_argument(
+        "--audio",
+        help="your own narration (WAV, MP3, M4A, OGG, WEBM) spoken instead of a voice; with a "
+        "script the subtitles are the script timed to it, without one there are none",
+    )
+    p.add_argument(
+        "--keep-unaligned",
+        action="store_true",
+        help="with --audio: if the script does not match the recording, make the video "
+        "anyway, without subtitles (default: refuse)",
+    )
     p.add_argument("--language", default="es", help="language code (default es)")
     p.add_argument("--voice", help="voice id (default: the language's default voice)")
     p.add_argument("--avatar", help="built-in avatar id, stored photo id, or a photo path")
@@ -33,6 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, app: Parlante) -> int:
+    if args.text is None and args.text_file is None and not args.audio:
+        raise InputError("Give the script (--text or --text-file), a narration (--audio), or both.")
     text = read_text_arg(args.text, args.text_file)
     out = check_writable(Path(args.out), "--out") if args.out else None
     subs = check_writable(Path(args.subtitles), "--subtitles") if args.subtitles else None
@@ -46,6 +60,8 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
         pitch=args.pitch,
         title=args.title,
         use_cache=not args.no_cache,
+        audio=str(Path(args.audio).expanduser()) if args.audio else None,
+        keep_unaligned=args.keep_unaligned,
     )
     video = app.renders.render_now(
         SHARED_USER, request, args.engine, on_progress=StderrProgress(not args.json)
@@ -54,7 +70,7 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
     if out is not None:
         copy(video.video, out)
         result["video"] = str(out)
-    if subs is not None:
+    if subs is not None and video.extra.get("subtitles") is not False:  # else none to copy
         copy(video.vtt if subs.suffix.lower() == ".vtt" else video.subtitles, subs)
         result["subtitles"] = str(subs)
     if args.json:
@@ -62,4 +78,6 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
     else:
         state = "from the library" if video.cached else f"in {video.render_s:.1f} s"
         print(f"{result['video']}  ({video.duration_s:.1f} s of video, {state})")
+        if result.get("note"):
+            print(result["note"])
     return 0

@@ -1,4 +1,5 @@
-"""The offline engine: espeak-ng / Piper speech → lip-sync timeline → presenter frames → MP4."""
+"""The offline engine: speech (voicing.py: espeak-ng / Piper, a speech server, or the
+person's own narration) → lip-sync timeline → presenter frames → MP4."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from core.audio.narration import check_narration
+from core.audio.speech_server import SpeechServer, is_server_voice
 from core.cache import Cache
 from core.config import Settings
 from core.engines.base import (
@@ -30,6 +33,7 @@ from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
 from core.engines.local.presenters import backdrop, load_presenter
 from core.engines.local.types import FrameState
+from core.engines.local.voicing import narration_voice, obtain_speech
 from core.errors import ConfigError
 from core.files import write_bytes, write_text
 from core.messages import msg
@@ -45,15 +49,35 @@ class LocalEngine:
     def __init__(self, settings: Settings, cache: Cache) -> None:
         self.settings = settings
         self.cache = cache
+        self._server: SpeechServer | None = None
+        self._narration_digests: dict[str, str] = {}
+
+    def speech_server(self) -> SpeechServer:
+        """The configured speech server (ConfigError naming the variable if there is none)."""
+        if self._server is None:
+            self._server = SpeechServer(self.settings, self.cache)
+        return self._server
 
     def voices(self, language: str | None = None) -> list[Voice]:
-        return speech.list_voices(language)
+        """Offline voices, then a speech server's ``tts:`` voices when one is configured."""
+        found = speech.list_voices(language)
+        if self.settings.speech_server_configured:
+            found += self.speech_server().voices(language)
+        return found
 
     def credits(self) -> dict[str, Any]:
         raise ConfigError("engine.local_no_credits")
 
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
-        if request.voice_id:
+        if request.audio:
+            narration = check_narration(
+                request.audio, self.settings.max_audio_mb, speech.SAMPLE_RATE
+            )
+            self._narration_digests[str(request.audio)] = narration.digest
+            voice = narration_voice(request.language)
+        elif is_server_voice(request.voice_id):
+            voice = self.speech_server().get_voice(request.voice_id or "", request.language)
+        elif request.voice_id:
             voice = speech.get_voice(request.voice_id)
             speech.check_voice_language(voice, request.language)
         else:
@@ -62,7 +86,7 @@ class LocalEngine:
 
     def cache_parts(self, plan: RenderPlan) -> dict[str, Any]:
         r = plan.request
-        return {
+        parts = {
             "text": r.text,
             "language": r.language,
             "voice": plan.voice.id,
@@ -72,6 +96,15 @@ class LocalEngine:
             "fps": FPS,
             "avatar": plan.avatar_digest,
         }
+        if r.audio:  # the recording's bytes, not its name
+            parts["audio"] = (
+                self._narration_digests.get(str(r.audio))
+                or check_narration(r.audio, self.settings.max_audio_mb, speech.SAMPLE_RATE).digest
+            )
+            parts["keep_unaligned"] = r.keep_unaligned
+        if is_server_voice(plan.voice.id):
+            parts["tts"] = self.speech_server().cache_key(plan.voice.id, r.text, r.language, r.rate)
+        return parts
 
     def render(
         self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
@@ -83,7 +116,9 @@ class LocalEngine:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="presenter") as pool:
             presenter_job = pool.submit(load_presenter, plan.avatar, r.size, r.size)
             backdrop_job = pool.submit(backdrop, plan.avatar, r.size, r.size)
-            spoken = speech.synthesize(plan.voice.id, r.text, rate=r.rate, pitch=r.pitch)
+            server = self.speech_server() if is_server_voice(plan.voice.id) else None
+            voiced = obtain_speech(r, plan.voice, server)
+            spoken = voiced.speech
             on_progress("presenter", 0.08, msg("progress.preparing", name=plan.avatar.name))
             presenter = presenter_job.result()
             background = backdrop_job.result()
@@ -129,4 +164,7 @@ class LocalEngine:
         # Which face finder a photo's animation used (landmarks, or the Haar fallback).
         detector = getattr(presenter, "detector", None)
         extra = {"face_detector": detector} if detector else {}
+        extra.update(voiced.extra, subtitles=voiced.subtitled)
+        if voiced.note:
+            extra["note"] = voiced.note
         return RenderOutput(duration_s=n / FPS, extra=extra)

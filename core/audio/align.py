@@ -1,0 +1,132 @@
+"""Align a script to audio that says it: word times for subtitles, phone times for the mouth.
+
+The technique of the ``aeneas`` aligner: speak the script with espeak-ng, which reports
+when each word and phoneme is said, then warp that reference onto the real audio with
+dynamic time warping over MFCCs (dtw.py). Every reference time then maps to a time in
+the real audio. The reference is spoken at about the real audio's pace (a second
+synthesis at a matched rate when the first is far off) so the warp stays near-diagonal.
+
+How sure the match is comes from the path's cost compared with that of unrelated frames;
+below ``MIN_CONFIDENCE`` the audio is not saying this script and ``ScriptMismatch`` says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.audio.dtw import align as dtw_align
+from core.audio.features import frames
+from core.engines.local import speech
+from core.engines.local.types import Phone, Speech, WordTiming
+from core.errors import InputError
+
+MIN_CONFIDENCE = 0.2  # below this the audio does not say the script (calibrated in tests)
+_VOICED_BELOW_PEAK_DB = 35.0  # a frame is voiced when within this many dB of the loud frames
+_SNAP_S = 0.12  # a word start that falls in silence moves to the voice onset this close
+
+
+class ScriptMismatch(InputError):
+    """The script and the audio do not match (alignment confidence below the threshold)."""
+
+    def __init__(self, message: str, confidence: float) -> None:
+        super().__init__(message)
+        self.confidence = confidence
+
+
+@dataclass(frozen=True)
+class Alignment:
+    words: list[WordTiming]
+    phones: list[Phone]
+    confidence: float
+
+
+def reference_voice(language: str) -> str:
+    """The espeak-ng voice that speaks the reference: fast, and it knows its timings."""
+    found = [v for v in speech.list_voices(language) if v.id.startswith("espeak:")]
+    if not found:
+        raise InputError(f"No offline voice speaks {language!r}, so the script cannot be aligned.")
+    exact = [v for v in found if v.language.lower() == language.lower()]
+    return (exact or found)[0].id
+
+
+def voiced(db: np.ndarray) -> np.ndarray:
+    """Frames that carry voice: within ``_VOICED_BELOW_PEAK_DB`` of the loud frames."""
+    loud = float(np.percentile(db, 98)) if db.size else 0.0
+    return db > loud - _VOICED_BELOW_PEAK_DB
+
+
+def _reference(text: str, language: str, voiced_s: float) -> Speech:
+    voice = reference_voice(language)
+    ref = speech.synthesize(voice, text)
+    ref_voiced = sum(p.end - p.start for p in ref.phones)
+    ratio = ref_voiced / max(voiced_s, 0.1)
+    if not 0.8 <= ratio <= 1.25:
+        ref = speech.synthesize(voice, text, rate=float(np.clip(ratio, 0.5, 2.0)))
+    return ref
+
+
+def align_script(audio: np.ndarray, sample_rate: int, text: str, language: str) -> Alignment:
+    """Word and phone times of ``text`` in ``audio``; ``ScriptMismatch`` when it is not said."""
+    real = frames(audio, sample_rate)
+    real_voiced = voiced(real.db)
+    ref = _reference(text, language, float(real_voiced.sum()) * real.hop_s)
+    if ref.sample_rate != sample_rate:
+        raise ValueError("the reference and the audio must share a sample rate")
+    synth = frames(ref.audio, ref.sample_rate)
+    path = dtw_align(_features(real.mfcc, real.db), _features(synth.mfcc, synth.db))
+    hop = real.hop_s
+
+    def to_real(t_start: float, t_end: float) -> tuple[float, float]:
+        a = int(path.query_frame(round(t_start / synth.hop_s)))
+        b = int(path.query_frame(round(t_end / synth.hop_s) - 1, last=True))
+        a = _snap_onset(a, real_voiced, round(_SNAP_S / hop))
+        return a * hop, max(b + 1, a + 1) * hop
+
+    words = []
+    for w in ref.words:
+        start, end = to_real(w.start, w.end)
+        words.append(WordTiming(w.text, start, end))
+    phones = []
+    for p in ref.phones:
+        start, end = to_real(p.start, p.end)
+        phones.append(Phone(p.symbol, start, end))
+    return Alignment(words=_monotonic(words), phones=phones, confidence=path.confidence)
+
+
+def _features(mfcc: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """MFCCs plus loudness below the peak; silence is all zeros but the loudness, so a pause
+    matches a pause whatever the room's noise sounds like."""
+    is_voiced = voiced(db)
+    loud = float(np.percentile(db, 98)) if db.size else 0.0
+    level = np.clip((db - loud) / 8.0, -_VOICED_BELOW_PEAK_DB / 8.0, 0.0)
+    feats = np.concatenate([mfcc * is_voiced[:, None], 1.5 * level[:, None]], axis=1)
+    return feats.astype(np.float32)
+
+
+def _snap_onset(frame: int, is_voiced: np.ndarray, reach: int) -> int:
+    """If ``frame`` is silent and voice starts within ``reach`` frames after it, move there."""
+    if frame >= len(is_voiced) or is_voiced[frame]:
+        return frame
+    ahead = np.flatnonzero(is_voiced[frame : frame + reach + 1])
+    return frame + int(ahead[0]) if ahead.size else frame
+
+
+def _monotonic(words: list[WordTiming]) -> list[WordTiming]:
+    out: list[WordTiming] = []
+    for w in words:
+        start = max(w.start, out[-1].start) if out else w.start
+        out.append(WordTiming(w.text, start, max(w.end, start + 0.01)))
+    return out
+
+
+def check_confidence(alignment: Alignment) -> None:
+    if alignment.confidence < MIN_CONFIDENCE:
+        raise ScriptMismatch(
+            "The script does not seem to match the recording (alignment confidence "
+            f"{alignment.confidence:.2f}, needs {MIN_CONFIDENCE:.2f}). Check that the script is "
+            "what the recording says, remove the script to make the video without subtitles, "
+            "or ask to keep the video without subtitles.",
+            alignment.confidence,
+        )

@@ -1,0 +1,136 @@
+"""Dynamic time warping between two feature sequences, coarse-to-fine, in numpy.
+
+Rows are the *query* (the real audio), columns the *reference* (the script spoken by
+espeak-ng). Each query frame moves the reference on by 0, 1, 2 or 3 frames, so every
+cell depends only on the previous row and a whole row is computed at once with numpy:
+the person may pause as long as they like (0: the reference waits) and may speak up to
+three times faster than the reference for a while.
+
+Coarse-to-fine (as in FastDTW, and like aeneas' banded DTW): a full DTW on features
+averaged over ``k`` frames finds the rough path; the fine DTW then looks only within a
+band around it. Memory and time grow linearly with the length instead of quadratically,
+so ten minutes align in about a second. librosa's ``dtw`` is numba-compiled and would
+cost many seconds of JIT on first use (see features.py); it also has no such band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_STEP = 3  # reference frames one query frame may advance
+_COARSE_CELLS = 12_000_000  # largest coarse matrix (float32 + int8 ≈ 60 MB)
+
+
+@dataclass(frozen=True)
+class Path:
+    """``ref_of[i]``: the reference frame matched to query frame ``i`` (non-decreasing)."""
+
+    ref_of: np.ndarray
+    mean_cost: float  # average distance along the path
+    baseline: float  # average distance between unrelated frames of the two sequences
+
+    @property
+    def confidence(self) -> float:
+        """1 − path cost / unrelated cost: ~0.5+ when the audio says the script, ~0 when not."""
+        return 1.0 - self.mean_cost / max(self.baseline, 1e-9)
+
+    def query_frame(self, ref_frame: np.ndarray | float, last: bool = False) -> np.ndarray:
+        """The first (or ``last``) query frame matched to ``ref_frame`` or later (earlier)."""
+        ref = np.asarray(ref_frame)
+        if last:
+            return np.searchsorted(self.ref_of, ref, side="right") - 1
+        return np.searchsorted(self.ref_of, ref, side="left")
+
+
+def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances between every row of ``a`` and every row of ``b`` (float32)."""
+    aa = (a * a).sum(1)[:, None]
+    bb = (b * b).sum(1)[None, :]
+    return np.sqrt(np.maximum(aa + bb - 2.0 * (a @ b.T), 0.0)).astype(np.float32)
+
+
+def _step_penalty(scale: float) -> np.ndarray:
+    """Small extra cost for waiting (0) and for hurrying (2, 3): prefer the diagonal."""
+    return np.array([0.02, 0.0, 0.05, 0.15], dtype=np.float32) * scale
+
+
+def _dp(
+    row_cost: callable,  # type: ignore[valid-type]
+    lo: np.ndarray,
+    width: int,
+    m: int,
+    penalty: np.ndarray,
+) -> np.ndarray:
+    """DTW over rows whose columns are ``lo[i] .. lo[i] + width``; returns ref_of per row."""
+    n = len(lo)
+    steps = np.zeros((n, width), dtype=np.int8)
+    inf = np.float32(np.inf)
+    prev = np.full(width, inf, dtype=np.float32)
+    cols0 = lo[0] + np.arange(width)
+    prev[cols0 == 0] = row_cost(0)[cols0 == 0]
+    for i in range(1, n):
+        cols = lo[i] + np.arange(width)
+        best = np.full(width, inf, dtype=np.float32)
+        choice = np.zeros(width, dtype=np.int8)
+        for s in range(MAX_STEP + 1):
+            idx = cols - s - lo[i - 1]
+            ok = (idx >= 0) & (idx < width)
+            cand = np.full(width, inf, dtype=np.float32)
+            cand[ok] = prev[idx[ok]] + penalty[s]
+            better = cand < best
+            best[better] = cand[better]
+            choice[better] = s
+        cur = best + row_cost(i)
+        cur[(cols < 0) | (cols >= m)] = inf
+        steps[i] = choice
+        prev = cur
+    # Backtrack from the last reference frame (or the nearest reachable one).
+    last_cols = lo[n - 1] + np.arange(width)
+    end = np.where(last_cols == m - 1)[0]
+    k = int(end[0]) if end.size and np.isfinite(prev[end[0]]) else int(np.argmin(prev))
+    ref_of = np.empty(n, dtype=np.int64)
+    for i in range(n - 1, -1, -1):
+        col = lo[i] + k
+        ref_of[i] = col
+        if i:
+            k = col - int(steps[i, k]) - lo[i - 1]
+    return np.maximum.accumulate(np.clip(ref_of, 0, m - 1))
+
+
+def _pool(x: np.ndarray, k: int) -> np.ndarray:
+    n = int(np.ceil(len(x) / k))
+    padded = np.concatenate([x, np.repeat(x[-1:], n * k - len(x), axis=0)])
+    return padded.reshape(n, k, -1).mean(axis=1)
+
+
+def align(query: np.ndarray, ref: np.ndarray, radius: int = 40) -> Path:
+    """The DTW path from ``query`` (n, d) to ``ref`` (m, d), both float32 features."""
+    n, m = len(query), len(ref)
+    k = 1
+    while (n // k + 1) * (m // k + 1) > _COARSE_CELLS or k < 4:
+        k *= 2
+    qc, rc = _pool(query, k), _pool(ref, k)
+    full = _distances(qc, rc)
+    scale = float(full.mean())
+    coarse = _dp(
+        lambda i: full[i], np.zeros(len(qc), dtype=np.int64), len(rc), len(rc), _step_penalty(scale)
+    )
+    # The band: around the coarse path, at full resolution, ``radius`` + k frames either side.
+    centre = np.repeat(coarse * k + k // 2, k)[:n]
+    half = radius + k
+    width = 2 * half + 1
+    lo = np.minimum(np.maximum(centre - half, 0), max(0, m - width))
+    lo = np.minimum(np.maximum.accumulate(lo), max(0, m - width)).astype(np.int64)
+    width = min(width, m)
+
+    band = np.empty((n, width), dtype=np.float32)
+    for start in range(0, n, 2048):  # in blocks: (rows, width, d) stays small
+        rows = slice(start, start + 2048)
+        d = query[rows, None, :] - ref[lo[rows, None] + np.arange(width)]
+        band[rows] = np.sqrt((d * d).sum(-1))
+    ref_of = _dp(lambda i: band[i], lo, width, m, _step_penalty(scale))
+    diff = query - ref[ref_of]
+    mean_cost = float(np.sqrt((diff * diff).sum(1)).mean())
+    return Path(ref_of=ref_of, mean_cost=mean_cost, baseline=scale)

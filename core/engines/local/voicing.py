@@ -1,0 +1,84 @@
+"""Where the offline engine's ``Speech`` comes from: the one place that picks the source.
+
+* an offline voice (espeak-ng, Piper): the synthesiser's own phone and word timings;
+* a ``tts:`` voice from a speech server: its audio, with the script aligned to it;
+* the person's own narration (``RenderRequest.audio``): aligned to the script when there
+  is one; without a script (or when asked to keep a recording whose script does not
+  match) the mouth follows the audio's energy and there are no subtitles.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.audio import align, energy
+from core.audio.narration import load_narration
+from core.audio.speech_server import SpeechServer, is_server_voice
+from core.engines.local import speech
+from core.engines.local.speech_timing import PEAK
+from core.engines.local.types import Speech
+from core.models import RenderRequest, Voice
+
+NARRATION_VOICE = "narration"
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class Voiced:
+    speech: Speech
+    subtitled: bool = True  # False: no words known, the video has no subtitles
+    note: str = ""  # said in the result when something was left out (no subtitles…)
+    extra: dict[str, Any] = field(default_factory=dict)  # kept with the video's settings
+
+
+def narration_voice(language: str) -> Voice:
+    return Voice(NARRATION_VOICE, "Own narration", language, "neutral", "local")
+
+
+def obtain_speech(
+    request: RenderRequest, voice: Voice, server: SpeechServer | None = None
+) -> Voiced:
+    """The speech for ``request``: audio, phones and words (see the module docstring)."""
+    if request.audio:
+        audio = _level(load_narration(request.audio, speech.SAMPLE_RATE))
+        return _with_script(audio, request, extra={"narration": True})
+    if is_server_voice(voice.id):
+        if server is None:
+            raise ValueError("a tts: voice needs a SpeechServer")
+        audio, spent = server.speak(
+            voice.id, request.text, request.language, request.rate, speech.SAMPLE_RATE
+        )
+        return _with_script(_level(audio), request, extra={"tts_chars": spent}, strict=False)
+    spoken = speech.synthesize(voice.id, request.text, rate=request.rate, pitch=request.pitch)
+    return Voiced(spoken)
+
+
+def _with_script(
+    audio: np.ndarray, request: RenderRequest, extra: dict[str, Any], strict: bool = True
+) -> Voiced:
+    sr = speech.SAMPLE_RATE
+    if not request.text.strip():
+        note = "No script was given, so the video has no subtitles."
+        return Voiced(Speech(audio, sr, energy.mouth_phones(audio, sr)), False, note, extra)
+    found = align.align_script(audio, sr, request.text, request.language)
+    extra = {**extra, "alignment_confidence": round(found.confidence, 3)}
+    if found.confidence < align.MIN_CONFIDENCE:
+        if strict and not request.keep_unaligned:
+            align.check_confidence(found)  # raises ScriptMismatch
+        if strict:
+            note = "The script does not match the recording, so the video has no subtitles."
+            phones = energy.mouth_phones(audio, sr)
+            return Voiced(Speech(audio, sr, phones), False, note, extra)
+        _log.warning("Speech server audio aligned with low confidence %.2f", found.confidence)
+    return Voiced(Speech(audio, sr, found.phones, found.words), True, "", extra)
+
+
+def _level(audio: np.ndarray) -> np.ndarray:
+    """Peak-normalised like the offline voices, so every video plays at the same level."""
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    return (audio * (PEAK / peak)).astype(np.float32) if peak > 1e-6 else audio
