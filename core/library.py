@@ -88,7 +88,8 @@ class VideoRecord:
             cached=cached,
             render_s=render_s,
             id=self.id,
-            extra={k: self.settings[k] for k in ("subtitles", "note") if k in self.settings},
+            has_subtitles=self.settings.get("subtitles", True) is not False,
+            note=str(self.settings.get("note", "")),
         )
 
 

@@ -78,6 +78,8 @@ class Video:
     cached: bool = False
     render_s: float = 0.0
     id: str = ""
+    has_subtitles: bool = True  # False: narration without (a matching) script
+    note: str = ""  # what the person should know about this video ("no subtitles: …")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,8 +92,8 @@ class Video:
             "avatar": self.avatar,
             "cached": self.cached,
             "render_s": round(self.render_s, 3),
-            **({"subtitles": None} if self.extra.get("subtitles") is False else {}),
-            **({"note": self.extra["note"]} if self.extra.get("note") else {}),
+            **({"subtitles": None} if not self.has_subtitles else {}),
+            **({"note": self.note} if self.note else {}),
         }
 
 

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
     if out is not None:
         copy(video.video, out)
         result["video"] = str(out)
-    if subs is not None and video.extra.get("subtitles") is not False:  # else none to copy
+    if subs is not None and video.has_subtitles:  # else none to copy
         copy(video.vtt if subs.suffix.lower() == ".vtt" else video.subtitles, subs)
         result["subtitles"] = str(subs)
     if args.json:
