@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from core.messages import Msg
+from core.messages import Msg, known, render
 
 AvatarKind = Literal["illustrated", "photo"]
 
@@ -79,7 +79,7 @@ class Video:
     render_s: float = 0.0
     id: str = ""
     has_subtitles: bool = True  # False: narration without (a matching) script
-    note: str = ""  # what the person should know about this video ("no subtitles: …")
+    note: str = ""  # a message id: what to know about this video ("audio.note_no_script")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,7 +93,7 @@ class Video:
             "cached": self.cached,
             "render_s": round(self.render_s, 3),
             **({"subtitles": None} if not self.has_subtitles else {}),
-            **({"note": self.note} if self.note else {}),
+            **({"note": render(self.note) if known(self.note) else self.note} if self.note else {}),
         }
 
 

@@ -30,8 +30,8 @@ _SNAP_S = 0.12  # a word start that falls in silence moves to the voice onset th
 class ScriptMismatch(InputError):
     """The script and the audio do not match (alignment confidence below the threshold)."""
 
-    def __init__(self, message: str, confidence: float) -> None:
-        super().__init__(message)
+    def __init__(self, message_id: str, /, *, confidence: float, **params: object) -> None:
+        super().__init__(message_id, confidence=confidence, **params)
         self.confidence = confidence
 
 
@@ -46,7 +46,7 @@ def reference_voice(language: str) -> str:
     """The espeak-ng voice that speaks the reference: fast, and it knows its timings."""
     found = [v for v in speech.list_voices(language) if v.id.startswith("espeak:")]
     if not found:
-        raise InputError(f"No offline voice speaks {language!r}, so the script cannot be aligned.")
+        raise InputError("audio.no_reference_voice", language=language)
     exact = [v for v in found if v.language.lower() == language.lower()]
     return (exact or found)[0].id
 
@@ -124,9 +124,5 @@ def _monotonic(words: list[WordTiming]) -> list[WordTiming]:
 def check_confidence(alignment: Alignment) -> None:
     if alignment.confidence < MIN_CONFIDENCE:
         raise ScriptMismatch(
-            "The script does not seem to match the recording (alignment confidence "
-            f"{alignment.confidence:.2f}, needs {MIN_CONFIDENCE:.2f}). Check that the script is "
-            "what the recording says, remove the script to make the video without subtitles, "
-            "or ask to keep the video without subtitles.",
-            alignment.confidence,
+            "audio.script_mismatch", confidence=alignment.confidence, threshold=MIN_CONFIDENCE
         )

@@ -14,6 +14,7 @@ import av
 import numpy as np
 
 from core.errors import InputError
+from core.messages import Msg, msg
 
 MAX_SECONDS = 600.0  # 10 minutes: longer narration is refused
 SILENCE_DBFS = -50.0  # audio whose loudest 50 ms stays below this is "silent"
@@ -21,7 +22,11 @@ AUDIO_EXTENSIONS = ("wav", "mp3", "m4a", "aac", "ogg", "oga", "opus", "webm", "f
 
 
 def decode_audio(
-    source: Path | bytes, sample_rate: int, *, max_seconds: float = MAX_SECONDS, name: str = ""
+    source: Path | bytes,
+    sample_rate: int,
+    *,
+    max_seconds: float = MAX_SECONDS,
+    name: str | Msg = "",
 ) -> np.ndarray:
     """Mono float32 samples in -1..1 at ``sample_rate``.
 
@@ -29,9 +34,10 @@ def decode_audio(
     longer than ``max_seconds``, or that is silent. ``name`` is how the file is called in
     messages (defaults to the path's name).
     """
-    label = name or (source.name if isinstance(source, Path) else "the audio")
+    label: str | Msg = name or (source.name if isinstance(source, Path) else "")
+    label = label or msg("audio.the_recording")
     if isinstance(source, Path) and not source.is_file():
-        raise InputError(f"The audio file {label} was not found.")
+        raise InputError("audio.not_found", name=label)
     handle = io.BytesIO(source) if isinstance(source, bytes) else str(source)
     chunks: list[np.ndarray] = []
     total = 0
@@ -39,7 +45,7 @@ def decode_audio(
     try:
         with av.open(handle, mode="r") as container:
             if not container.streams.audio:
-                raise InputError(f"{label} has no sound track: choose an audio recording.")
+                raise InputError("audio.no_track", name=label)
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
             for frame in container.decode(stream):
@@ -47,32 +53,21 @@ def decode_audio(
                     chunks.append(out.to_ndarray().reshape(-1).copy())
                     total += chunks[-1].size
                 if total > limit:
-                    raise InputError(
-                        f"{label} is longer than {max_seconds / 60:g} minutes: shorten it "
-                        "or split it into several videos."
-                    )
+                    raise InputError("audio.too_long", name=label, minutes=max_seconds / 60)
             for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1).copy())
     except InputError:
         raise
     except (av.FFmpegError, ValueError, OSError) as err:
-        raise InputError(
-            f"{label} could not be read as audio ({type(err).__name__}). Use a WAV, MP3, M4A, "
-            "OGG or WEBM recording."
-        ) from None
+        raise InputError("audio.unreadable", name=label, reason=type(err).__name__) from None
     audio = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     if audio.size < sample_rate * 0.2:
-        raise InputError(f"{label} holds no audio (or less than 0.2 s): record it again.")
+        raise InputError("audio.empty", name=label)
     if audio.size > limit:
-        raise InputError(
-            f"{label} is longer than {max_seconds / 60:g} minutes: shorten it or split it "
-            "into several videos."
-        )
+        raise InputError("audio.too_long", name=label, minutes=max_seconds / 60)
     np.clip(audio, -1.0, 1.0, out=audio)
     if loudest_dbfs(audio, sample_rate) < SILENCE_DBFS:
-        raise InputError(
-            f"{label} is silent: check the microphone (or the file) and record it again."
-        )
+        raise InputError("audio.silent", name=label)
     return audio
 
 

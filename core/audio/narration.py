@@ -28,10 +28,7 @@ class Narration:
 
 
 def _size_error(label: str, size: int, max_mb: float) -> InputError:
-    return InputError(
-        f"{label} is {size / 1e6:.1f} MB; the limit is {max_mb:g} MB (MAX_AUDIO_MB). Use a "
-        "compressed format (M4A, MP3, OGG) or a shorter recording."
-    )
+    return InputError("audio.too_big", name=label, mb=size / 1e6, limit_mb=max_mb)
 
 
 def check_narration(path: str | Path, max_mb: float, sample_rate: int) -> Narration:
@@ -40,7 +37,7 @@ def check_narration(path: str | Path, max_mb: float, sample_rate: int) -> Narrat
     file = Path(path).expanduser()
     label = file.name or str(path)
     if not file.is_file():
-        raise InputError(f"The audio file {path} was not found.")
+        raise InputError("audio.not_found", name=str(path))
     size = file.stat().st_size
     if size > max_mb * 1e6:
         raise _size_error(label, size, max_mb)
@@ -57,10 +54,7 @@ def store_narration(data_dir: Path, data: bytes, name: str, max_mb: float) -> Pa
     """
     suffix = Path(name).suffix.lower().lstrip(".") or "wav"
     if suffix not in AUDIO_EXTENSIONS:
-        raise InputError(
-            f"{name} is not an audio file: use WAV, MP3, M4A, OGG or WEBM "
-            f"({', '.join(AUDIO_EXTENSIONS)})."
-        )
+        raise InputError("audio.not_audio", name=name)
     if len(data) > max_mb * 1e6:
         raise _size_error(name, len(data), max_mb)
     digest = hashlib.sha256(data).hexdigest()

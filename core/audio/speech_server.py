@@ -30,6 +30,7 @@ from core.audio.speech_errors import PROVIDER, map_speech_error, missing_server
 from core.cache import Cache, make_key
 from core.config import Settings
 from core.errors import InputError, ProviderError
+from core.messages import Msg, msg
 from core.models import Voice
 from core.retry import RetryPolicy
 from core.writers.openai_errors import DEFAULT_BASE_URL, public_url
@@ -102,8 +103,11 @@ class SpeechServer:
         self._voices: list[ServerVoice] | None = None
 
     @property
-    def where(self) -> str:
-        return "OpenAI" if self.is_openai else f"the speech server at {public_url(self.base_url)}"
+    def where(self) -> Msg:
+        """Who speaks, for messages: OpenAI, or the speech server at its public URL."""
+        if self.is_openai:
+            return msg("tts.where_openai")
+        return msg("tts.where_server", url=public_url(self.base_url))
 
     @property
     def costs_money(self) -> bool:
@@ -158,15 +162,14 @@ class SpeechServer:
                 found = next(s for s in self.server_voices() if s.name == name)
                 if found.language and _primary(found.language) != _primary(language):
                     raise InputError(
-                        f"The voice {voice_id} speaks {found.language}, not {language}: choose "
-                        f"another (`python -m core voices --language {_primary(language)}`)."
+                        "tts.wrong_language",
+                        voice=voice_id,
+                        spoken=found.language,
+                        language=language,
                     )
                 return Voice(v.id, v.name, found.language or language, v.gender, v.engine)
         some = ", ".join(PREFIX + s.name for s in self.server_voices()[:8])
-        raise InputError(
-            f"{self.where[0].upper() + self.where[1:]} has no voice {name!r}. Some "
-            f"that exist: {some}."
-        )
+        raise InputError("tts.unknown_voice", name=name, where=self.where, some=some)
 
     # -- speaking -----------------------------------------------------------------------------
     def _params(self, voice_id: str, text: str, language: str, rate: float) -> dict[str, Any]:
@@ -201,12 +204,10 @@ class SpeechServer:
             data = self._fetch(self._params(voice_id, text, language, rate))
             spent = len(text)
         try:
-            audio = decode_audio(data, sample_rate, name="The speech server's audio")
+            audio = decode_audio(data, sample_rate, name=msg("audio.server_audio"))
         except InputError as err:
             bad = ProviderError(
-                f"{self.where[0].upper() + self.where[1:]} sent audio that cannot be played "
-                f"({err.message}). Try again, or choose another voice.",
-                provider=PROVIDER,
+                "tts.bad_audio", provider=PROVIDER, where=self.where, reason=err.msg or err.message
             )
             bad.transient = False  # type: ignore[attr-defined]
             raise bad from None
@@ -222,10 +223,11 @@ class SpeechServer:
             except (openai.OpenAIError, httpx2.HTTPError) as err:
                 raise map_speech_error(err, self) from err
             if not data:
-                raise ProviderError(f"{self.where} sent no audio.", provider=PROVIDER, status=200)
+                raise ProviderError("tts.no_audio", provider=PROVIDER, where=self.where)
             return data
 
-        return self.policy.retrying(f"Speech from {self.where}", sleep=self._sleep)(attempt)
+        what = f"Speech from {self.where.render('en')}"
+        return self.policy.retrying(what, sleep=self._sleep)(attempt)
 
 
 def instructions(language: str, rate: float) -> str:

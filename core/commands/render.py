@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, app: Parlante) -> int:
     if args.text is None and args.text_file is None and not args.audio:
-        raise InputError("Give the script (--text or --text-file), a narration (--audio), or both.")
+        raise InputError("render.no_input")
     text = read_text_arg(args.text, args.text_file)
     out = check_writable(Path(args.out), "--out") if args.out else None
     subs = check_writable(Path(args.subtitles), "--subtitles") if args.subtitles else None

@@ -161,15 +161,9 @@ class DidEngine:
 
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
         if request.audio:
-            raise InputError(
-                "D-ID cannot speak your own narration in Parlante yet: use the offline engine "
-                "(--engine local) for a recording, or give D-ID a script."
-            )
+            raise InputError("did.no_narration")
         if request.voice_id and request.voice_id.startswith("tts:"):
-            raise InputError(
-                "tts: voices work with the offline engine only; choose a D-ID voice "
-                "(`python -m core voices --engine did`)."
-            )
+            raise InputError("did.no_tts")
         if len(request.text) < MIN_TEXT or len(request.text) > MAX_TEXT:
             raise InputError("did.text_length", min=MIN_TEXT, max=MAX_TEXT, chars=len(request.text))
         voices = self._all_voices()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.messages import config, did, jobs, library, openai, photo, script, voice
+from core.messages import audio, config, did, jobs, library, openai, photo, script, voice
 
 LANGS = ("en", "es")
 DEFAULT = "en"
@@ -40,6 +40,7 @@ def _merge(*tables: Table) -> dict[str, Mapping[str, str]]:
 
 
 MESSAGES: dict[str, Mapping[str, str]] = _merge(
+    audio.MESSAGES,
     config.MESSAGES,
     did.MESSAGES,
     jobs.MESSAGES,

@@ -32,7 +32,7 @@ _log = logging.getLogger(__name__)
 class Voiced:
     speech: Speech
     subtitled: bool = True  # False: no words known, the video has no subtitles
-    note: str = ""  # said in the result when something was left out (no subtitles…)
+    note: str = ""  # a message id said with the result when something was left out
     extra: dict[str, Any] = field(default_factory=dict)  # kept with the video's settings
 
 
@@ -63,7 +63,7 @@ def _with_script(
 ) -> Voiced:
     sr = speech.SAMPLE_RATE
     if not request.text.strip():
-        note = "No script was given, so the video has no subtitles."
+        note = "audio.note_no_script"
         return Voiced(Speech(audio, sr, energy.mouth_phones(audio, sr)), False, note, extra)
     found = align.align_script(audio, sr, request.text, request.language)
     extra = {**extra, "alignment_confidence": round(found.confidence, 3)}
@@ -71,7 +71,7 @@ def _with_script(
         if strict and not request.keep_unaligned:
             align.check_confidence(found)  # raises ScriptMismatch
         if strict:
-            note = "The script does not match the recording, so the video has no subtitles."
+            note = "audio.note_mismatch"
             phones = energy.mouth_phones(audio, sr)
             return Voiced(Speech(audio, sr, phones), False, note, extra)
         _log.warning("Speech server audio aligned with low confidence %.2f", found.confidence)
