@@ -18,7 +18,10 @@ FAKE_DID_KEY = "fake-did-user:FAKE-did-secret-000000"
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
     monkeypatch.setenv("APP_DATA_DIR", str(path))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DID_API_KEY", "DID_API_URL"):
+    for name in (
+        "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DID_API_KEY", "DID_API_URL",
+        "TTS_API_KEY", "TTS_BASE_URL", "TTS_MODEL",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return path
 

@@ -28,12 +28,14 @@ class Path:
     """``ref_of[i]``: the reference frame matched to query frame ``i`` (non-decreasing)."""
 
     ref_of: np.ndarray
-    mean_cost: float  # average distance along the path
-    baseline: float  # average distance between unrelated frames of the two sequences
+    mean_cost: float  # average distance along the coarse path
+    baseline: float  # the same against the reference played backwards (the same sounds,
+    # in an order nobody speaks): what a path costs when the order does not match
 
     @property
     def confidence(self) -> float:
-        """1 − path cost / unrelated cost: ~0.5+ when the audio says the script, ~0 when not."""
+        """1 − cost / cost backwards: clearly above 0 when the audio says the reference in its
+        order, about 0 when it says something else (any order fits it equally badly)."""
         return 1.0 - self.mean_cost / max(self.baseline, 1e-9)
 
     def query_frame(self, ref_frame: np.ndarray | float, last: bool = False) -> np.ndarray:
@@ -114,9 +116,13 @@ def align(query: np.ndarray, ref: np.ndarray, radius: int = 40) -> Path:
     qc, rc = _pool(query, k), _pool(ref, k)
     full = _distances(qc, rc)
     scale = float(full.mean())
-    coarse = _dp(
-        lambda i: full[i], np.zeros(len(qc), dtype=np.int64), len(rc), len(rc), _step_penalty(scale)
-    )
+    rows = np.zeros(len(qc), dtype=np.int64)
+    coarse = _dp(lambda i: full[i], rows, len(rc), len(rc), _step_penalty(scale))
+    backwards = full[:, ::-1]
+    null = _dp(lambda i: backwards[i], rows, len(rc), len(rc), _step_penalty(scale))
+    idx = np.arange(len(qc))
+    coarse_cost = float(full[idx, coarse].mean())
+    null_cost = float(backwards[idx, null].mean())
     # The band: around the coarse path, at full resolution, ``radius`` + k frames either side.
     centre = np.repeat(coarse * k + k // 2, k)[:n]
     half = radius + k
@@ -131,6 +137,4 @@ def align(query: np.ndarray, ref: np.ndarray, radius: int = 40) -> Path:
         d = query[rows, None, :] - ref[lo[rows, None] + np.arange(width)]
         band[rows] = np.sqrt((d * d).sum(-1))
     ref_of = _dp(lambda i: band[i], lo, width, m, _step_penalty(scale))
-    diff = query - ref[ref_of]
-    mean_cost = float(np.sqrt((diff * diff).sum(1)).mean())
-    return Path(ref_of=ref_of, mean_cost=mean_cost, baseline=scale)
+    return Path(ref_of=ref_of, mean_cost=coarse_cost, baseline=null_cost)

@@ -60,8 +60,9 @@ def _vowel(level_db: float, centroid: float) -> str:
     """The shape of one syllable's nucleus from its level (below peak) and brightness."""
     if centroid > _HISS_HZ and level_db < -12.0:
         return "s"
+    # (The centroid is of the pre-emphasised spectrum, so vowels sit higher than usual.)
     if level_db > -8.0:
-        return "a" if centroid < 1800.0 else "e"
+        return "a" if centroid < 3000.0 else "e"
     if level_db > -16.0:
-        return "e" if centroid > 1500.0 else "ə"
+        return "e" if centroid > 3000.0 else "ə"
     return "o"
