@@ -102,6 +102,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE jobs ADD COLUMN error_json TEXT NOT NULL DEFAULT '';
     ALTER TABLE jobs ADD COLUMN message_json TEXT NOT NULL DEFAULT ''
     """,
+    # 5: a job keeps its engine's opaque resume token (core.engines.base.Journal), whatever
+    # the provider; the usage of metered renders is referenced by that token
+    """
+    ALTER TABLE jobs RENAME COLUMN talk_id TO resume_token;
+    UPDATE usage SET ref = 'run:' || substr(ref, 6) WHERE ref LIKE 'talk:%'
+    """,
 )
 
 _migrate_lock = threading.Lock()

@@ -11,13 +11,14 @@ How it works
   this runner's supervisor *for that job only*, and only while its render keeps reporting
   progress. A job whose lease runs out (its process died or hung, or its worker thread is
   gone) is queued again by any runner, even if the process that held it is still alive: a
-  D-ID job then resumes the talk whose id its journal stored in the row; a local render
-  restarts. A render that stops reporting progress for ``stall_after_s`` is failed with
-  that reason (its notes are kept, so Retry resumes a D-ID talk) and its worker replaced.
+  job whose engine saved a resume token in its row then resumes the provider's work; any
+  other render restarts. A render that stops reporting progress for ``stall_after_s`` is failed with
+  that reason (its notes are kept, so Retry resumes the provider's work) and its worker replaced.
 - A worker thread never dies of an error: storing a job's end is retried, and whatever
   still fails leaves the job to lease expiry, which queues it again.
 - A job that fails keeps its reason (the typed error's message, with secrets redacted).
-  ``retry`` queues a failed or cancelled job again with its notes: the same D-ID talk.
+  ``retry`` queues a failed or cancelled job again with its notes and resume token: the
+  provider's work is resumed, not paid for twice.
 
 Nothing here imports Streamlit; the app holds one runner per process (st.cache_resource).
 """
@@ -178,8 +179,8 @@ class JobRunner:
         return job
 
     def retry(self, job_id: str, user: str = "") -> Job | None:
-        """Queue a failed or cancelled job of ``user`` again, with its notes (a D-ID job
-        resumes its talk instead of paying for another). None when it cannot be retried."""
+        """Queue a failed or cancelled job of ``user`` again, with its notes (an engine
+        resumes the work it started instead of paying for more). None when it cannot be retried."""
         job = self.store.retry(job_id, user)
         if job is not None:
             with self._wake:
@@ -262,7 +263,7 @@ class JobRunner:
             alive = _pid_alive(job.runner) if job.runner else False
             stale = now - job.heartbeat_at > self.options.stale_after_s
             if alive is False or stale:
-                message = msg("progress.resume_talk" if job.talk_id else "progress.requeued")
+                message = msg("progress.resumed" if job.resume_token else "progress.requeued")
                 status = self.store.recover(job, self.options.max_attempts, message)
                 log.info("job %s was interrupted; now %s", job.id, status)
                 recovered.append(job.id)

@@ -38,7 +38,7 @@ class Job:
     message: str = ""
     error: str = ""
     video_id: str | None = None
-    talk_id: str | None = None
+    resume_token: str | None = None  # the engine's handle on work it started (opaque)
     attempts: int = 0
     runner: str = ""
     heartbeat_at: float = 0.0
@@ -87,7 +87,7 @@ def _job(row: sqlite3.Row) -> Job:
         message=row["message"],
         error=row["error"],
         video_id=row["video_id"],
-        talk_id=row["talk_id"],
+        resume_token=row["resume_token"],
         attempts=row["attempts"],
         runner=row["runner"],
         heartbeat_at=row["heartbeat_at"],
@@ -218,7 +218,7 @@ class JobStore:
         return None
 
     def retry(self, job_id: str, user: str = "") -> Job | None:
-        """Queue a failed or cancelled job again; its notes (a talk to resume) are kept."""
+        """Queue a failed or cancelled job again; its notes and resume token are kept."""
         row = self._conn.execute(
             "UPDATE jobs SET status = ?, stage = ?, error = '', message = ?, fraction = 0,"
             " attempts = 0, cancel_requested = 0, runner = '', updated_at = ?"
@@ -306,27 +306,25 @@ class JobStore:
     # -- durable notes (the job's Journal) ---------------------------------------------------
     def get_note(self, job_id: str, name: str) -> str | None:
         job = self.get(job_id)
-        if job is None:
-            return None
-        if name == "talk_id":
-            return job.talk_id
-        return job.notes.get(name)
+        return job.notes.get(name) if job else None
 
     def set_note(self, job_id: str, name: str, value: str) -> None:
-        if name == "talk_id":
-            self._conn.execute(
-                "UPDATE jobs SET talk_id = ?, updated_at = ? WHERE id = ?",
-                (value, self.clock(), job_id),
-            )
-            return
         self._conn.execute(
             "UPDATE jobs SET notes_json = json_set(notes_json, ?, ?), updated_at = ? WHERE id = ?",
             ("$." + json.dumps(name), value, self.clock(), job_id),
         )
 
+    def set_resume_token(self, job_id: str, token: str | None) -> None:
+        """The engine's opaque handle on work it started for this job (None: refunded)."""
+        self._conn.execute(
+            "UPDATE jobs SET resume_token = ?, updated_at = ? WHERE id = ?",
+            (token, self.clock(), job_id),
+        )
+
 
 class JobJournal:
-    """core.engines.base.Journal over one job's row: D-ID's talk id survives restarts."""
+    """core.engines.base.Journal over one job's row: the engine's resume token and notes
+    survive restarts (and a retry)."""
 
     def __init__(self, store: JobStore, job_id: str) -> None:
         self.store = store
@@ -337,3 +335,13 @@ class JobJournal:
 
     def set(self, name: str, value: str) -> None:
         self.store.set_note(self.job_id, name, value)
+
+    def resume_token(self) -> str | None:
+        job = self.store.get(self.job_id)
+        return job.resume_token if job else None
+
+    def save_resume_token(self, token: str) -> None:
+        self.store.set_resume_token(self.job_id, token)
+
+    def refund(self) -> None:
+        self.store.set_resume_token(self.job_id, None)

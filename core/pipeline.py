@@ -1,7 +1,7 @@
 """The one place that chains validation → engine → library, reporting progress.
 
-The CLI and the job runner both call ``render_video``; nothing else talks to engines
-about rendering. Likewise ``write_script`` is the one place that chains a ScriptWriter
+The CLI and the job runner both call ``render_video``; nothing else asks engines
+to render. Likewise ``write_script`` is the one place that chains a ScriptWriter
 with the script cache.
 """
 
@@ -29,7 +29,7 @@ from core.models import (
     short_title,
 )
 from core.services import Services
-from core.usage import DID_VIDEOS, OPENAI_TOKENS, TTS_CHARS, MeteredJournal
+from core.usage import METERED_VIDEOS, OPENAI_TOKENS, TTS_CHARS, MeteredJournal
 from core.writers.base import budget_for, check_brief
 from core.writers.cleanup import LiveCleaner
 from core.writers.timing import word_limit
@@ -40,19 +40,38 @@ MIN_SIZE, MAX_SIZE = 256, 1080
 class CacheJournal:
     """A render's durable notes in the disk cache, keyed by what is being rendered."""
 
+    TOKEN = "resume_token"
+    NAMES = "names"  # the notes written, so a finished render clears them all
+
     def __init__(self, cache: Cache, key: str) -> None:
         self.cache = cache
         self.prefix = f"journal:{key}:"
 
-    def get(self, name: str) -> str | None:
-        return self.cache.get(self.prefix + name)
-
-    def set(self, name: str, value: str) -> None:
+    def _put(self, name: str, value: str | None) -> None:
+        names = set(self.cache.get(self.prefix + self.NAMES) or ()) | {name}
+        self.cache.set(self.prefix + self.NAMES, sorted(names), expire=2 * 24 * 3600)
         self.cache.set(self.prefix + name, value, expire=2 * 24 * 3600)
 
-    def clear(self, *names: str) -> None:
-        for name in names:
+    def get(self, name: str) -> str | None:
+        return self.cache.get(self.prefix + "note:" + name)
+
+    def set(self, name: str, value: str) -> None:
+        self._put("note:" + name, value)
+
+    def resume_token(self) -> str | None:
+        return self.cache.get(self.prefix + self.TOKEN)
+
+    def save_resume_token(self, token: str) -> None:
+        self._put(self.TOKEN, token)
+
+    def refund(self) -> None:
+        self.cache.delete(self.prefix + self.TOKEN)
+
+    def clear(self) -> None:
+        """Forget every note (the render is in the library now)."""
+        for name in self.cache.get(self.prefix + self.NAMES) or ():
             self.cache.delete(self.prefix + name)
+        self.cache.delete(self.prefix + self.NAMES)
 
 
 def clean_text(text: str, settings: Settings, audio: str | None = None) -> str:
@@ -95,7 +114,7 @@ def plan_render(
 
 
 def is_metered(services: Services, engine_id: str) -> bool:
-    """Whether a render on this engine spends money per video (D-ID): daily-capped."""
+    """Whether a render on this engine spends money per video: daily-capped."""
     return services.engine(engine_id).capabilities.metered
 
 
@@ -103,10 +122,10 @@ def check_quota(services: Services, engine_id: str, user: str = "") -> None:
     """Raise LimitReached when ``user`` may not start another video on this engine today.
 
     A courtesy check for the pages before a job is queued; ``render_video`` enforces the
-    cap itself (atomically) when it is about to create the talk.
+    cap itself (atomically) when the engine is about to start paid work.
     """
     if is_metered(services, engine_id):
-        services.usage.check(user, DID_VIDEOS)
+        services.usage.check(user, METERED_VIDEOS)
 
 
 def render_video(
@@ -171,7 +190,7 @@ def render_video(
     if metered is not None:
         metered.finish(done=True)
     services.cache.set(key, record.id)
-    own_journal.clear("talk_id", "user_data")
+    own_journal.clear()
     on_progress("done", 1.0, msg("progress.ready"))
     return record.to_video(cached=False, render_s=time.perf_counter() - started)
 

@@ -1,14 +1,14 @@
-"""Per-user daily spending caps: D-ID videos and OpenAI tokens, counted in SQLite.
+"""Per-user daily spending caps: videos of metered engines and script tokens, in SQLite.
 
 The caps are enforced here, in core, so the pages, the job runner and the command line
 (user ``""``) obey the same numbers. A day is a UTC day.
 
-D-ID (engines with ``metered = True``): a render that will create a talk first reserves one
-video, atomically (count and insert in one transaction, so two jobs at once cannot both
-take the last one). The reservation becomes the talk's row when the engine journals the
-talk id, is released when the render ends before any talk was created, and a talk D-ID
-failed (and refunds) is taken off again. A talk resumed after a restart is already counted;
-a video served from the library costs nothing.
+Metered engines (``capabilities.metered``, e.g. D-ID): a render first reserves one video,
+atomically (count and insert in one transaction, so two jobs at once cannot both take the
+last one). The reservation becomes the paid work's row when the engine saves its resume
+token, is released when the render ends before any paid work was started, and is taken off
+again when the engine calls ``refund`` (the provider failed the work and gave its cost back).
+A render resumed after a restart is already counted; a video from the library costs nothing.
 
 OpenAI: a script is refused once the day's tokens reached the cap; a written script then
 adds its ``Script.usage`` (an estimate when the server did not report usage). Cached
@@ -34,9 +34,9 @@ from core.engines.base import Journal
 from core.errors import LimitReached
 from core.library import Library
 
-DID_VIDEOS, OPENAI_TOKENS, TTS_CHARS = "did_videos", "openai_tokens", "tts_chars"
-TALK_NOTE = "talk_id"  # the journal note in which a metered engine keeps its talk's id
-_PENDING = "pending:"
+# What is counted (stored values: "did_videos" dates from when D-ID was the one metered engine)
+METERED_VIDEOS, OPENAI_TOKENS, TTS_CHARS = "did_videos", "openai_tokens", "tts_chars"
+_PENDING, _RUN = "pending:", "run:"  # a reservation; paid work, by the engine's resume token
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class UsageMeter:
     # -- reading ------------------------------------------------------------------------------
     def limit(self, kind: str) -> int:
         caps = {
-            DID_VIDEOS: self.settings.did_daily_videos,
+            METERED_VIDEOS: self.settings.did_daily_videos,
             OPENAI_TOKENS: self.settings.openai_daily_tokens,
             TTS_CHARS: self.settings.tts_daily_chars,
         }
@@ -90,8 +90,8 @@ class UsageMeter:
 
     def today(self, user: str) -> UsageToday:
         return UsageToday(
-            did_videos=self.used(user, DID_VIDEOS),
-            did_limit=self.limit(DID_VIDEOS),
+            did_videos=self.used(user, METERED_VIDEOS),
+            did_limit=self.limit(METERED_VIDEOS),
             openai_tokens=self.used(user, OPENAI_TOKENS),
             openai_limit=self.limit(OPENAI_TOKENS),
         )
@@ -120,39 +120,40 @@ class UsageMeter:
         )
 
     def reserve_video(self, user: str) -> str:
-        """Take one of today's D-ID videos before creating a talk; returns the reservation."""
+        """Take one of today's metered videos before paid work starts; returns the reservation."""
         ref = _PENDING + uuid.uuid4().hex
         with db.transaction(self.library.conn) as conn:
-            used = self._used(conn, user, DID_VIDEOS)
-            if used + 1 > self.limit(DID_VIDEOS):
-                raise self._refuse(DID_VIDEOS, used)
+            used = self._used(conn, user, METERED_VIDEOS)
+            if used + 1 > self.limit(METERED_VIDEOS):
+                raise self._refuse(METERED_VIDEOS, used)
             conn.execute(
                 "INSERT INTO usage (user, day, kind, amount, ref, created_at) VALUES (?,?,?,1,?,?)",
-                (user, self.day(), DID_VIDEOS, ref, self.clock()),
+                (user, self.day(), METERED_VIDEOS, ref, self.clock()),
             )
         return ref
 
-    def talk_created(self, user: str, talk_id: str, reservation: str | None) -> None:
-        """The reservation (if any) becomes the talk's row; a talk is counted once."""
-        talk = "talk:" + talk_id
+    def paid_work_started(self, user: str, token: str, reservation: str | None) -> None:
+        """The reservation (if any) becomes the row of the work ``token`` names; counted once."""
+        run = _RUN + token
         with db.transaction(self.library.conn) as conn:
             known = conn.execute(
-                "SELECT 1 FROM usage WHERE kind = ? AND ref = ?", (DID_VIDEOS, talk)
+                "SELECT 1 FROM usage WHERE kind = ? AND ref = ?", (METERED_VIDEOS, run)
             ).fetchone()
             if reservation and not known:
-                conn.execute("UPDATE usage SET ref = ? WHERE ref = ?", (talk, reservation))
+                conn.execute("UPDATE usage SET ref = ? WHERE ref = ?", (run, reservation))
             elif reservation:
                 conn.execute("DELETE FROM usage WHERE ref = ?", (reservation,))
             elif not known:
                 conn.execute(
                     "INSERT INTO usage (user, day, kind, amount, ref, created_at)"
                     " VALUES (?,?,?,1,?,?)",
-                    (user, self.day(), DID_VIDEOS, talk, self.clock()),
+                    (user, self.day(), METERED_VIDEOS, run, self.clock()),
                 )
 
-    def talk_refunded(self, talk_id: str) -> None:
+    def refund(self, token: str) -> None:
+        """The provider gave back what the work ``token`` names cost: it no longer counts."""
         self.library.conn.execute(
-            "DELETE FROM usage WHERE kind = ? AND ref = ?", (DID_VIDEOS, "talk:" + talk_id)
+            "DELETE FROM usage WHERE kind = ? AND ref = ?", (METERED_VIDEOS, _RUN + token)
         )
 
     def release(self, reservation: str) -> None:
@@ -160,8 +161,8 @@ class UsageMeter:
 
 
 class MeteredJournal:
-    """Wraps a render's journal: counts the talk when the engine notes its id, takes a
-    failed talk off again (the engine clears the note), and releases an unused reservation."""
+    """Wraps a render's journal: counts the paid work when the engine saves its resume token,
+    takes it off again on an explicit ``refund``, and releases an unused reservation."""
 
     def __init__(self, inner: Journal, meter: UsageMeter, user: str) -> None:
         self.inner = inner
@@ -170,8 +171,8 @@ class MeteredJournal:
         self.reservation: str | None = None
 
     def start(self) -> MeteredJournal:
-        """Reserve a video unless this render resumes a talk that is already counted."""
-        if not self.get(TALK_NOTE):
+        """Reserve a video unless this render resumes paid work that is already counted."""
+        if not self.resume_token():
             self.reservation = self.meter.reserve_video(self.user)
         return self
 
@@ -179,19 +180,25 @@ class MeteredJournal:
         return self.inner.get(name)
 
     def set(self, name: str, value: str) -> None:
-        previous = self.get(name) if name == TALK_NOTE else None
         self.inner.set(name, value)
-        if name != TALK_NOTE:
-            return
-        if value:
-            self.meter.talk_created(self.user, value, self.reservation)
-            self.reservation = None
-        elif previous:
-            self.meter.talk_refunded(previous)
+
+    def resume_token(self) -> str | None:
+        return self.inner.resume_token()
+
+    def save_resume_token(self, token: str) -> None:
+        self.inner.save_resume_token(token)
+        self.meter.paid_work_started(self.user, token, self.reservation)
+        self.reservation = None
+
+    def refund(self) -> None:
+        token = self.inner.resume_token()
+        self.inner.refund()
+        if token:
+            self.meter.refund(token)
 
     def finish(self, done: bool) -> None:
-        """The render ended. If it failed before a talk was created, the reservation is given
-        back; a finished render keeps it (an engine that notes no talk still counts)."""
+        """The render ended. If it failed before paid work was started, the reservation is
+        given back; a finished render keeps it (an engine that saves no token still counts)."""
         if self.reservation and not done:
             self.meter.release(self.reservation)
             self.reservation = None

@@ -40,7 +40,7 @@ class FakeControl:
     running: dict[str, int] = field(default_factory=dict)  # job id → concurrent renders now
     max_parallel_same_job: int = 0
     max_parallel: int = 0
-    talk_ids_seen: list[str | None] = field(default_factory=list)
+    tokens_seen: list[str | None] = field(default_factory=list)
     waiting: int = 0  # renders waiting at the gate now (their progress is stored)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,11 +97,11 @@ class FakeEngine:
             c.running[job] = c.running.get(job, 0) + 1
             c.max_parallel_same_job = max(c.max_parallel_same_job, c.running[job])
             c.max_parallel = max(c.max_parallel, sum(c.running.values()))
-            c.talk_ids_seen.append(journal.get("talk_id"))
+            c.tokens_seen.append(journal.resume_token())
             c.changed.notify_all()
         try:
-            if journal.get("talk_id") is None:
-                journal.set("talk_id", f"tlk_{job}")
+            if journal.resume_token() is None:
+                journal.save_resume_token(f"tlk_{job}")
             for i in range(c.steps):
                 on_progress("animation", i / c.steps, f"Frame {i}")
                 if c.gate is not None and not c.gate.is_set():

@@ -11,7 +11,7 @@ import pytest
 from core.choices import load_choices, save_choices
 from core.engines import registry
 from core.messages import MESSAGES
-from core.usage import DID_VIDEOS, OPENAI_TOKENS
+from core.usage import METERED_VIDEOS, OPENAI_TOKENS
 from tests.app_harness import button, fakes, open_app, runtime, texts
 from tests.test_usage import MeteredFake
 from ui import state
@@ -68,7 +68,7 @@ def test_the_d_id_cap_is_a_message_and_no_job(
     at.run()
     [job] = rt.runner.jobs()
     assert rt.runner.wait(job.id, timeout=20).status == "done"
-    assert rt.services.usage.used("", DID_VIDEOS) == 1
+    assert rt.services.usage.used("", METERED_VIDEOS) == 1
     sidebar = open_app().sidebar.caption  # a new session: app.py draws the sidebar
     assert "D-ID videos today: 1 of 1" in "\n".join(c.value for c in sidebar)
     at.run()
@@ -85,5 +85,5 @@ def test_every_sign_in_and_limit_text_exists() -> None:
     used = set(re.findall(r'_t\(\s*"([a-z_]+\.[a-z_]+)"', (ROOT / "ui" / "auth.py").read_text()))
     assert used <= set(TEXTS), used - set(TEXTS)
     errors = {f"signin.{reason}" for reason in ("no_email", "unverified", "not_allowed")}
-    errors |= {f"limit.{kind}" for kind in (DID_VIDEOS, OPENAI_TOKENS)}
+    errors |= {f"limit.{kind}" for kind in (METERED_VIDEOS, OPENAI_TOKENS)}
     assert errors <= set(MESSAGES), errors - set(MESSAGES)

@@ -194,7 +194,7 @@ def test_render_uploads_creates_polls_and_downloads(engine, api, tmp_path, time_
     api.get(
         f"{API}/talks/tlk_1",
         [
-            {"json": lambda req, ctx, j=j: seen_at_first_poll.append(journal.get("talk_id")) or j}
+            {"json": lambda req, ctx, j=j: seen_at_first_poll.append(journal.resume_token()) or j}
             for j in talk_states("done")
         ],
     )
@@ -281,7 +281,7 @@ def test_an_ambiguous_create_is_looked_up_not_repeated(
     output, _, journal = render(engine, tmp_path)
     assert len(calls(api, "POST", f"{API}/talks")) == 1
     assert len(calls(api, "GET", TALKS)) == 1
-    assert journal.get("talk_id") == "tlk_1" and output.extra["did_talk_id"] == "tlk_1"
+    assert journal.resume_token() == "tlk_1" and output.extra["did_talk_id"] == "tlk_1"
 
 
 def test_lookup_follows_pages_and_skips_failed_talks(engine, api, tmp_path) -> None:
@@ -321,7 +321,7 @@ def test_a_429_create_waits_retry_after_then_creates_once(engine, api, tmp_path,
 
 def test_resume_polls_the_journal_talk_without_creating(engine, api, tmp_path) -> None:
     journal = MemoryJournal()
-    journal.set("talk_id", "tlk_1")
+    journal.save_resume_token("tlk_1")
     render(engine, tmp_path, journal)
     assert calls(api, "POST", f"{API}/images") == [] and calls(api, "POST", f"{API}/talks") == []
     assert len(calls(api, "GET", f"{API}/talks/tlk_1")) == 3
@@ -329,10 +329,10 @@ def test_resume_polls_the_journal_talk_without_creating(engine, api, tmp_path) -
 
 def test_resume_of_a_talk_d_id_forgot_creates_a_new_one(engine, api, tmp_path) -> None:
     journal = MemoryJournal()
-    journal.set("talk_id", "tlk_gone")
+    journal.save_resume_token("tlk_gone")
     api.get(f"{API}/talks/tlk_gone", status_code=404, json={"kind": "NotFoundError"})
     render(engine, tmp_path, journal)
-    assert len(calls(api, "POST", f"{API}/talks")) == 1 and journal.get("talk_id") == "tlk_1"
+    assert len(calls(api, "POST", f"{API}/talks")) == 1 and journal.resume_token() == "tlk_1"
 
 
 # --- failures ------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ def test_a_failed_talk_is_forgotten_so_the_next_run_starts_afresh(engine, api, t
     api.get(f"{API}/talks/tlk_1", [{"json": j} for j in talk_states("error")])
     with pytest.raises(RenderRejected):
         render(engine, tmp_path, journal)
-    assert not journal.get("talk_id") and not journal.get("user_data")
+    assert not journal.resume_token() and not journal.get("user_data")
 
 
 def test_polling_stops_at_the_deadline(engine, api, tmp_path, time_) -> None:

@@ -128,26 +128,28 @@ def test_unexpected_exception_is_a_failed_job_with_a_reason(services, runners, f
     assert job.status == FAILED and "boom" in job.error and "Try again" in job.error
 
 
-def test_journal_stores_talk_id_and_notes_in_the_job_row(services):
+def test_journal_stores_the_resume_token_and_notes_in_the_job_row(services):
     store = JobStore(services.library, lambda: 100.0)
     job = store.insert("did", request())
     journal = JobJournal(store, job.id)
-    assert journal.get("talk_id") is None
-    journal.set("talk_id", "tlk_123")
+    assert journal.resume_token() is None
+    journal.save_resume_token("tlk_123")
     journal.set("upload", "s3://bucket/img.jpg")
     again = JobJournal(JobStore(services.library, lambda: 0), job.id)
-    assert again.get("talk_id") == "tlk_123" and again.get("upload") == "s3://bucket/img.jpg"
-    assert store.get(job.id).talk_id == "tlk_123"
+    assert again.resume_token() == "tlk_123" and again.get("upload") == "s3://bucket/img.jpg"
+    assert store.get(job.id).resume_token == "tlk_123"
+    journal.refund()
+    assert store.get(job.id).resume_token is None and again.get("upload")
 
 
-def _orphan(services: Services, engine: str, talk_id: str | None, runner: str) -> str:
+def _orphan(services: Services, engine: str, token: str | None, runner: str) -> str:
     """A job left 'running' by a process that died."""
     store = JobStore(services.library, lambda: 1000.0)
     job = store.insert(engine, request(f"Huérfano {engine}."))
     claimed = store.claim_next(runner)
     assert claimed is not None and claimed.id == job.id
-    if talk_id:
-        store.set_note(job.id, "talk_id", talk_id)
+    if token:
+        store.set_resume_token(job.id, token)
     return job.id
 
 
@@ -158,7 +160,7 @@ def test_restart_resumes_did_talk_and_requeues_local_render(services, runners, f
     runner = start(services, runners)  # time.time() ≫ 1000 + stale_after
     assert runner.wait(did_job, timeout=10).status == DONE
     assert runner.wait(local_job, timeout=10).status == DONE
-    assert "tlk_stored" in fake.talk_ids_seen  # polled the stored talk, created none anew
+    assert "tlk_stored" in fake.tokens_seen  # polled the stored talk, created none anew
     assert fake.renders.count(did_job) == 1 and fake.renders.count(local_job) == 1
 
 
@@ -329,10 +331,10 @@ def test_retry_queues_a_failed_job_again_with_its_notes(services, runners, fake)
     fake.fail_with = RuntimeError("boom")
     runner = start(services, runners, workers=1)
     job = runner.wait(runner.submit(request(), "did").id, timeout=20)
-    assert job.status == FAILED and job.talk_id == f"tlk_{job.id}"
+    assert job.status == FAILED and job.resume_token == f"tlk_{job.id}"
     assert runner.retry(job.id, user="someone-else") is None  # only the owner's
     fake.fail_with = None
     assert runner.retry(job.id).status == QUEUED
     done = runner.wait(job.id, timeout=20)
-    assert done.status == DONE and fake.talk_ids_seen[-1] == f"tlk_{job.id}"  # same talk
+    assert done.status == DONE and fake.tokens_seen[-1] == f"tlk_{job.id}"  # same talk
     assert runner.retry(job.id) is None  # a finished video is not rendered again

@@ -100,3 +100,30 @@ def test_clean_staging_removes_leftovers(data_dir: Path) -> None:
     leftover = library.staging_dir()
     library.clean_staging()
     assert not leftover.exists()
+
+
+def test_jobs_of_an_older_library_keep_their_resume_token_and_its_usage(tmp_path: Path) -> None:
+    """Migration 5: the column that held D-ID's talk id is the engine-neutral resume token,
+    and the usage row of that paid render is found by the token (not counted twice)."""
+    path = tmp_path / "library.sqlite3"
+    conn = db.connect(path)
+    conn.execute("BEGIN IMMEDIATE")
+    for number, script in enumerate(db.MIGRATIONS[:4], start=1):
+        for statement in filter(str.strip, script.split(";")):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute("COMMIT")
+    old_column = "talk" + "_id"
+    conn.execute(
+        f"INSERT INTO jobs (id, user, created_at, updated_at, status, engine, title,"
+        f" request_json, {old_column}) VALUES ('job-1', 'ana', 1, 1, 'failed', 'did', '', '{{}}',"
+        " 'tlk_7')"
+    )
+    conn.execute(
+        "INSERT INTO usage (user, day, kind, amount, ref, created_at)"
+        " VALUES ('ana', '2031-05-04', 'did_videos', 1, 'talk:tlk_7', 1)"
+    )
+    assert db.migrate(conn) == len(db.MIGRATIONS)
+    row = conn.execute("SELECT resume_token FROM jobs WHERE id = 'job-1'").fetchone()
+    assert row[0] == "tlk_7"
+    assert conn.execute("SELECT ref FROM usage").fetchone()[0] == "run:tlk_7"

@@ -19,7 +19,7 @@ from core.errors import LimitReached, QuotaError
 from core.models import Avatar, Brief, RenderRequest, Script, Usage
 from core.pipeline import check_quota, render_video, write_script
 from core.services import Services
-from core.usage import DID_VIDEOS, OPENAI_TOKENS, MeteredJournal, UsageMeter
+from core.usage import METERED_VIDEOS, OPENAI_TOKENS, MeteredJournal, UsageMeter
 from core.writers import WRITERS, ScriptStream
 from tests import fake_engine
 
@@ -28,7 +28,7 @@ NOON = dt.datetime(2031, 5, 4, 12, 0, tzinfo=dt.UTC).timestamp()
 
 
 class MeteredFake(fake_engine.FakeEngine):
-    """The fake engine, metered like D-ID: it journals a talk id before rendering."""
+    """The fake engine, metered like D-ID: it saves a resume token before rendering."""
 
     capabilities = Capabilities(metered=True, resumable=True)
 
@@ -70,13 +70,13 @@ def test_reservations_stop_at_the_cap_per_user_and_day(data_dir: Path) -> None:
         meter.reserve_video("ana@example.org")
     err = info.value
     assert isinstance(err, QuotaError) and err.exit_code == 3
-    assert (err.kind, err.limit, err.used) == (DID_VIDEOS, 2, 2)
+    assert (err.kind, err.limit, err.used) == (METERED_VIDEOS, 2, 2)
     assert err.retry_after == pytest.approx(12 * 3600)  # until 00:00 UTC
     assert "DID_DAILY_VIDEOS" in err.message and "12 h 0 min" in err.message
     meter.reserve_video("leo@example.org")  # someone else's cap is their own
     clock.now += 12 * 3600 + 1  # the next UTC day
     meter.reserve_video("ana@example.org")
-    assert meter.used("ana@example.org", DID_VIDEOS) == 1
+    assert meter.used("ana@example.org", METERED_VIDEOS) == 1
 
 
 def test_two_jobs_at_once_cannot_both_take_the_last_video(data_dir: Path) -> None:
@@ -98,7 +98,7 @@ def test_two_jobs_at_once_cannot_both_take_the_last_video(data_dir: Path) -> Non
     for thread in threads:
         thread.join()
     assert (len(won), len(lost)) == (5, 7)
-    assert meter.used("ana", DID_VIDEOS) == 5
+    assert meter.used("ana", METERED_VIDEOS) == 5
 
 
 def test_a_cap_of_zero_turns_the_service_off(data_dir: Path) -> None:
@@ -116,9 +116,9 @@ def test_a_new_talk_counts_once_and_a_library_hit_is_free(data_dir: Path) -> Non
     services = services_with(data_dir, DID_DAILY_VIDEOS="1")
     first = render_video(services, request(), "did", user="ana")
     assert not first.cached
-    assert services.usage.used("ana", DID_VIDEOS) == 1
+    assert services.usage.used("ana", METERED_VIDEOS) == 1
     again = render_video(services, request(), "did", user="ana")  # same video: from the library
-    assert again.cached and services.usage.used("ana", DID_VIDEOS) == 1
+    assert again.cached and services.usage.used("ana", METERED_VIDEOS) == 1
     assert render_video(services, request(), "local", user="ana")  # the offline engine is free
     with pytest.raises(LimitReached):
         check_quota(services, "did", "ana")
@@ -142,7 +142,7 @@ def test_a_render_that_fails_before_a_talk_gives_the_video_back(
     monkeypatch.setattr(MeteredFake, "render", broken)
     with pytest.raises(RuntimeError):
         render_video(services, request(), "did", user="ana")
-    assert services.usage.used("ana", DID_VIDEOS) == 0
+    assert services.usage.used("ana", METERED_VIDEOS) == 0
 
 
 def test_a_talk_that_d_id_failed_is_refunded_and_a_resumed_talk_not_counted_twice(
@@ -154,16 +154,16 @@ def test_a_talk_that_d_id_failed_is_refunded_and_a_resumed_talk_not_counted_twic
     journal = MemoryJournal()
     with pytest.raises(RuntimeError):
         render_video(services, request(job_id="j1"), "did", journal=journal, user="ana")
-    assert journal.get("talk_id") == "tlk_j1"  # the talk exists: it stays counted
-    assert services.usage.used("ana", DID_VIDEOS) == 1
+    assert journal.resume_token() == "tlk_j1"  # the paid work exists: it stays counted
+    assert services.usage.used("ana", METERED_VIDEOS) == 1
     control.fail_with = None
     render_video(services, request(job_id="j1"), "did", journal=journal, user="ana")  # resumed
-    assert services.usage.used("ana", DID_VIDEOS) == 1
+    assert services.usage.used("ana", METERED_VIDEOS) == 1
     metered = _metered_journal(services, "leo")
-    metered.set("talk_id", "tlk_9")
-    assert services.usage.used("leo", DID_VIDEOS) == 1
-    metered.set("talk_id", "")  # what the D-ID engine does when D-ID failed the talk
-    assert services.usage.used("leo", DID_VIDEOS) == 0
+    metered.save_resume_token("tlk_9")
+    assert services.usage.used("leo", METERED_VIDEOS) == 1
+    metered.refund()  # what the D-ID engine does when D-ID failed the talk
+    assert services.usage.used("leo", METERED_VIDEOS) == 0
 
 
 def _metered_journal(services: Services, user: str) -> MeteredJournal:
@@ -245,4 +245,4 @@ def test_the_cli_obeys_the_caps(data_dir: Path, writer: type[CountingWriter], ca
     env["DID_DAILY_VIDEOS"] = "1"
     assert main(["render", "--engine", "did", "--text", TEXT, "--avatar", "ana"], env=env) == 0
     meter = services_with(data_dir).usage
-    assert meter.used("", DID_VIDEOS) == 1
+    assert meter.used("", METERED_VIDEOS) == 1

@@ -45,22 +45,45 @@ class Capabilities:
 
 
 class Journal(Protocol):
-    """Durable notes for one render (e.g. D-ID's talk id), kept across process restarts."""
+    """Durable notes for one render, kept across process restarts.
+
+    The resume token is the engine's opaque handle on work it started at its provider (and
+    paid for): saved as soon as that work exists, read back after a restart to resume it
+    instead of starting (and paying) again, and dropped by an explicit ``refund`` when the
+    provider failed the work and gave its cost back. Core keeps and meters the token but
+    never looks inside it. ``get``/``set`` keep any other note the engine needs.
+    """
 
     def get(self, name: str) -> str | None: ...
 
     def set(self, name: str, value: str) -> None: ...
 
+    def resume_token(self) -> str | None: ...
+
+    def save_resume_token(self, token: str) -> None: ...
+
+    def refund(self) -> None: ...
+
 
 class MemoryJournal:
     def __init__(self) -> None:
         self.notes: dict[str, str] = {}
+        self.token: str | None = None
 
     def get(self, name: str) -> str | None:
         return self.notes.get(name)
 
     def set(self, name: str, value: str) -> None:
         self.notes[name] = value
+
+    def resume_token(self) -> str | None:
+        return self.token
+
+    def save_resume_token(self, token: str) -> None:
+        self.token = token
+
+    def refund(self) -> None:
+        self.token = None
 
 
 class VideoEngine(Protocol):

@@ -60,7 +60,7 @@ MAX_VIDEO_BYTES = 512 * 1024 * 1024
 VOICES_TTL_S = 24 * 3600
 IMAGE_TTL_S = 12 * 3600  # D-ID keeps uploads 24–48 h: reuse well inside that
 POLL_ERRORS_TOLERATED = 8  # consecutive failed polls before giving up (before the deadline)
-NOTE_TALK, NOTE_USER_DATA = "talk_id", "user_data"
+NOTE_USER_DATA = "user_data"  # the talk id itself is the journal's resume token
 
 StillFn = Callable[[Avatar, int], np.ndarray]
 _log = logging.getLogger(__name__)
@@ -194,14 +194,14 @@ class DidEngine:
         self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
     ) -> RenderOutput:
         _log.debug("rendering with D-ID at %s", self.http.base_url)  # no key: ConfigError now
-        talk_id = journal.get(NOTE_TALK) or ""
+        talk_id = journal.resume_token() or ""
         state = self._resume(talk_id) if talk_id else None
         if state is None:
             on_progress("upload", 0.03, msg("progress.did_upload", name=plan.avatar.name))
             source_url = self._upload(plan)
             on_progress("create", 0.08, msg("progress.did_create"))
             talk_id = self._create(plan, source_url, journal)
-            journal.set(NOTE_TALK, talk_id)  # before polling: a restart resumes this talk
+            journal.save_resume_token(talk_id)  # before polling: a restart resumes this talk
         else:
             on_progress("render", 0.1, msg("progress.did_resume", talk=talk_id))
         state = self._wait(talk_id, on_progress, journal, state)
@@ -301,7 +301,7 @@ class DidEngine:
         else:
             state = self.http.retrying(f"D-ID talk {talk_id}", self.poll_policy)(poll)
         if state.status in FAILED:
-            journal.set(NOTE_TALK, "")  # a failed talk is refunded: the next run starts afresh
+            journal.refund()  # D-ID refunds a failed talk: the next run starts afresh
             journal.set(NOTE_USER_DATA, "")
             raise rejected(state)
         if state.status != "done":

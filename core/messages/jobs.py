@@ -39,9 +39,9 @@ MESSAGES.update(
             "en": "Queued again after a restart",
             "es": "De nuevo en la cola tras un reinicio",
         },
-        "progress.resume_talk": {
-            "en": "Resuming the D-ID talk after a restart",
-            "es": "Retomando el vídeo de D-ID tras un reinicio",
+        "progress.resumed": {
+            "en": "Resuming the render the provider already started, after a restart",
+            "es": "Retomando tras un reinicio el vídeo que el proveedor ya había empezado",
         },
         "progress.server_restarted": {
             "en": "Queued again: the server restarted",

@@ -4,7 +4,7 @@ queued), follow, cancel, retry and forget jobs — each only the acting user's o
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from core.choices import Estimate
 from core.errors import InputError
@@ -74,12 +74,13 @@ class Renders:
         return self.ctx.runner.cancel(self.ctx.own_job(user, job_id).id)
 
     def retry(self, user: str, job_id: str) -> Job:
-        """A failed or cancelled job again, with the same request and title (checked anew)."""
+        """Queue a failed or cancelled job again, keeping what it already has (a paid render
+        the provider started is resumed, not paid for twice)."""
         job = self.ctx.own_job(user, job_id)
-        if job.status not in RETRYABLE:
+        again = self.ctx.runner.retry(job.id, user) if job.status in RETRYABLE else None
+        if again is None:
             raise InputError("job.not_retryable")
-        request = RenderRequest(**{**asdict(job.request), "job_id": None})
-        return self.submit(user, request, job.engine, job.title)
+        return again
 
     def forget(self, user: str, job_id: str) -> bool:
         """Remove a finished job from the list (its video, if any, stays in the library)."""
