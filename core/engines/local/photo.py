@@ -26,7 +26,8 @@ from core.engines.local.images import frame_face, load_image
 from core.engines.local.landmarks import INNER_LIPS, Face, find_landmarks
 from core.engines.local.photo_mouth import MouthLook, paint_inside
 from core.engines.local.photo_rig import (
-    MOVES,
+    EYE_MOVES,
+    MOUTH_MOVES,
     RELAX_SHUT,
     build_rig,
     mesh_field,
@@ -41,6 +42,7 @@ RIG_VERSION = 1  # bump when what is remembered next to a photo changes meaning
 HEAD_UNIT = 512.0  # FrameState head motion is in 1/512 of the canvas's shorter side
 NOD_DROP = 5.0  # a full nod lowers the head this many head units
 INVERT_STEPS = 3
+BLINK_STAGES = (1 / 3, 2 / 3, 1.0)
 
 _faces: OrderedDict[str, Face] = OrderedDict()  # image digest → face, a few recent ones
 _faces_lock = threading.Lock()
@@ -118,12 +120,35 @@ class PhotoPresenter:
         self._build_head()
         self._rig = build_rig(face, self.region)
         rig = self._rig
-        # Forward fields (where each photo pixel goes), exact sums of the moves; each frame
-        # inverts their sum into the backward map that remap needs.
+        # Mouth and jaw: forward fields (where each photo pixel goes), exact sums of the moves;
+        # each frame inverts their sum (with head motion) into the backward map remap needs.
         self._fields = {
-            move: mesh_field(rig.points, rig.moves[move], rig.triangles, self.region)
-            for move in MOVES
+            move: mesh_field(rig.points, rig.moves[move], rig.triangles, self.region, self._step)
+            for move in MOUTH_MOVES
         }
+        # Lids and brows: backward fields straight away (each moved triangle mapped back onto
+        # the photo's), exact where the lids close, which no inversion would be.
+        self._eye_fields = {
+            move: mesh_field(
+                rig.points + rig.moves[move],
+                -rig.moves[move],
+                rig.triangles,
+                self.region,
+                self._step,
+            )
+            for move in EYE_MOVES
+        }
+        # A closing lid is not a scaled closed lid: the blink is built at a few stages.
+        self._blink_stages = [
+            mesh_field(
+                rig.points + c * rig.moves["blink"],
+                -c * rig.moves["blink"],
+                rig.triangles,
+                self.region,
+                self._step,
+            )
+            for c in BLINK_STAGES
+        ]
         self._look = MouthLook(
             tooth=self._tooth_colour(), light=self._skin_light(), mouth_width=face.mouth_width
         )
@@ -145,23 +170,35 @@ class PhotoPresenter:
         y0 = max(0, int(cy - 1.22 * ay))
         y1 = min(self.height, int(chin + 1.05 * fw) + 1)
         self.region = (x0, y0, x1, y1)
-        gx, gy = np.meshgrid(
+        # The warp is worked out every ``step`` px (it is smooth) and resized to the region.
+        self._step = step = 2 if (x1 - x0) * (y1 - y0) > 120_000 else 1
+        self._size = (x1 - x0, y1 - y0)
+        full_x, full_y = np.meshgrid(
             np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
         )
+        self._grid = np.dstack([full_x, full_y]).astype(np.float32)
+        hs, ws = -(-(y1 - y0) // step), -(-(x1 - x0) // step)
+        gx, gy = np.meshgrid(
+            x0 + (step - 1) / 2.0 + step * np.arange(ws, dtype=np.float32),
+            y0 + (step - 1) / 2.0 + step * np.arange(hs, dtype=np.float32),
+        )
+        gx, gy = gx.astype(np.float32), gy.astype(np.float32)
         r = np.sqrt(((gx - cx) / ax) ** 2 + ((gy - cy) / ay) ** 2)
         head = _smoothstep((1.2 - r) / 0.3)
         across = _smoothstep((0.5 * fw - np.abs(gx - cx)) / (0.18 * fw))
         down = _smoothstep((chin + 1.0 * fw - gy) / (0.75 * fw))
         mask = np.maximum(head, across * down * (gy > cy)).astype(np.float32)
-        self._grid = np.dstack([gx, gy]).astype(np.float32)
-        self._local = (self._grid - np.array([x0, y0], np.float32)).astype(np.float32)
+        samples = np.dstack([gx, gy]).astype(np.float32)
+        # Where each sample is in the sampled field's own indices (for looking fields up).
+        self._local = np.dstack(np.meshgrid(np.arange(ws, dtype=np.float32),
+                                            np.arange(hs, dtype=np.float32)))  # fmt: skip
         self._pivot = (cx, chin + 0.35 * fw)  # about where the neck turns
         m = mask[..., None]
         self._head_x = np.dstack([mask, np.zeros_like(mask)]).astype(np.float32)
         self._head_y = np.dstack([np.zeros_like(mask), mask]).astype(np.float32)
         turn = cv2.getRotationMatrix2D(self._pivot, 1.0, 1.0)  # where +1° takes each pixel
-        dst = self._grid @ turn[:, :2].T.astype(np.float32) + turn[:, 2].astype(np.float32)
-        self._head_turn = ((dst - self._grid) * m).astype(np.float32)
+        dst = samples @ turn[:, :2].T.astype(np.float32) + turn[:, 2].astype(np.float32)
+        self._head_turn = ((dst - samples) * m).astype(np.float32)
 
     def _skin_light(self) -> float:
         """How bright the skin is (1 = typical), so the painted mouth matches the lighting."""
@@ -232,9 +269,10 @@ class PhotoPresenter:
         active = {m: c for m, c in w.items() if abs(c) >= 1e-3}
         if not active and abs(dx) < 1e-3 and abs(dy) < 1e-3 and abs(angle) < 1e-3:
             return self._base.copy()
-        forward = np.zeros_like(self._grid)
+        forward = np.zeros_like(self._local)
         for move, c in active.items():
-            cv2.scaleAdd(self._fields[move], c, forward, forward)
+            if move in self._fields:
+                cv2.scaleAdd(self._fields[move], c, forward, forward)
         for head_field, c in ((self._head_x, dx), (self._head_y, dy), (self._head_turn, angle)):
             if abs(c) >= 1e-3:
                 cv2.scaleAdd(head_field, c, forward, forward)
@@ -242,11 +280,24 @@ class PhotoPresenter:
         # fixed-point steps (the fields are smooth; only the gap between parted lips, which
         # the mouth interior covers, does not converge).
         back = -forward
+        inv_step = 1.0 / self._step
         for _ in range(INVERT_STEPS):
-            where = self._local + back
+            where = self._local + back * inv_step
             back = -cv2.remap(
                 forward, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
             )
+        eyes = [(self._eye_fields["brows"], active["brows"])] if "brows" in active else []
+        if "blink" in active:
+            eyes += self._blink(active["blink"])
+        if eyes:
+            eye = np.zeros_like(self._local)
+            for eye_field, c in eyes:
+                cv2.scaleAdd(eye_field, c, eye, eye)
+            # Looked up where the head's motion puts each pixel of the still face.
+            where = self._local + back * inv_step
+            back += cv2.remap(eye, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        if self._step > 1:
+            back = cv2.resize(back, self._size, interpolation=cv2.INTER_LINEAR)
         out = cv2.remap(
             self._base, self._grid + back, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
@@ -257,6 +308,17 @@ class PhotoPresenter:
         x0, y0, x1, y1 = self.region
         frame[y0:y1, x0:x1] = out
         return frame
+
+    def _blink(self, amount: float) -> list[tuple[np.ndarray, float]]:
+        """The blink at ``amount`` as a blend of the two nearest precomputed stages."""
+        stages = (0.0, *BLINK_STAGES)
+        k = min(int(np.searchsorted(stages, amount)), len(stages) - 1)
+        lo, hi = stages[k - 1], stages[k]
+        t = (amount - lo) / (hi - lo)
+        out = [(self._blink_stages[k - 1], t)]
+        if k >= 2:
+            out.append((self._blink_stages[k - 2], 1.0 - t))
+        return out
 
     def _draw_mouth(
         self, out: np.ndarray, w: dict[str, float], dx: float, dy: float, angle: float

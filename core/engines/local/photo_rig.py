@@ -21,7 +21,9 @@ import numpy as np
 
 from core.engines.local.landmarks import BROW_L, BROW_R, JAW, Face
 
-MOVES = ("open", "round", "wide", "press", "shut", "lip_teeth", "relax", "smile", "blink", "brows")
+MOUTH_MOVES = ("open", "round", "wide", "press", "shut", "lip_teeth", "relax", "smile")
+EYE_MOVES = ("blink", "brows")  # the upper face: warped apart from the mouth (no overlap)
+MOVES = MOUTH_MOVES + EYE_MOVES
 
 # Sizes of the movements at weight 1, in eye distances (e) or mouth widths (m).
 CHIN_DROP = 0.22  # e: the chin at the widest "a"
@@ -79,6 +81,8 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
     crease_src = [(37, 19), (38, 20), (43, 23), (44, 24)]
     for lid, brow in crease_src:
         helpers.append(p[lid] + 0.35 * (p[brow] - p[lid]))
+    for lid, brow in crease_src:  # and higher up, under the brow
+        helpers.append(p[lid] + 0.7 * (p[brow] - p[lid]))
     # A still ring around the face: the jaw (further below the chin, where the skin stretches)
     # and the forehead above the brows.
     ring_scale = np.array([1.25, 1.25, 1.28, 1.32, 1.38, 1.45, 1.5, 1.55, 1.55])
@@ -95,7 +99,7 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
         helpers.append(np.array([x0, y0 + fy * (y1 - y0)]))
         helpers.append(np.array([x1, y0 + fy * (y1 - y0)]))
     points = np.vstack([p, np.array(helpers)])
-    crease = tuple(range(68, 72))
+    crease = tuple(range(68, 76))
     n = len(points)
 
     def zero() -> np.ndarray:
@@ -195,20 +199,22 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
     # Blink: the upper lid comes down onto the lower one, the crease follows a little.
     d = zero()
     for up, low in ((37, 41), (38, 40), (43, 47), (44, 46)):
-        d[up] = (p[low] - p[up]) * 0.83
+        d[up] = (p[low] - p[up]) * 0.84
     for low, up in ((41, 37), (40, 38), (47, 43), (46, 44)):
-        d[low] = (p[up] - p[low]) * 0.15
+        d[low] = (p[up] - p[low]) * 0.16
     for k, (lid, _brow) in enumerate(crease_src):
-        d[68 + k] = d[lid] * 0.5
+        d[68 + k] = d[lid] * 0.9  # the lid (lashes to crease) comes down whole, not stretched
+        d[72 + k] = d[lid] * 0.4  # the skin under the brow stretches instead
     moves["blink"] = d
 
     # Brows: up (a stressed word); negative weights knit them down a little.
     d = zero()
     for i in BROW_L + BROW_R:
         outer = i in (17, 26)
-        d[i] = -down * BROW_LIFT * e * (0.65 if outer else 1.0)
+        d[i] = -down * BROW_LIFT * e * (0.4 if outer else 1.0)
     for k in range(4):
-        d[68 + k] = -down * BROW_LIFT * e * 0.45
+        d[68 + k] = -down * BROW_LIFT * e * 0.35
+        d[72 + k] = -down * BROW_LIFT * e * 0.75
     for i in (37, 38, 43, 44):
         d[i] = -down * BROW_LIFT * e * 0.12
     moves["brows"] = d
@@ -247,9 +253,26 @@ def mesh_field(
     values: np.ndarray,
     triangles: np.ndarray,
     roi: tuple[int, int, int, int],
+    step: int = 1,
 ) -> np.ndarray:
     """(h, w, 2) float32 over ``roi``: ``values`` (one 2-vector per point) interpolated
-    linearly inside each triangle of the mesh ``points``; zero where no value moves."""
+    linearly inside each triangle of the mesh ``points``; zero where no value moves.
+
+    With ``step`` > 1 the field is sampled every ``step`` px (centred like ``cv2.resize``
+    shrinking the region by ``step``), so resizing it back gives the full-size field.
+    """
+    x0, y0, x1, y1 = roi
+    h, w = -(-(y1 - y0) // step), -(-(x1 - x0) // step)
+    offset = np.array([x0 + (step - 1) / 2.0, y0 + (step - 1) / 2.0])
+    return _raster((points - offset) / step, values, triangles, (0, 0, w, h))
+
+
+def _raster(
+    points: np.ndarray,
+    values: np.ndarray,
+    triangles: np.ndarray,
+    roi: tuple[int, int, int, int],
+) -> np.ndarray:
     x0, y0, x1, y1 = roi
     h, w = y1 - y0, x1 - x0
     field = np.zeros((h, w, 2), np.float32)
@@ -273,7 +296,9 @@ def mesh_field(
         l1 = ((gx - d[0, 0]) * (d[2, 1] - d[0, 1]) - (d[2, 0] - d[0, 0]) * (gy - d[0, 1])) / area
         l2 = ((d[1, 0] - d[0, 0]) * (gy - d[0, 1]) - (gx - d[0, 0]) * (d[1, 1] - d[0, 1])) / area
         l0 = 1.0 - l1 - l2
-        inside = (l0 >= -1e-3) & (l1 >= -1e-3) & (l2 >= -1e-3)
+        # A little past the edges: shared edges agree, and a triangle that closed to a line
+        # (a shut eyelid) leaves no uncovered sliver.
+        inside = (l0 >= -0.02) & (l1 >= -0.02) & (l2 >= -0.02)
         if not inside.any():
             continue
         v = values[tri]
