@@ -24,7 +24,7 @@ import numpy as np
 
 from core.engines.local.images import frame_face, load_image
 from core.engines.local.landmarks import INNER_LIPS, Face, find_landmarks
-from core.engines.local.photo_mouth import MouthLook, paint_inside
+from core.engines.local.photo_mouth import MouthLook, OwnTeeth, paint_inside
 from core.engines.local.photo_rig import (
     EYE_MOVES,
     MOUTH_MOVES,
@@ -149,6 +149,16 @@ class PhotoPresenter:
             )
             for c in BLINK_STAGES
         ]
+        self._own_teeth = None
+        self._warped = self._base  # what the warp samples
+        if face.teeth_visible:
+            self._own_teeth = OwnTeeth(self._base, face.points[INNER_LIPS].copy())
+            # The warp samples a copy whose teeth are filled in with lip: when the lips close,
+            # what they squeeze out of sight leaves no white crumbs along the seam.
+            gap = np.zeros(self._base.shape[:2], np.uint8)
+            cv2.fillPoly(gap, [np.round(face.points[INNER_LIPS]).astype(np.int32)], 255)
+            gap = cv2.dilate(gap, np.ones((3, 3), np.uint8))
+            self._warped = cv2.inpaint(self._base, gap, 3, cv2.INPAINT_TELEA)
         self._look = MouthLook(
             tooth=self._tooth_colour(), light=self._skin_light(), mouth_width=face.mouth_width
         )
@@ -299,7 +309,7 @@ class PhotoPresenter:
         if self._step > 1:
             back = cv2.resize(back, self._size, interpolation=cv2.INTER_LINEAR)
         out = cv2.remap(
-            self._base, self._grid + back, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            self._warped, self._grid + back, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
         mouth_moves = ("open", "round", "wide", "press", "shut", "lip_teeth", "relax", "smile")
         if any(m in active for m in mouth_moves):
@@ -342,6 +352,7 @@ class PhotoPresenter:
             rnd=w.get("round", 0.0),
             wide=w.get("wide", 0.0),
             teeth_lip=w.get("lip_teeth", 0.0),
+            own_teeth=self._own_teeth,
         )
 
 

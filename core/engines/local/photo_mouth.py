@@ -23,6 +23,38 @@ class MouthLook:
     mouth_width: float  # px at rest
 
 
+@dataclass(frozen=True)
+class OwnTeeth:
+    """The teeth a photo shows between its lips, to be carried along with the upper lip."""
+
+    image: np.ndarray  # the photo (canvas), RGB uint8
+    inner: np.ndarray  # the photo's inner-lip points (8, 2), 60..67 order
+
+    def sample(
+        self, xs: np.ndarray, ys: np.ndarray, top: np.ndarray, cx: float, half: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(colours, 0..1 how much the photo shows there) for a mouth whose upper lip's
+        inside runs along ``top``, centred at ``cx`` with half-width ``half``."""
+        per = 6
+        curve = _spline(self.inner, per)
+        upper = curve[: 4 * per + 1]
+        lower = np.vstack([curve[4 * per :], curve[:1]])
+        own_cx = float((self.inner[0, 0] + self.inner[4, 0]) / 2.0)
+        own_half = max(2.0, float(abs(self.inner[4, 0] - self.inner[0, 0])) / 2.0)
+        sx = own_cx + (xs - cx) * (own_half / half)
+        own_top = _chain(upper, sx)[None, :]
+        own_gap = np.maximum(_chain(lower, sx) - own_top[0], 0.0)[None, :]
+        below = ys - top  # how far under the upper lip, in the moved mouth
+        map_x = np.broadcast_to(sx[None, :], below.shape).astype(np.float32)
+        map_y = (own_top + below).astype(np.float32)
+        colours = cv2.remap(self.image, map_x, map_y, cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+        # Only the upper part of what the photo showed (its lower lip's shadow is not teeth).
+        seen = np.clip((0.7 * own_gap - below) / 1.5, 0.0, 1.0)
+        seen *= np.clip(1.0 - (np.abs(sx - own_cx)[None, :] / (0.9 * own_half)) ** 4, 0.0, 1.0)
+        return colours.astype(np.float32), seen
+
+
 def _spline(points: np.ndarray, per: int = 6) -> np.ndarray:
     """A closed Catmull-Rom curve through ``points`` (rounder lips than straight segments)."""
     n = len(points)
@@ -56,9 +88,14 @@ def paint_inside(
     rnd: float,
     wide: float,
     teeth_lip: float,
+    own_teeth: OwnTeeth | None = None,
 ) -> None:
     """Paint the mouth interior inside the polygon ``inner`` (the 8 inner-lip points, canvas
-    pixels, 60..67 order) into ``out`` (an RGB uint8 region whose top-left is ``origin``)."""
+    pixels, 60..67 order) into ``out`` (an RGB uint8 region whose top-left is ``origin``).
+
+    With ``own_teeth`` (a photo that shows its teeth), the upper teeth are the person's own,
+    carried along under the upper lip; drawn teeth fill only what the photo did not show.
+    """
     ox, oy = origin
     per = 6
     curve = _spline(inner, per)
@@ -121,8 +158,8 @@ def paint_inside(
     if show_low > 0.01:
         edge = bottom - low_h * show_low
         lower_teeth = np.clip((ys - edge) + 0.5, 0.0, 1.0) * np.clip(1.0 - (u / 0.75) ** 2, 0, 1)
-        lcol = look.tooth * 0.8
-        colour += (lcol - colour) * (lower_teeth * 0.9)[..., None]
+        lcol = look.tooth * 0.85
+        colour += (lcol - colour) * (lower_teeth * 0.7)[..., None]
 
     # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
     band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.7 * rnd + 0.3 * wide, 0.0, 1.0)
@@ -135,7 +172,11 @@ def paint_inside(
     for k in (-2.0, -1.0, 0.0, 1.0, 2.0):
         pos = cx + np.sign(k) * (abs(k) * 0.105 * m + (0.02 * m if abs(k) == 2 else 0.0))
         shade = shade * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / 0.7) ** 2))
-    colour += (look.tooth * shade[..., None] - colour) * upper_teeth[..., None]
+    drawn = look.tooth * shade[..., None]
+    if own_teeth is not None:
+        own, seen = own_teeth.sample(xs, ys, top, cx, half)
+        drawn += (own - drawn) * seen[..., None]
+    colour += (drawn - colour) * upper_teeth[..., None]
 
     # Contact shadow where the lips meet the inside.
     soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.02 * m))
