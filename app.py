@@ -16,6 +16,7 @@ from core.config import Settings
 from core.errors import AppError
 from core.redaction import protect_logs
 from ui import auth, state
+from ui.icon import page_icon
 from ui.runtime import open_runtime, streamlit_secrets
 from ui.sidebar import sidebar
 
@@ -32,7 +33,7 @@ def app_pages(default: bool = True) -> list[st.Page]:
     ]  # fmt: skip
 
 
-st.set_page_config(page_title="Parlante", page_icon=":material/record_voice_over:", layout="wide")
+st.set_page_config(page_title="Parlante", page_icon=page_icon(), layout="wide")
 
 try:
     settings = Settings.from_sources(os.environ, streamlit_secrets())

@@ -22,7 +22,7 @@ COMMANDS = (catalogue, render, credits, script)
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {message} (see python -m core {self.prog.split()[-1]} --help)\n")
+        sys.stderr.write(f"error: {message} (see {self.prog} --help)\n")
         raise SystemExit(2)
 
 

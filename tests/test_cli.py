@@ -166,3 +166,12 @@ def test_usage_errors_are_one_line(data_dir: Path) -> None:
     proc = cli("render", data_dir=data_dir)
     assert proc.returncode == 2 and proc.stderr.startswith("error: ")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_usage_errors_name_the_program_once(data_dir: Path) -> None:
+    """The hint after a usage error is a command that works: no "python -m core core"."""
+    top = cli("core", data_dir=data_dir)
+    assert_error(top, 2, "invalid choice: 'core'")
+    assert top.stderr.strip().endswith("(see python -m core --help)"), top.stderr
+    sub = cli("render", data_dir=data_dir)
+    assert sub.stderr.strip().endswith("(see python -m core render --help)"), sub.stderr
