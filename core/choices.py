@@ -7,7 +7,9 @@ pages only keep what is being typed in session state.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
+from difflib import SequenceMatcher
 from typing import Any
 
 from core.library import Library
@@ -110,6 +112,21 @@ def estimate(text: str, language: str, engine: str, rate: float = 1.0) -> Estima
     if engine == "did":
         credits = math.ceil(seconds / DID_SECONDS_PER_CREDIT) if words else 0
     return Estimate(words=words, seconds=seconds, credits=credits)
+
+
+def video_title(source: Mapping[str, str] | None, text: str) -> str:
+    """The title of a video made from ``text``.
+
+    ``source`` is what the script box was filled from: ``{"title": topic or the reused
+    video's title, "text": the script as it arrived}``. While the box still holds mostly
+    that script (edits are fine), the video takes that title; a script the person typed or
+    pasted instead gets "" and the pipeline titles it from its first words.
+    """
+    if not source or not source.get("title") or not text.strip():
+        return ""
+    before, now = source.get("text", "")[:4000], text[:4000]
+    same = before == now or SequenceMatcher(None, before, now, autojunk=False).ratio() >= 0.6
+    return source["title"].strip()[:80] if same else ""
 
 
 def with_language(choices: Choices, language: str, voice_ids: set[str]) -> Choices:

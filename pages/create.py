@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.choices import estimate, load_choices, save_choices, with_language
+from core.choices import estimate, load_choices, save_choices, video_title, with_language
 from core.errors import AppError
 from core.jobs import CANCELLED, DONE, FAILED, Job
 from core.models import Brief, Script
@@ -18,6 +18,7 @@ from ui.common import (
     error_text,
     job_error,
     job_message,
+    play_video,
     stage_label,
     voice_name,
     voices,
@@ -31,6 +32,8 @@ ss = st.session_state
 
 def _keep_script() -> None:
     ss[state.SCRIPT] = ss[state.SCRIPT_WIDGET]
+    if ss[state.SCRIPT].strip():
+        ss[state.UNDO_SCRIPT] = ""  # something new was typed: the old script is let go
 
 
 def _cancel(job_id: str) -> None:
@@ -38,7 +41,19 @@ def _cancel(job_id: str) -> None:
 
 
 def _new_video() -> None:
+    """Start afresh: the box is emptied, and the old script kept for "Undo"."""
     ss[state.JOB] = None
+    ss[state.UNDO_SCRIPT] = ss[state.SCRIPT]
+    ss[state.SCRIPT] = ""
+    ss.pop(state.SCRIPT_WIDGET, None)
+    ss[state.SCRIPT_NOTE] = None
+    ss[state.SCRIPT_SOURCE] = None
+
+
+def _undo_new_video() -> None:
+    ss[state.SCRIPT] = ss[state.UNDO_SCRIPT]
+    ss.pop(state.SCRIPT_WIDGET, None)
+    ss[state.UNDO_SCRIPT] = ""
 
 
 def write_form() -> None:
@@ -46,8 +61,7 @@ def write_form() -> None:
     choices = load_choices(library, user)
     brief = ss[state.BRIEF]
     st.subheader(state.t("create.write_header"))
-    if not (rt.settings.openai_api_key or rt.settings.openai_base_url):
-        st.info(state.t("create.no_writer"))
+    writer_ready = bool(rt.settings.openai_api_key or rt.settings.openai_base_url)
     with st.form("brief_form", border=True):
         topic = st.text_area(
             state.t("create.topic"), value=brief["topic"], height=80,
@@ -61,15 +75,20 @@ def write_form() -> None:
             state.t("create.language"), codes, index=at,
             format_func=lambda c: LANGUAGES[c][1].capitalize(),
         )  # fmt: skip
-        tones = list(TONES)
+        tones = {k: state.t(f"tone.{k}") for k in TONES}  # labels fixed for this run
         tone = c2.selectbox(
-            state.t("create.tone"), tones, index=tones.index(brief["tone"]),
-            format_func=lambda k: k.capitalize(),
+            state.t("create.tone"), list(tones), index=list(tones).index(brief["tone"]),
+            format_func=tones.__getitem__,
         )  # fmt: skip
         duration = c3.slider(state.t("create.duration"), 10, 300, int(brief["duration"]), step=5)
         again = st.checkbox(state.t("create.regenerate"), value=False)
-        submitted = st.form_submit_button(state.t("create.write"), type="primary")
-    if not submitted:
+        row = st.container(horizontal=True, vertical_alignment="center")
+        submitted = row.form_submit_button(
+            state.t("create.write"), type="primary", disabled=not writer_ready
+        )
+        if not writer_ready:  # the reason beside the greyed-out button
+            row.caption(state.t("create.no_writer"))
+    if not submitted or not writer_ready:
         return
     ss[state.BRIEF] = {"topic": topic, "tone": tone, "duration": duration}
     if language != primary:
@@ -92,6 +111,8 @@ def write_form() -> None:
         return
     ss[state.SCRIPT] = script.text
     ss.pop(state.SCRIPT_WIDGET, None)  # re-seeded from SCRIPT on the next run
+    ss[state.SCRIPT_SOURCE] = {"title": topic, "text": script.text}
+    ss[state.UNDO_SCRIPT] = ""
     ss[state.SCRIPT_NOTE] = {
         "words": script.words,
         "seconds": round(script.estimated_s),
@@ -112,18 +133,31 @@ def script_box() -> str:
         st.success(message)
         if note["cut"]:
             st.warning(state.t("create.script_cut"))
+    if ss[state.UNDO_SCRIPT] and not ss[state.SCRIPT].strip():
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.caption(state.t("create.emptied"))
+        row.button(state.t("create.undo"), on_click=_undo_new_video, icon=":material/undo:")
     state.seed(state.SCRIPT_WIDGET, ss[state.SCRIPT])
+    # No max_chars: the browser would silently refuse a long paste. Any length is kept, and
+    # a script over the limit is said so below (and cannot be generated until it fits).
     text = st.text_area(
         state.t("create.script"), key=state.SCRIPT_WIDGET, height=260, on_change=_keep_script,
-        placeholder=state.t("create.script_placeholder"), max_chars=rt.settings.max_text_chars,
+        placeholder=state.t("create.script_placeholder"),
     )  # fmt: skip
-    ss[state.SCRIPT] = text or ""
-    est = estimate(text or "", choices.language, choices.engine, choices.rate)
+    text = text or ""
+    ss[state.SCRIPT] = text
+    est = estimate(text, choices.language, choices.engine, choices.rate)
     counts = state.t("create.counts", words=est.words, seconds=f"{est.seconds:.0f}")
     if est.credits is not None:
         counts += " · " + state.t("create.credits", credits=est.credits)
+    limit = rt.settings.max_text_chars
+    counts += " · " + state.t("create.chars", chars=len(text), limit=limit)
     st.caption(counts)
-    return text or ""
+    if len(text.strip()) > limit:
+        over = len(text.strip()) - limit
+        st.warning(state.t("create.over_limit", chars=len(text.strip()), limit=limit, over=over),
+                   icon=":material/warning:")  # fmt: skip
+    return text
 
 
 def render_panel(text: str) -> None:
@@ -142,7 +176,11 @@ def render_panel(text: str) -> None:
         info.page_link(
             "pages/voice_avatar.py", label=state.t("create.change"), icon=":material/tune:"
         )
-    if st.button(state.t("create.generate"), type="primary", icon=":material/movie:"):
+    too_long = len(text.strip()) > rt.settings.max_text_chars
+    if st.button(
+        state.t("create.generate"), type="primary", icon=":material/movie:", disabled=too_long,
+        help=state.t("create.generate_too_long") if too_long else None,
+    ):  # fmt: skip
         submit(text)
     job_id = ss[state.JOB]
     job = rt.runner.get(job_id) if job_id else None
@@ -154,7 +192,7 @@ def render_panel(text: str) -> None:
 
 def submit(text: str) -> None:
     choices = load_choices(library, user)
-    title = ss[state.BRIEF]["topic"].strip()[:80]
+    title = video_title(ss[state.SCRIPT_SOURCE], text)  # "": the pipeline uses the first words
     request = choices.request(text, title=title)
     try:
         plan_render(rt.services, request, choices.engine, user)  # bad input: a message, no job
@@ -198,7 +236,7 @@ def finished_job(job: Job) -> None:
             if job.id not in ss[state.TOASTED]:
                 ss[state.TOASTED].add(job.id)
                 st.toast(state.t("create.done_toast"), icon=":material/check_circle:")
-            st.video(str(record.video_path), subtitles=str(record.vtt_path))
+            play_video(record)
             row = st.container(horizontal=True)
             row.download_button(
                 state.t("create.download_mp4"), record.video_path.read_bytes(),

@@ -13,6 +13,7 @@ from ui import state
 from ui.common import (
     engine_label,
     job_error,
+    play_video,
     seconds,
     stage_label,
     status_badge,
@@ -69,6 +70,8 @@ def _use_again(video_id: str) -> None:
     ss[state.SCRIPT] = record.script
     ss.pop(state.SCRIPT_WIDGET, None)
     ss[state.SCRIPT_NOTE] = None
+    ss[state.SCRIPT_SOURCE] = {"title": record.title, "text": record.script}
+    ss[state.UNDO_SCRIPT] = ""
     ss[state.JOB] = None
     state.flash("info", state.t("create.reused"))
 
@@ -83,7 +86,7 @@ def detail(video_id: str) -> None:
         st.subheader(escape_markdown(record.title or record.script[:60]))
         left, right = st.columns([3, 2], gap="large")
         with left:
-            st.video(str(record.video_path), subtitles=str(record.vtt_path))
+            play_video(record)
             row = st.container(horizontal=True)
             row.download_button(
                 state.t("create.download_mp4"), record.video_path.read_bytes(),

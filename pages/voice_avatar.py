@@ -19,15 +19,16 @@ from core.choices import (
 )
 from core.errors import AppError
 from core.previews import add_photo, photo_advice, voice_preview
-from core.writers.prompt import LANGUAGES
 from ui import state
 from ui.common import (
     avatar_still,
     avatars,
     engine_label,
     error_text,
-    language_name,
-    voices,
+    find_voices,
+    language_picker,
+    needs_key,
+    voice_display,
 )
 from ui.streaming import escape_markdown
 
@@ -57,7 +58,7 @@ def _on_engine() -> None:
 
 def _on_language() -> None:
     choices = load_choices(library, user)
-    found, _ = voices(rt, choices.engine, ss[K_LANG])
+    found, _ = find_voices(rt, choices.engine, ss[K_LANG])
     _save(with_language(choices, ss[K_LANG], {v.id for v in found}))
     ss.pop(K_VOICE, None)
 
@@ -131,34 +132,40 @@ def voice_section(choices: Choices) -> None:
         state.t("voice.engine"), list(ENGINES), format_func=engine_label, key=K_ENGINE,
         on_change=_on_engine, required=True,
     )  # fmt: skip
-    codes = list(LANGUAGES)
-    primary = choices.language.split("-")[0]
-    state.seed(K_LANG, primary if primary in codes else codes[0])
+    with st.spinner(state.t("voice.loading")):  # D-ID: a network call (cached by the engine)
+        codes, label = language_picker(rt, choices.engine, choices.language)
+    state.seed(K_LANG, choices.language)
+    if ss[K_LANG] not in codes:
+        ss[K_LANG] = choices.language if choices.language in codes else codes[0]
     st.selectbox(
-        state.t("voice.language"), codes, key=K_LANG, on_change=_on_language,
-        format_func=lambda c: LANGUAGES[c][1].capitalize(),
+        state.t("voice.language"), codes, key=K_LANG, on_change=_on_language, format_func=label,
+        help=state.t("voice.language_help", count=len(codes)),
     )  # fmt: skip
     gender = st.segmented_control(
         state.t("voice.gender"), GENDERS, key=K_GENDER, default="any", required=True,
-        format_func=lambda g: state.t(f"voice.gender_{g}"),
+        format_func={g: state.t(f"voice.gender_{g}") for g in GENDERS}.__getitem__,
     )  # fmt: skip
-    with st.spinner(state.t("voice.loading")):  # D-ID: a network call (cached by the engine)
-        found, error = voices(rt, choices.engine, choices.language)
-    if error:
-        st.warning(error)
+    found, problem = find_voices(rt, choices.engine, choices.language)
+    if needs_key(problem):  # in the page's own terms, not the command line's
+        st.info(state.t("voice.did_needs_key"), icon=":material/key:")
+    elif problem is not None:
+        st.warning(error_text(rt, problem))
     shown = [v for v in found if gender in (None, "any") or v.gender == gender]
     if not shown:
-        st.info(state.t("voice.none"))
+        if found:
+            st.info(state.t("voice.none"))
+        elif problem is None:
+            st.info(state.t("voice.none_language", language=label(choices.language)))
     else:
         ids = [v.id for v in shown]
-        names = {v.id: f"{v.name} · {v.language}" for v in shown}
+        names = {v.id: voice_display(v) for v in shown}
         current = choices.voice()
         if ss.get(K_VOICE) not in ids:
             ss[K_VOICE] = current if current in ids else None  # None: the engine's default
         st.selectbox(
             state.t("voice.voice"), ids, key=K_VOICE, format_func=names.__getitem__,
             on_change=_on_voice,
-            placeholder=state.t("create.default_voice", language=language_name(choices.language)),
+            placeholder=state.t("create.default_voice", language=label(choices.language)),
         )  # fmt: skip
     state.seed(K_RATE, choices.rate)
     st.slider(

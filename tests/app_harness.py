@@ -86,8 +86,10 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_engine.FakeControl]:
     _clear_caches()
 
 
-def open_app(page: str | None = None) -> AppTest:
+def open_app(page: str | None = None, lang: str = "en") -> AppTest:
+    """The app (on ``page``), in the interface language ``lang``."""
     at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state[state.LANG] = lang
     at.run()
     if page:
         at.switch_page(page)

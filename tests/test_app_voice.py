@@ -20,10 +20,10 @@ def test_engine_language_voice_and_rate_are_saved_in_the_library(fakes):
     at = open_app(PAGE)
     at.segmented_control(key="va_engine").set_value("did").run()
     assert choices(at).engine == "did"
-    at.selectbox(key="va_lang").set_value("en").run()
-    assert choices(at).language == "en"
+    at.selectbox(key="va_lang").set_value("en-US").run()
+    assert choices(at).language == "en-US"
     voice = at.selectbox(key="va_voice")
-    assert voice.options == ["Ada (fake) · en-US"]
+    assert voice.options == ["Ada (fake) · English (United States)"]
     voice.set_value("fake-en-f").run()
     at.slider(key="va_rate").set_value(1.25).run()
     saved = choices(at)
@@ -37,7 +37,7 @@ def test_gender_filter(fakes):
     at = open_app(PAGE)
     assert len(at.selectbox(key="va_voice").options) == 2  # the two Spanish fake voices
     at.segmented_control(key="va_gender_en").set_value("male").run()
-    assert at.selectbox(key="va_voice").options == ["Mateo (fake) · es-419"]
+    assert at.selectbox(key="va_voice").options == ["Mateo (fake) · Spanish (Latin America)"]
 
 
 def test_offline_voice_preview_plays_a_wav(fakes, monkeypatch):

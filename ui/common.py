@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
+from core import languages
 from core.avatars import list_avatars
-from core.errors import AppError
+from core.errors import AppError, ConfigError
 from core.history import HistoryItem
 from core.jobstore import Job
+from core.library import VideoRecord
 from core.models import Avatar, Voice
 from core.previews import avatar_png
-from core.writers.prompt import LANGUAGES
 from ui import state
 from ui.i18n import TEXTS
 from ui.runtime import Runtime
@@ -99,21 +102,77 @@ def avatars(rt: Runtime) -> list[Avatar]:
     return list_avatars(rt.services.library, state.user())
 
 
-def voices(rt: Runtime, engine: str, language: str) -> tuple[list[Voice], str]:
-    """The engine's voices for ``language`` and an error message ("" when fine)."""
+def find_voices(
+    rt: Runtime, engine: str, language: str | None
+) -> tuple[list[Voice], AppError | None]:
+    """The engine's voices for ``language`` (all with None), or the error that stopped it."""
     try:
-        return rt.services.engine(engine).voices(language), ""
+        return rt.services.engine(engine).voices(language), None
     except AppError as err:
-        return [], error_text(rt, err)
+        return [], err
+
+
+def voices(rt: Runtime, engine: str, language: str | None) -> tuple[list[Voice], str]:
+    """The engine's voices for ``language`` and an error message ("" when fine)."""
+    found, err = find_voices(rt, engine, language)
+    return found, error_text(rt, err) if err else ""
+
+
+def needs_key(err: AppError | None) -> bool:
+    """The error is D-ID's missing key (the page words that itself, in its own terms)."""
+    return isinstance(err, ConfigError) and err.variable == "DID_API_KEY"
+
+
+# Streamlit's player labels a single subtitle track "default" and has no way to say the
+# track's language (no srclang): the track is labelled with its language by name, and this
+# script sets ``srclang`` on the tracks Streamlit draws (the player and screen readers use it).
+_TRACK_LANGUAGE = """<script>
+(() => {
+  const codes = window.parlanteTrackCodes = Object.assign(window.parlanteTrackCodes || {}, %s);
+  const apply = () => document.querySelectorAll('track[data-testid="stVideoSubtitle"]')
+    .forEach(t => { const c = codes[t.label]; if (c && t.srclang !== c) t.srclang = c; });
+  apply();
+  if (!window.parlanteTrackObserver) {
+    window.parlanteTrackObserver = new MutationObserver(apply);
+    window.parlanteTrackObserver.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
+
+
+def play_video(record: VideoRecord) -> None:
+    """The video with its subtitle track, labelled with the subtitles' language."""
+    label = language_name(record.language)
+    st.video(str(record.video_path), subtitles={label: str(record.vtt_path)})
+    st.html(_TRACK_LANGUAGE % json.dumps({label: record.language}), unsafe_allow_javascript=True)
 
 
 def language_name(code: str) -> str:
-    names = LANGUAGES.get(code.split("-")[0].lower())
-    return names[1].capitalize() if names else code
+    """A language tag named in the interface language ("es-419" → "Español (Latinoamérica)")."""
+    return languages.language_name(code, state.lang())
+
+
+def voice_display(voice: Voice) -> str:
+    """A voice's name in the interface language ("Español (España) · femenina 1")."""
+    return languages.voice_label(voice, state.lang())
+
+
+def language_picker(
+    rt: Runtime, engine: str, current: str
+) -> tuple[list[str], Callable[[str], str]]:
+    """Every language the engine's voices speak, common ones first, and a label function.
+
+    Without voices (D-ID with no key, or an error) the common languages are offered.
+    """
+    found, _ = voices(rt, engine, None)
+    tags = {v.language for v in found} or set(languages.COMMON)
+    tags.add(current)
+    names = {tag: languages.language_name(tag, state.lang()) for tag in tags}
+    return languages.language_options(tags, state.lang()), names.__getitem__
 
 
 def voice_name(rt: Runtime, engine: str, language: str, voice_id: str | None) -> str:
     if not voice_id:
         return state.t("create.default_voice", language=language_name(language))
     found, _ = voices(rt, engine, language)
-    return next((v.name for v in found if v.id == voice_id), voice_id)
+    return next((voice_display(v) for v in found if v.id == voice_id), voice_id)

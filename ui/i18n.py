@@ -7,6 +7,8 @@ ui.common.error_text renders them in the interface language.
 
 from __future__ import annotations
 
+from ui import texts_create, texts_voice
+
 LANGS = {"en": "English", "es": "Español"}
 DEFAULT_LANG = "en"
 
@@ -305,6 +307,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Tokens de guiones hoy: {used} de {limit}",
     },
 }
+
+
+for _area in (texts_create.TEXTS, texts_voice.TEXTS):  # the catalogue, split by page
+    _twice = set(_area) & set(TEXTS)
+    if _twice:
+        raise ValueError(f"texts defined twice: {sorted(_twice)}")
+    TEXTS.update(_area)
 
 
 def translate(lang: str, key: str, **values: object) -> str:

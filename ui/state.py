@@ -31,6 +31,8 @@ CONFIRM_DELETE = "confirm_delete"  # the video awaiting delete confirmation
 UPLOAD_RESULT = "upload_result"  # (ok, text, png bytes | None) of the last upload
 UPLOAD_ADVICE = "upload_advice"  # advice ids on the last uploaded photo (warnings, not refusals)
 PREVIEW = "voice_preview"  # (voice id, WAV bytes) of the last sample played
+SCRIPT_SOURCE = "script_source"  # {"title", "text"} the box was filled from (written/reused)
+UNDO_SCRIPT = "undo_script"  # the script "Start another video" took out of the box
 
 LANG_PREF = "ui_language"
 _ROUTED = "_routed_through_app"
@@ -48,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     UPLOAD_RESULT: None,
     UPLOAD_ADVICE: [],
     PREVIEW: None,
+    SCRIPT_SOURCE: None,
+    UNDO_SCRIPT: "",
 }
 
 
