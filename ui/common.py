@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 
@@ -123,28 +122,13 @@ def needs_key(err: AppError | None) -> bool:
     return isinstance(err, ConfigError) and err.variable == "DID_API_KEY"
 
 
-# Streamlit's player labels a single subtitle track "default" and has no way to say the
-# track's language (no srclang): the track is labelled with its language by name, and this
-# script sets ``srclang`` on the tracks Streamlit draws (the player and screen readers use it).
-_TRACK_LANGUAGE = """<script>
-(() => {
-  const codes = window.parlanteTrackCodes = Object.assign(window.parlanteTrackCodes || {}, %s);
-  const apply = () => document.querySelectorAll('track[data-testid="stVideoSubtitle"]')
-    .forEach(t => { const c = codes[t.label]; if (c && t.srclang !== c) t.srclang = c; });
-  apply();
-  if (!window.parlanteTrackObserver) {
-    window.parlanteTrackObserver = new MutationObserver(apply);
-    window.parlanteTrackObserver.observe(document.body, {childList: true, subtree: true});
-  }
-})();
-</script>"""
-
-
+# Streamlit's player labels a single subtitle track "default"; it is labelled with its
+# language by name instead. Streamlit has no way to set the track's ``srclang`` (its
+# <track> takes only a label), and no page may inject script (tests/test_security.py).
 def play_video(record: VideoRecord) -> None:
     """The video with its subtitle track, labelled with the subtitles' language."""
     label = language_name(record.language)
     st.video(str(record.video_path), subtitles={label: str(record.vtt_path)})
-    st.html(_TRACK_LANGUAGE % json.dumps({label: record.language}), unsafe_allow_javascript=True)
 
 
 def language_name(code: str) -> str:
