@@ -173,5 +173,5 @@ def test_usage_errors_name_the_program_once(data_dir: Path) -> None:
     top = cli("core", data_dir=data_dir)
     assert_error(top, 2, "invalid choice: 'core'")
     assert top.stderr.strip().endswith("(see python -m core --help)"), top.stderr
-    sub = cli("render", data_dir=data_dir)
+    sub = cli("render", "--size", "big", data_dir=data_dir)
     assert sub.stderr.strip().endswith("(see python -m core render --help)"), sub.stderr
