@@ -35,6 +35,7 @@ class Avatar:
     name: str
     kind: AvatarKind
     path: Path | None = None  # the photo on disk, for kind == "photo"
+    role: str = ""  # built-ins: a key the interface translates ("teacher"), not a sentence
 
     def to_json(self) -> dict[str, str]:
         return {"id": self.id, "name": self.name, "kind": self.kind}

@@ -9,12 +9,15 @@ import numpy as np
 import pytest
 
 from core.engines.local import speech
-from core.engines.local.illustrated_look import EYE_BOX, MOUTH_BOX
+from core.engines.local.illustrated_frame import in_square
+from core.engines.local.illustrated_look import EYE_BOX as ART_EYE_BOX
+from core.engines.local.illustrated_look import MOUTH_BOX as ART_MOUTH_BOX
 from core.models import RenderRequest
 from core.pipeline import render_video
 from core.services import Services
 from tests.face_images import encode, synthetic_face
 
+EYE_BOX, MOUTH_BOX = in_square(ART_EYE_BOX), in_square(ART_MOUTH_BOX)
 TEXT = "Hola a todos. Mañana empezamos la clase."
 FPS = 25
 
@@ -99,7 +102,7 @@ def test_rest_of_the_picture_stays_stable(rendered) -> None:
     # background corners never move; the forehead only moves with the slight head motion
     corner = [region(f, (0.0, 0.0, 0.12, 0.12)) for f in frames]
     assert max(np.abs(c - corner[0]).mean() for c in corner) < 2.5
-    forehead = (EYE_BOX[0], EYE_BOX[1] - 0.08, EYE_BOX[2], EYE_BOX[1] - 0.02)
+    forehead = (0.42, EYE_BOX[1] - 0.02, 0.58, EYE_BOX[1] + 0.01)
     fore = [region(f, forehead) for f in frames]
     assert max(np.abs(f - fore[0]).mean() for f in fore) < 20
     # … yet the head is not frozen
@@ -131,6 +134,47 @@ def test_identical_render_is_served_from_the_library(rendered) -> None:
         "local",
     )
     assert not fresh.cached and fresh.id != video.id
+
+
+def test_the_same_request_renders_the_same_frames(tmp_path) -> None:
+    """Two fresh processes, one request: identical frames (motion is seeded, not random).
+
+    Fresh processes because espeak-ng carries state from one utterance to the next inside
+    a process (its output differs by a few samples on the second call).
+    """
+    import os
+    import subprocess
+    import sys
+
+    frames = []
+    for run in range(2):
+        out = tmp_path / f"v{run}.mp4"
+        cmd = [sys.executable, "-m", "core", "render", "--engine", "local", "--language", "es"]
+        cmd += ["--text", "Hola. ¿Qué tal?", "--size", "256", "--out", str(out), "--no-cache"]
+        env = {**os.environ, "APP_DATA_DIR": str(tmp_path / f"data{run}")}
+        subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=120)
+        frames.append(decode(out)[0])
+    assert len(frames[0]) == len(frames[1]) > 10
+    assert all(np.array_equal(a, b) for a, b in zip(*frames, strict=True))
+
+
+def test_different_videos_blink_at_different_times() -> None:
+    from core.engines.local.engine import motion_seed
+    from core.engines.local.lipsync import timeline
+    from core.engines.local.types import Phone
+
+    parts = {"text": TEXT, "voice": "espeak:es", "avatar": "builtin:ana:4", "size": 512}
+    phones = [Phone("a", 0.2 + 0.3 * i, 0.4 + 0.3 * i) for i in range(60)]
+
+    def blinks(**changes: object) -> list[int]:
+        states = timeline(phones, 20.0, fps=FPS, seed=motion_seed({**parts, **changes}))
+        return [i for i, s in enumerate(states) if s.blink == 1.0]
+
+    same = blinks()
+    assert same == blinks() and len(same) >= 3
+    for other in (blinks(text="Otra cosa."), blinks(avatar="builtin:leo:4"), blinks(size=720)):
+        assert other != same
+        assert len(set(other) & set(same)) < len(same) / 2  # not just shifted by a frame
 
 
 def test_photo_avatar_renders(services: Services, tmp_path) -> None:

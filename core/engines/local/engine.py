@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import cv2
-import numpy as np
 
 from core.audio.narration import check_narration
 from core.audio.speech_server import SpeechServer, is_server_voice
@@ -27,18 +26,23 @@ from core.engines.base import (
     RenderPlan,
 )
 from core.engines.local import speech
-from core.engines.local.alpha import opaque
+from core.engines.local.alpha import Flattened
 from core.engines.local.encode import FPS, encode_mp4, to_i420
 from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
 from core.engines.local.presenters import backdrop, load_presenter
-from core.engines.local.types import FrameState
 from core.engines.local.voicing import narration_voice, obtain_speech
 from core.errors import ConfigError
 from core.files import write_bytes, write_text
 from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
+
+
+def motion_seed(cache_parts: dict[str, Any]) -> int:
+    """The seed of a video's blinks and head motion: a hash of what makes the video."""
+    key = json.dumps(cache_parts, sort_keys=True, default=str)
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
 
 
 class LocalEngine:
@@ -123,15 +127,13 @@ class LocalEngine:
             presenter = presenter_job.result()
             background = backdrop_job.result()
 
-        def picture(state: FrameState) -> np.ndarray:
-            return opaque(presenter.render(state), background)
+        picture = Flattened(presenter, background)
 
         # Blinks and head motion are seeded by everything that makes this video (the cache
         # key's parts): another text, voice or presenter moves differently, the same request
         # renders the very same frames.
-        key = json.dumps(self.cache_parts(plan), sort_keys=True, default=str)
-        seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
-        states = timeline(spoken.phones, spoken.duration, fps=FPS, seed=seed)
+        seed = motion_seed(self.cache_parts(plan))
+        states = timeline(spoken.phones, spoken.duration, fps=FPS, seed=seed, words=spoken.words)
         n = len(states)
         step = max(1, n // 50)
 

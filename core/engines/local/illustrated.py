@@ -28,6 +28,7 @@ from core.engines.local.illustrated_cast import (
 )
 from core.engines.local.illustrated_face import (
     downscale,
+    draw_brows,
     draw_eye_overlay,
     draw_eyes,
     draw_mouth,
@@ -51,6 +52,9 @@ _LEVELS = 12  # pose values are quantised to 1/12: finer than the eye can tell a
 _CACHE_SIZE = 2048  # sprites per presenter; a sprite is a few KB
 _MIN_SIDE, _MAX_SIDE = 64, 4096
 _SS = 2  # 2× supersampling: indistinguishable from 3× at video size, half the cost
+_BROW_LEVELS = 6  # brows -1..1 in steps of 1/6
+NOD_DROP = 9.0  # head units (1/512 of the art) the face dips at a full nod
+NOD_SQUASH = 0.035  # and how much it foreshortens as it tips forward
 
 
 def _check_size(width: int, height: int) -> None:
@@ -116,8 +120,7 @@ class IllustratedPresenter:
         self._mouth_box = self.place.box(MOUTH_BOX)
         self._eye_base = self._crop(head, self._eye_box)
         self._mouth_base = self._crop(head, self._mouth_box)
-        draw_eyes(head, 0.0, look)
-        draw_eye_overlay(head, look)
+        _draw_eyes(head, look, 0.0, 0.0)
         draw_mouth(head, MouthPose(), look)
         head_rgba = _premultiplied(head)
         del head
@@ -130,10 +133,11 @@ class IllustratedPresenter:
         self._x1 = min(width, max(int(xs.max()) + margin + 1, *(b[2] for b in boxes)))
         self._y1 = min(height, max(int(ys.max()) + margin + 1, *(b[3] for b in boxes)))
         crop = np.s_[self._y0 : self._y1, self._x0 : self._x1]
+        self.moving_box = (self._x0, self._y0, self._x1 - self._x0, self._y1 - self._y0)
         self._head = np.ascontiguousarray(head_rgba[crop])
         self._body_under = np.ascontiguousarray(body_rgba[crop])
         # Outside the head's crop nothing ever changes: the body, straight RGBA, once.
-        self._base = _straight(body_rgba)
+        self._base = _straight(body_rgba.copy())
         px, py = self.place.point(*PIVOT)
         self._pivot = (px - self._x0, py - self._y0)
         self._sprites: OrderedDict[tuple, np.ndarray] = OrderedDict()
@@ -159,11 +163,11 @@ class IllustratedPresenter:
                 return hit
         if key[0] == "eyes":
             c = self._eye_base.copy()
-            draw_eyes(c, key[1] / _LEVELS, self.look)
-            draw_eye_overlay(c, self.look)
+            _draw_eyes(c, self.look, key[1] / _LEVELS, key[2] / _BROW_LEVELS)
         else:
             c = self._mouth_base.copy()
-            draw_mouth(c, MouthPose(*(v / _LEVELS for v in key[1:])), self.look)
+            pose = MouthPose(*(v / _LEVELS for v in key[1:6]))
+            draw_mouth(c, pose, self.look, grin=key[6] / _LEVELS)
         sprite = _premultiplied(c)
         with self._lock:
             self._sprites[key] = sprite
@@ -179,31 +183,72 @@ class IllustratedPresenter:
     def render(self, state: FrameState) -> np.ndarray:
         """The frame for ``state``: body, then the head with its eyes and mouth, moved."""
         head = self._head.copy()
-        blink = _quantise(state.blink)
-        if blink:
-            self._paste(head, self._eye_box, self._sprite(("eyes", blink)))
+        eyes = (_quantise(state.blink), round(min(1.0, max(-1.0, state.brows)) * _BROW_LEVELS))
+        if any(eyes):
+            self._paste(head, self._eye_box, self._sprite(("eyes", *eyes)))
         m = state.mouth
-        mouth = (m.open, m.wide, m.round, m.press, m.teeth_on_lip)
+        mouth = (m.open, m.wide, m.round, m.press, m.teeth_on_lip, state.smile)
         mouth_key = tuple(_quantise(v) for v in mouth)
         if any(mouth_key):
             self._paste(head, self._mouth_box, self._sprite(("mouth", *mouth_key)))
-        unit = self.place.side / 512.0
-        dx, dy, angle = state.head_dx * unit, state.head_dy * unit, state.head_angle
-        if abs(dx) > 1e-3 or abs(dy) > 1e-3 or abs(angle) > 1e-4:
-            matrix = cv2.getRotationMatrix2D(self._pivot, angle, 1.0)
-            matrix[0, 2] += dx
-            matrix[1, 2] += dy
+        matrix = self._motion(state)
+        if matrix is not None:
             shape = (head.shape[1], head.shape[0])
             head = cv2.warpAffine(head, matrix, shape, flags=cv2.INTER_LINEAR)
-        inverse = cv2.merge([255 - head[..., 3]] * 4)
-        over = cv2.add(head, cv2.multiply(self._body_under, inverse, scale=1 / 255))
+        over = _premultiplied_over(head, self._body_under)
         frame = self._base.copy()
         frame[self._y0 : self._y1, self._x0 : self._x1] = _straight(over)
         return frame
 
+    def _motion(self, state: FrameState) -> np.ndarray | None:
+        """The head's affine move: shift, turn about the neck, and a nod (dip + foreshortening)."""
+        unit = self.place.side / 512.0
+        nod = min(1.0, max(0.0, state.nod))
+        dx = state.head_dx * unit
+        dy = (state.head_dy + NOD_DROP * nod) * unit
+        angle = state.head_angle
+        if abs(dx) < 1e-3 and abs(dy) < 1e-3 and abs(angle) < 1e-4:
+            return None
+        px, py = self._pivot
+        a = np.radians(angle)
+        cos, sin = np.cos(a), np.sin(a)
+        squash = 1.0 - NOD_SQUASH * nod
+        # rotate(angle) · scale(1, squash), both about the pivot, then shift
+        linear = np.array([[cos, sin * squash], [-sin, cos * squash]])
+        offset = np.array([px, py]) - linear @ np.array([px, py]) + (dx, dy)
+        return np.hstack([linear, offset[:, None]])
+
+
+def _draw_eyes(c: Canvas, look: Look, blink: float, brows: float) -> None:
+    draw_brows(c, look, brows)
+    draw_eyes(c, blink, look)
+    draw_eye_overlay(c, look)
+
+
+def _premultiplied_over(front: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """Premultiplied ``front`` over ``back``. Nearly every pixel of a drawn layer is either
+    opaque or empty, so those are copied and only the anti-aliased edge is blended."""
+    alpha = front[..., 3]
+    out = back.copy()
+    cv2.copyTo(front, cv2.compare(alpha, 254, cv2.CMP_GT), out)
+    edge = np.flatnonzero((alpha.reshape(-1) - np.uint8(1)) < 254)
+    if edge.size:
+        f, b = front.reshape(-1, 4)[edge], back.reshape(-1, 4)[edge].astype(np.uint16)
+        keep = 255 - f[:, 3:4].astype(np.uint16)
+        out.reshape(-1, 4)[edge] = np.minimum(255, f + (b * keep + 127) // 255)
+    return out
+
 
 def _straight(rgba: np.ndarray) -> np.ndarray:
-    """Premultiplied RGBA → straight RGBA (alpha-0 pixels become 0, 0, 0, 0)."""
-    alpha = rgba[..., 3]
-    rgb = cv2.divide(np.ascontiguousarray(rgba[..., :3]), cv2.merge([alpha] * 3), scale=255)
-    return np.ascontiguousarray(np.dstack([rgb, alpha]))
+    """Premultiplied RGBA → straight RGBA, in place (alpha-0 pixels stay 0, 0, 0, 0).
+
+    Opaque and empty pixels are the same in both forms; only the thin anti-aliased edge
+    (alpha 1..254) needs dividing, so only those few pixels are touched.
+    """
+    flat = rgba.reshape(-1, 4)
+    alpha = flat[:, 3]
+    edge = np.flatnonzero((alpha - np.uint8(1)) < 254)  # 1..254 (0 wraps to 255)
+    if edge.size:
+        a = alpha[edge].astype(np.uint16)[:, None]
+        flat[edge, :3] = np.minimum(255, (flat[edge, :3] * np.uint16(255) + a // 2) // a)
+    return rgba

@@ -17,6 +17,7 @@ from core.engines.local.illustrated_canvas import (
     spline,
 )
 from core.engines.local.illustrated_look import FACE_CY, Look, face_outline
+from core.engines.local.illustrated_outfits import MORE_OUTFITS
 
 SHADOW: tuple[int, int, int] = (40, 30, 60)
 SHOULDER_LIFT = 0.045  # the outfit art was laid out for a longer neck
@@ -27,11 +28,28 @@ def neck_color(look: Look) -> tuple[int, int, int]:
     return mix(look.skin, look.skin_shadow, 0.3)
 
 
+BODY_BOTTOM = 3.5  # far below any canvas: a tall (9:16) frame shows the body to its edge
+
+
 def body_outline() -> Poly:
+    """Sloping shoulders (~2.3 face widths), rounding into arms that hang straight down."""
     return spline(
         mirror(
-            [(-0.08, 1.1), (-0.02, 0.93), (0.06, 0.83), (0.16, 0.765), (0.30, 0.722), (0.42, 0.705)]
-        )
+            [
+                (0.121, BODY_BOTTOM),
+                (0.12, BODY_BOTTOM - 0.5),
+                (0.119, 1.6),
+                (0.118, 1.2),
+                (0.118, 1.0),
+                (0.124, 0.90),
+                (0.138, 0.835),
+                (0.168, 0.787),
+                (0.225, 0.757),
+                (0.32, 0.73),
+                (0.42, 0.706),
+            ]
+        ),
+        per=10,
     )
 
 
@@ -77,8 +95,14 @@ def draw_body(c: Canvas, look: Look) -> None:
     OUTFITS[look.outfit](c, look, body)
     # light from the upper left: shade the right flank, lift the left shoulder
     c.shade(ellipse(1.02, 0.95, 0.2, 0.3), SHADOW, 0.35, 0.06, clip=body)
-    c.shade(ellipse(0.16, 0.79, 0.1, 0.03, angle=-20), WHITE, 0.15, 0.03, clip=body)
-    c.shade(ellipse(0.5, 0.70, 0.11, 0.03), SHADOW, 0.35, 0.018, clip=body)
+    c.shade(ellipse(0.2, 0.79, 0.07, 0.025, angle=-20), WHITE, 0.18, 0.025, clip=body)
+    for sign in (-1, 1):  # where the arms meet the chest
+        crease = spline(
+            [(0.5 + sign * 0.29, 0.86), (0.5 + sign * 0.296, 1.0), (0.5 + sign * 0.3, 1.6)],
+            closed=False,
+        )
+        c.shade(crease, SHADOW, 0.28, 0.012, clip=body, stroke=0.012)
+    c.shade(ellipse(0.5, 0.695, 0.055, 0.016), SHADOW, 0.22, 0.012, clip=body)
     if look.scarf is not None:
         _drape(c, look)
 
@@ -95,7 +119,12 @@ def _cardigan(c: Canvas, look: Look, body: Poly) -> None:
     dark = mix(look.clothes, SHADOW, 0.25)
     left, right = (
         spline(
-            [(0.5 + sign * 0.105, 0.705), (0.5 + sign * 0.07, 0.80), (0.5 + sign * 0.045, 1.1)],
+            [
+                (0.5 + sign * 0.105, 0.705),
+                (0.5 + sign * 0.07, 0.80),
+                (0.5 + sign * 0.045, 1.1),
+                (0.5 + sign * 0.04, BODY_BOTTOM),
+            ],
             closed=False,
         )
         for sign in (-1, 1)
@@ -184,7 +213,7 @@ def _scoop_top(c: Canvas, look: Look, body: Poly) -> None:
     c.stroke(scoop[len(scoop) // 5 :], mix(look.clothes, SHADOW, 0.3), 0.005)
     dots = mix(look.clothes, WHITE, 0.45)
     rng = np.random.default_rng(11)
-    for x, y in rng.uniform((0.05, 0.80), (0.95, 1.0), size=(40, 2)):
+    for x, y in rng.uniform((0.1, 0.76), (0.9, 1.9), size=(90, 2)):
         c.fill(ellipse(x, y, 0.007, 0.007, n=16), dots, opaque=False)
     c.stroke(ellipse(0.5, 0.70, 0.055, 0.062, start=20, end=160, n=30), look.inner, 0.004)
     for a in np.linspace(40, 140, 7):
@@ -196,7 +225,7 @@ def _tunic(c: Canvas, look: Look, body: Poly) -> None:
     for sign in (-1, 1):
         c.stroke(
             spline(
-                [(0.5 + sign * 0.2, 0.86), (0.5 + sign * 0.19, 0.95), (0.5 + sign * 0.2, 1.05)],
+                [(0.5 + sign * 0.2, 0.86), (0.5 + sign * 0.19, 0.95), (0.5 + sign * 0.2, 1.9)],
                 closed=False,
             ),
             mix(look.clothes, SHADOW, 0.2),
@@ -228,6 +257,7 @@ def _drape(c: Canvas, look: Look) -> None:
 
 
 OUTFITS = {
+    **MORE_OUTFITS,
     "cardigan": _cardigan,
     "blazer": _blazer,
     "sweater": _sweater,

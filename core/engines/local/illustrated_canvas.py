@@ -184,10 +184,14 @@ class Canvas:
         else:
             m = self.mask(shape, box)
         soft = _blur(m.astype(np.float32), sigma) * (strength / 255.0)
-        limit = self.alpha[y0:y1, x0:x1] if clip is None else self.mask(clip, box)
-        soft *= limit.astype(np.float32) / 255.0
+        cover = self.alpha[y0:y1, x0:x1].astype(np.float32) / 255.0
+        if clip is not None:
+            soft *= self.mask(clip, box).astype(np.float32) / 255.0
+        # The canvas is premultiplied where it was drawn on nothing (a layer's edges): tint
+        # towards the colour *at that pixel's coverage*, so edges never turn pale or light.
         region = self.rgb[y0:y1, x0:x1].astype(np.float32)
-        region += (np.asarray(color, np.float32) - region) * soft[..., None]
+        target = np.asarray(color, np.float32) * cover[..., None]
+        region += (target - region) * (soft * cover)[..., None]
         self.rgb[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
 

@@ -141,6 +141,22 @@ def draw_eye_overlay(c: Canvas, look: Look) -> None:
     )
 
 
+def draw_brows(c: Canvas, look: Look, lift: float) -> None:
+    """Both eyebrows; ``lift`` -1 knitted .. 0 relaxed .. 1 raised (arched up, a little apart)."""
+    up = 0.013 * max(0.0, lift)
+    knit = 0.006 * max(0.0, -lift)
+    for sign in (-1, 1):
+
+        def at(dx: float, dy: float, s: int = sign) -> tuple[float, float]:
+            inner = (0.031 - dx) / 0.055  # 1 at the end near the nose, 0 at the temple
+            rise = up * (0.8 + 0.4 * inner) - knit * inner
+            return (FACE_CX + s * (EYE_DX + dx - 0.3 * knit * inner), EYE_Y - 0.05 + dy - rise)
+
+        top = [at(-0.024, -0.001), at(-0.006, -0.01), at(0.016, -0.01), at(0.031, 0.002)]
+        bottom = [at(0.03, 0.0045), at(0.014, -0.002), at(-0.006, -0.002), at(-0.024, 0.0075)]
+        c.fill(spline(top + bottom, per=8), look.brow)
+
+
 # -- mouth ---------------------------------------------------------------------------------
 
 
@@ -150,26 +166,26 @@ def _profile(x: np.ndarray, half: float, power: float) -> np.ndarray:
     return (1.0 - u**power) ** (1.0 / power)
 
 
-def draw_mouth(c: Canvas, pose: MouthPose, look: Look) -> None:
-    """The mouth for ``pose``; all-zero pose is a relaxed closed smile."""
+def draw_mouth(c: Canvas, pose: MouthPose, look: Look, grin: float = 0.0) -> None:
+    """The mouth for ``pose``; all-zero pose is a relaxed closed mouth, ``grin`` 0..1 a smile."""
     o, wd, rd, pr, tl = pose.open, pose.wide, pose.round, pose.press, pose.teeth_on_lip
-    half = 0.037 * (1 + 0.32 * wd - 0.38 * rd - 0.08 * pr + 0.05 * o)
-    gap = (0.052 * o + 0.022 * rd + 0.008 * wd) * (1 - pr) * (1 - 0.8 * tl)
-    smile = (0.0055 + 0.009 * wd) * (1 - rd) * (1 - 0.7 * pr) * (1 - 0.4 * o)
+    half = 0.046 * (1 + 0.3 * wd - 0.36 * rd - 0.08 * pr + 0.05 * o + 0.1 * grin)
+    gap = (0.064 * o + 0.026 * rd + 0.01 * wd) * (1 - pr) * (1 - 0.8 * tl)
+    smile = (0.005 + 0.011 * wd + 0.011 * grin) * (1 - rd) * (1 - 0.7 * pr) * (1 - 0.4 * o)
     power = 2.0 + 1.8 * wd * (1 - rd) + 0.4 * o
     up_frac = 0.3 + 0.1 * wd
-    t_up = 0.0072 * (1 + 0.5 * rd) * (1 - 0.8 * pr)
-    t_lo = 0.0105 * (1 + 0.45 * rd) * (1 - 0.75 * pr) * (1 - 0.3 * tl)
-    lip_raise = 0.006 * tl  # the lower lip tucks up under the teeth for f/v
+    t_up = 0.0085 * (1 + 0.5 * rd) * (1 - 0.8 * pr) * (1 - 0.15 * grin)
+    t_lo = 0.0125 * (1 + 0.45 * rd) * (1 - 0.75 * pr) * (1 - 0.3 * tl)
+    lip_raise = 0.0075 * tl  # the lower lip tucks up under the teeth for f/v
 
     x = np.linspace(-half, half, 41)
-    xo = np.linspace(-half - 0.004, half + 0.004, 45)
+    xo = np.linspace(-half - 0.005, half + 0.005, 45)
     lift = smile * (x / half) ** 2
     lift_o = smile * np.clip(np.abs(xo) / half, 0, 1.2) ** 2
     f = _profile(x, half, power)
-    fo = _profile(xo, half + 0.004, 2.2)
-    bow = 0.0022 * np.exp(-((xo / 0.007) ** 2)) * (1 - rd) - 0.0012 * np.exp(
-        -(((np.abs(xo) - 0.011) / 0.006) ** 2)
+    fo = _profile(xo, half + 0.005, 2.2)
+    bow = 0.0026 * np.exp(-((xo / 0.008) ** 2)) * (1 - rd) - 0.0014 * np.exp(
+        -(((np.abs(xo) - 0.013) / 0.007) ** 2)
     )
     in_top = MOUTH_Y - gap * up_frac * f - lift
     in_bot = MOUTH_Y + gap * (1 - up_frac) * f - lift - lip_raise * f
@@ -204,7 +220,7 @@ def draw_mouth(c: Canvas, pose: MouthPose, look: Look) -> None:
 
         def inside(sub: Canvas) -> None:
             top = MOUTH_Y - gap * up_frac - smile
-            teeth_h = min(0.0125, 0.35 * gap + 0.004) * (1 - 0.5 * rd)
+            teeth_h = min(0.015, 0.35 * gap + 0.005) * (1 - 0.5 * rd)
             sub.fill(
                 np.array(
                     [
@@ -216,9 +232,9 @@ def draw_mouth(c: Canvas, pose: MouthPose, look: Look) -> None:
                 ),
                 TEETH,
             )
-            if wd > 0.2:
+            if wd > 0.2 or o > 0.6:
                 bottom = MOUTH_Y + gap * (1 - up_frac) - lift.min() - lip_raise
-                low_h = 0.007 * wd
+                low_h = 0.008 * max(wd, 0.6 * (o - 0.5))
                 sub.fill(
                     np.array(
                         [
@@ -232,8 +248,15 @@ def draw_mouth(c: Canvas, pose: MouthPose, look: Look) -> None:
                 )
             if o > 0.25:
                 bottom = MOUTH_Y + gap * (1 - up_frac)
-                sub.fill(
-                    ellipse(MOUTH_X, bottom + 0.002, half * 0.62, gap * 0.33 * o + 0.002), TONGUE
+                tongue = ellipse(MOUTH_X, bottom + 0.002, half * 0.62, gap * 0.36 * o + 0.002)
+                sub.fill(tongue, TONGUE)
+                sub.shade(
+                    np.array([(MOUTH_X, bottom - gap * 0.3 * o), (MOUTH_X, bottom)]),
+                    mix(TONGUE, MOUTH_INSIDE, 0.5),
+                    0.5,
+                    0.002,
+                    clip=tongue,
+                    stroke=0.003,
                 )
 
         _inside(c, inner, inside)
@@ -258,12 +281,35 @@ def draw_mouth(c: Canvas, pose: MouthPose, look: Look) -> None:
         )
         c.fill(teeth, mix(lip_dark, TEETH, min(1.0, tl * 1.3)))
         c.stroke(np.stack([MOUTH_X + x * 0.85, in_top - 0.001], 1), lip_dark, 0.003)
+    if look.moustache:
+        _moustache(c, look, float(out_top.min()))
     for sign in (-1, 1):
         corner = (MOUTH_X + sign * (half + 0.003), MOUTH_Y - smile - 0.0005)
         dimple = np.array(
             [corner, (corner[0] + sign * 0.004, corner[1] - 0.003 * (1 - pr) + 0.002 * pr)]
         )
         c.stroke(dimple, mix(look.skin_shadow, lip_dark, 0.3), 0.0022 + 0.001 * pr)
+
+
+def _moustache(c: Canvas, look: Look, lip_top: float) -> None:
+    """A full moustache resting on the upper lip (it rises with the lip as the mouth opens)."""
+    y = min(max(lip_top + 0.004, MOUTH_Y - 0.016), MOUTH_Y - 0.004)
+    shape = spline(
+        [
+            (MOUTH_X - 0.055, y + 0.012),
+            (MOUTH_X - 0.04, y - 0.01),
+            (MOUTH_X, y - 0.02),
+            (MOUTH_X + 0.04, y - 0.01),
+            (MOUTH_X + 0.055, y + 0.012),
+            (MOUTH_X + 0.03, y + 0.002),
+            (MOUTH_X, y + 0.001),
+            (MOUTH_X - 0.03, y + 0.002),
+        ],
+        per=8,
+    )
+    c.fill(shape, look.hair)
+    c.shade(ellipse(MOUTH_X, y - 0.012, 0.04, 0.006), look.hair_light, 0.4, 0.004, clip=shape)
+    c.shade(ellipse(MOUTH_X, y + 0.002, 0.05, 0.004), look.hair_dark, 0.5, 0.004, clip=shape)
 
 
 def downscale(img: np.ndarray, factor: int) -> np.ndarray:

@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from core.engines.local.illustrated_canvas import Canvas
 
 PORTRAIT_HEADROOM = 0.3  # of the spare height, above the figure square (the rest is body)
+# The art is drawn ZOOM× larger than the figure square, its point ANCHOR landing on TARGET
+# of the square: the face spans a third of a square frame, eyes a third of the way down.
+ZOOM = 1.22
+ANCHOR = (0.5, 0.40)
+TARGET = (0.5, 0.39)
 
 
 @dataclass(frozen=True)
 class Placement:
-    """Figure square of ``side`` px with its top-left corner at (``x0``, ``y0``) canvas px."""
+    """Art units → pixels: art (0, 0) lands on (``x0``, ``y0``), one unit is ``side`` px."""
 
     width: int
     height: int
@@ -30,8 +35,13 @@ class Placement:
     @classmethod
     def fit(cls, width: int, height: int) -> Placement:
         if width >= height:
-            return cls(width, height, float(height), (width - height) / 2.0, 0.0)
-        return cls(width, height, float(width), 0.0, (height - width) * PORTRAIT_HEADROOM)
+            square, fx, fy = float(height), (width - height) / 2.0, 0.0
+        else:
+            square, fx, fy = float(width), 0.0, (height - width) * PORTRAIT_HEADROOM
+        side = square * ZOOM
+        x0 = fx + square * TARGET[0] - side * ANCHOR[0]
+        y0 = fy + square * TARGET[1] - side * ANCHOR[1]
+        return cls(width, height, side, x0, y0)
 
     def canvas(self, ss: int) -> Canvas:
         """A blank canvas over the whole frame, ``ss``× supersampled."""
@@ -57,3 +67,16 @@ class Placement:
             min(self.width, max(0, math.ceil(bx))),
             min(self.height, max(0, math.ceil(by))),
         )
+
+
+def in_square(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """An art-unit box as fractions of a square frame (where it lands in a square video)."""
+    x0, y0, x1, y1 = box
+
+    def fx(x: float) -> float:
+        return TARGET[0] + (x - ANCHOR[0]) * ZOOM
+
+    def fy(y: float) -> float:
+        return TARGET[1] + (y - ANCHOR[1]) * ZOOM
+
+    return (fx(x0), fy(y0), fx(x1), fy(y1))

@@ -140,12 +140,12 @@ def _short_front(c: Canvas, look: Look, face: Poly) -> None:
 
 
 def _curly_back(c: Canvas, look: Look) -> None:
-    blobs = [ellipse(0.5, 0.31, 0.215, 0.19)]
+    blobs = [ellipse(0.5, 0.315, 0.21, 0.175)]
     for a in np.linspace(0, 360, 19, endpoint=False):
         r = np.radians(a)
         if np.sin(r) > 0.6:
             continue  # no curls hanging below the ears
-        blobs.append(ellipse(0.5 + 0.215 * np.cos(r), 0.31 + 0.19 * np.sin(r), 0.046, 0.046, n=36))
+        blobs.append(ellipse(0.5 + 0.21 * np.cos(r), 0.315 + 0.175 * np.sin(r), 0.046, 0.046, n=36))
     for b in blobs:
         c.fill(b, look.hair)
     clip = ellipse(0.5, 0.31, 0.27, 0.25)

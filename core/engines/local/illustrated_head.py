@@ -1,7 +1,7 @@
-"""The static part of the head layer: hair, ears, face with shading, brows, nose, beard.
+"""The static part of the head layer: hair, ears, face with shading, nose, beard.
 
-Everything here is drawn once per presenter and size. The eyes and mouth, drawn
-afterwards (illustrated_face.py), are the only parts that change from frame to frame,
+Everything here is drawn once per presenter and size. The eyes, brows and mouth,
+drawn afterwards (illustrated_face.py), are the only parts that change from frame to frame,
 so nothing here may overlap them *on top*: hair and scarves stay outside the sprite
 boxes or underneath them.
 """
@@ -12,6 +12,7 @@ import numpy as np
 
 from core.engines.local.illustrated_canvas import Canvas, Poly, ellipse, mix, spline
 from core.engines.local.illustrated_hair import BACK_HAIR, FRONT_HAIR
+from core.engines.local.illustrated_hair_more import BACK_HAIR_MORE, FRONT_HAIR_MORE
 from core.engines.local.illustrated_look import (
     EYE_DX,
     EYE_Y,
@@ -29,15 +30,16 @@ BLUSH = (236, 112, 118)
 def draw_head(c: Canvas, look: Look) -> None:
     """Everything in the head that never moves relative to the face."""
     face = face_outline(look)
-    BACK_HAIR[look.hair_style](c, look)
+    (BACK_HAIR | BACK_HAIR_MORE)[look.hair_style](c, look)
     if look.hair_style != "hijab":
         _ears(c, look)
     c.fill(face, look.skin)
     _face_shading(c, look, face)
-    FRONT_HAIR[look.hair_style](c, look, face)
+    if look.wrinkles > 0:
+        _lines(c, look, face)
+    (FRONT_HAIR | FRONT_HAIR_MORE)[look.hair_style](c, look, face)
     if look.beard:
         _beard(c, look)
-    _brows(c, look)
     _nose(c, look)
 
 
@@ -81,15 +83,53 @@ def _face_shading(c: Canvas, look: Look, face: Poly) -> None:
         )
 
 
-def _brows(c: Canvas, look: Look) -> None:
+def _lines(c: Canvas, look: Look, face: Poly) -> None:
+    """Age: forehead lines, crow's feet, smile lines and soft bags under the eyes."""
+    k = look.wrinkles
+    line = mix(look.skin, look.skin_shadow, 0.9)
+    for y in (0.27, 0.292):
+        c.shade(
+            spline([(0.43, y + 0.004), (0.5, y), (0.57, y + 0.004)], closed=False),
+            line,
+            0.45 * k,
+            0.003,
+            clip=face,
+            stroke=0.003,
+        )
     for sign in (-1, 1):
-
-        def at(dx: float, dy: float, s: int = sign) -> tuple[float, float]:
-            return (FACE_CX + s * (EYE_DX + dx), EYE_Y - 0.05 + dy)
-
-        top = [at(-0.024, -0.001), at(-0.006, -0.009), at(0.016, -0.009), at(0.031, 0.002)]
-        bottom = [at(0.03, 0.004), at(0.014, -0.002), at(-0.006, -0.002), at(-0.024, 0.007)]
-        c.fill(spline(top + bottom, per=8), look.brow)
+        x = FACE_CX + sign * (EYE_DX + 0.034)
+        for dy, tilt in ((-0.008, -0.006), (0.0, 0.0), (0.008, 0.006)):
+            c.shade(
+                np.array([(x, EYE_Y + dy * 0.6), (x + sign * 0.014, EYE_Y + dy + tilt)]),
+                line,
+                0.5 * k,
+                0.002,
+                clip=face,
+                stroke=0.0025,
+            )
+        c.shade(
+            ellipse(FACE_CX + sign * EYE_DX, EYE_Y + 0.024, 0.02, 0.008, start=20, end=160, n=20),
+            line,
+            0.35 * k,
+            0.003,
+            clip=face,
+            stroke=0.003,
+        )
+        c.shade(
+            spline(
+                [
+                    (FACE_CX + sign * 0.03, 0.462),
+                    (FACE_CX + sign * 0.052, 0.49),
+                    (FACE_CX + sign * 0.058, 0.53),
+                ],
+                closed=False,
+            ),
+            line,
+            0.5 * k,
+            0.004,
+            clip=face,
+            stroke=0.004,
+        )
 
 
 def _nose(c: Canvas, look: Look) -> None:
@@ -125,7 +165,7 @@ def _beard(c: Canvas, look: Look) -> None:
         per=8,
     )
     beard = np.vstack([lower, upper])
-    hole = ellipse(0.5, 0.517, 0.045, 0.021)
+    hole = ellipse(0.5, 0.515, 0.058, 0.026)
     c.fill([beard, hole], look.hair)
     c.shade(ellipse(0.42, 0.52, 0.05, 0.06), look.hair_light, 0.35, 0.02, clip=beard)
     c.shade(ellipse(0.62, 0.53, 0.05, 0.08), look.hair_dark, 0.4, 0.02, clip=beard)

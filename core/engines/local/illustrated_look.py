@@ -14,8 +14,10 @@ import numpy as np
 
 from core.engines.local.illustrated_canvas import RGB, Poly, mix
 
-HairStyle = Literal["bun", "short", "curly", "hijab", "side_part"]
-Outfit = Literal["cardigan", "blazer", "sweater", "scoop_top", "tunic"]
+HairStyle = Literal["bun", "short", "curly", "hijab", "side_part", "bob", "long", "bald"]
+Outfit = Literal[
+    "cardigan", "blazer", "sweater", "scoop_top", "tunic", "polo", "embroidered", "vest"
+]
 
 FACE_CX, FACE_CY = 0.5, 0.40
 FACE_RX, FACE_RY = 0.142, 0.178
@@ -29,8 +31,8 @@ PIVOT = (0.5, 0.60)  # the head turns about the top of the neck
 # straight line (the open mouth's shadow on the chin, the arms of the glasses).
 # The face from brow to chin, cheek to cheek (what a layout aligns and what tests measure).
 FACE_BOX = (FACE_CX - FACE_RX, EYE_Y - 0.062, FACE_CX + FACE_RX, FACE_CY + FACE_RY + 0.012)
-EYE_BOX = (0.348, 0.360, 0.652, 0.452)
-MOUTH_BOX = (0.418, 0.462, 0.582, 0.600)
+EYE_BOX = (0.348, 0.318, 0.652, 0.452)  # eyes and brows
+MOUTH_BOX = (0.405, 0.452, 0.595, 0.615)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class Look:
     earrings: RGB | None = None
     lashes: bool = False
     jaw: float = 0.25  # how much the face narrows toward the chin
+    moustache: bool = False
+    wrinkles: float = 0.0  # 0 young .. 1 lined (forehead, eyes, smile lines)
+    accent: RGB | None = None  # a tie, embroidery thread
 
     @property
     def skin_shadow(self) -> RGB:

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
-from core.engines.local.types import FrameState, MouthPose, Phone
+from core.engines.local import expressions
+from core.engines.local.types import FrameState, MouthPose, Phone, WordTiming
 from core.engines.local.visemes import VISEME_POSES, Viseme, viseme_for
 
 POSE_FIELDS = ("open", "wide", "round", "press", "teeth_on_lip")
@@ -59,18 +61,36 @@ class _Blink:
 
 
 def timeline(
-    phones: list[Phone], duration: float, fps: int = 25, seed: int = 0
+    phones: list[Phone],
+    duration: float,
+    fps: int = 25,
+    seed: int = 0,
+    words: list[WordTiming] | None = None,
 ) -> list[FrameState]:
-    """One ``FrameState`` per frame, ``ceil(duration * fps)`` of them, deterministic."""
+    """One ``FrameState`` per frame, ``ceil(duration * fps)`` of them, deterministic.
+
+    ``seed`` varies everything that is not the speech (blinks, head motion, which words
+    raise the brows, how deep a nod is): the engine passes one derived from the render's
+    cache key. ``words`` (with their punctuation) place the nods at sentence ends.
+    """
     n = max(0, math.ceil(duration * fps))
     if n == 0:
         return []
     times = np.arange(n, dtype=np.float64) / fps
     ordered = _clean(phones)
     mouth = _mouth_track(ordered, times, duration, fps)
-    blink_rng, head_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    blink_rng, head_rng, brow_rng, nod_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
+    )
     blink = _blink_track(times, duration, fps, blink_rng)
-    head = _head_track(times, _speaking(ordered, times, fps), head_rng)
+    speaking = _speaking(ordered, times, fps)
+    head = _head_track(times, speaking, head_rng)
+    words = sorted(words or [], key=lambda w: w.start)
+    brows = expressions.brow_track(times, words, brow_rng)
+    smile = expressions.smile_track(speaking)
+    nod = expressions.nod_track(
+        times, expressions.sentence_ends(words, _long_pauses(ordered)), nod_rng
+    )
     return [
         FrameState(
             mouth=MouthPose(*(float(v) for v in mouth[i])),
@@ -78,9 +98,18 @@ def timeline(
             head_dx=float(head[i, 0]),
             head_dy=float(head[i, 1]),
             head_angle=float(head[i, 2]),
+            brows=float(brows[i]),
+            smile=float(smile[i]),
+            nod=float(nod[i]),
         )
         for i in range(n)
     ]
+
+
+def _long_pauses(phones: list[Phone], gap: float = 0.45) -> list[float]:
+    """Ends of speech followed by a pause of ``gap`` s or more (and the very last phone)."""
+    ends = [a.end for a, b in pairwise(phones) if b.start - a.end >= gap]
+    return ends + ([phones[-1].end] if phones else [])
 
 
 def _clean(phones: list[Phone]) -> list[Phone]:

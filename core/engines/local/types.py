@@ -81,6 +81,9 @@ class Presenter(Protocol):
     height: int
     has_alpha: bool  # True: render() gives straight RGBA with a clean mask; False: opaque RGB
     face_box: tuple[int, int, int, int]  # x, y, w, h of the face (brow to chin) at rest, px
+    # x, y, w, h: outside this box every frame equals render(REST), so a compositor can put
+    # the rest on its background once and redo only this box per frame.
+    moving_box: tuple[int, int, int, int]
 
     def render(self, state: FrameState) -> np.ndarray:
         """Shape (height, width, 4 if has_alpha else 3), dtype uint8, C-contiguous."""
