@@ -11,7 +11,7 @@ from core.errors import InputError
 from core.library import Library
 from core.models import Avatar
 
-ILLUSTRATION_VERSION = "3"
+ILLUSTRATION_VERSION = "4"  # bump when the drawings change: cached videos are redone
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 
 
