@@ -30,9 +30,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.compose.encode import CRF, FPS, PRESET, to_i420  # noqa: E402
+from core.compose.prefetch import prefetch  # noqa: E402
 from core.engines.local import speech  # noqa: E402
-from core.engines.local.encode import CRF, FPS, PRESET, to_i420  # noqa: E402
-from core.engines.local.frames import prefetch  # noqa: E402
 from core.engines.local.lipsync import timeline  # noqa: E402
 from core.engines.local.photo import load_photo  # noqa: E402
 

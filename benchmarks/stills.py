@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.avatars import builtin_avatars  # noqa: E402
+from core.compose.encode import to_i420  # noqa: E402
 from core.engines.local import speech  # noqa: E402
 from core.engines.local.alpha import opaque  # noqa: E402
-from core.engines.local.encode import to_i420  # noqa: E402
 from core.engines.local.lipsync import timeline  # noqa: E402
 from core.engines.local.presenters import backdrop, load_presenter  # noqa: E402
 from core.engines.local.types import FrameState  # noqa: E402

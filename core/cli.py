@@ -1,4 +1,4 @@
-"""The command line: ``python -m core voices|avatars|render|script|credits``.
+"""The command line: ``python -m core voices|avatars|looks|render|script|credits``.
 
 Exit codes: 0 done; 2 wrong input; 3 configuration or account problem; 4 the provider
 failed after retries or refused. Errors are one line on stderr starting ``error:``.
@@ -12,12 +12,12 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from core.commands import catalogue, credits, render, script
+from core.commands import catalogue, credits, looks, render, script
 from core.config import Settings
 from core.errors import AppError
 from core.usecases import Parlante
 
-COMMANDS = (catalogue, render, credits, script)
+COMMANDS = (catalogue, looks, render, credits, script)
 
 
 class _Parser(argparse.ArgumentParser):

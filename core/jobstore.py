@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from core.errors import message_text
@@ -64,8 +64,7 @@ class Job:
 
 def _request_from_json(text: str) -> RenderRequest:
     data: dict[str, Any] = json.loads(text or "{}")
-    known = RenderRequest.__dataclass_fields__
-    return RenderRequest(**{k: v for k, v in data.items() if k in known})
+    return RenderRequest.from_json(data)
 
 
 def _same_request(request: RenderRequest) -> dict[str, Any]:
@@ -118,7 +117,7 @@ class JobStore:
     def insert(self, engine: str, request: RenderRequest, user: str = "", title: str = "") -> Job:
         job_id = "job-" + new_id()
         title = title or request.title
-        request = RenderRequest(**{**asdict(request), "job_id": job_id, "title": title})
+        request = replace(request, job_id=job_id, title=title)
         now = self.clock()
         self._conn.execute(
             "INSERT INTO jobs (id, user, created_at, updated_at, status, engine, title,"

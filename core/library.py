@@ -90,6 +90,11 @@ class VideoRecord:
             id=self.id,
             has_subtitles=self.settings.get("subtitles", True) is not False,
             note=str(self.settings.get("note", "")),
+            width=int(self.settings.get("width") or self.size),
+            height=int(self.settings.get("height") or self.size),
+            format=str(self.settings.get("format") or "1:1"),
+            layout=str(self.settings.get("layout") or "full"),
+            scenes=int(self.settings.get("scenes") or 1),
         )
 
 

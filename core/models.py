@@ -42,6 +42,40 @@ class Avatar:
 
 
 @dataclass(frozen=True)
+class Look:
+    """How the final picture is laid out: everything the composer (core.compose) needs.
+
+    Checked by ``core.compose.check_look``; ``format``/``resolution`` give the frame
+    ("16:9" at 720 is 1280×720). Paths name files on this machine (uploads are saved first).
+    """
+
+    format: str = "16:9"  # "16:9" | "9:16" | "1:1"
+    resolution: int = 720  # the short side: 720 | 1080 (any even 256–1080 for the old --size)
+    layout: str = ""  # "full" | "side" | "corner" | "voice"; "": corner with slides, else full
+    background: str = ""  # a theme id, "blur", or an image path; "": the default theme
+    slides: tuple[str, ...] = ()  # one PDF, or images, one per scene
+    captions: str = "none"  # "none" | "burn"
+    caption_style: str = "box"  # "box" (translucent box) | "outline"
+    music: str = ""  # an audio file, ducked under the voice
+    title: str = ""  # a title card shown for the first 2 s
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["slides"] = list(self.slides)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Look:
+        data = dict(data or {})
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "slides" in known:
+            known["slides"] = tuple(known["slides"] or ())
+        if "resolution" in known:
+            known["resolution"] = int(known["resolution"])
+        return cls(**known)
+
+
+@dataclass(frozen=True)
 class RenderRequest:
     """What to render. ``text`` may be empty only when ``audio`` is given (then the video
     has no subtitles: there is nothing to show)."""
@@ -50,7 +84,7 @@ class RenderRequest:
     language: str = "es"
     voice_id: str | None = None  # None: the engine's default voice for the language
     avatar: str | None = None  # a built-in avatar id or a path to a photo; None: first built-in
-    size: int = 512
+    size: int | None = None  # the old --size: a 1:1 video of this many px (overrides look)
     rate: float = 1.0  # speaking rate, 0.5–2.0
     pitch: float = 1.0  # 0.5–2.0
     title: str = ""
@@ -58,6 +92,13 @@ class RenderRequest:
     job_id: str | None = None  # identifies the job (D-ID user_data, resume)
     audio: str | None = None  # the person's own narration (a path): spoken instead of a voice
     keep_unaligned: bool = False  # narration whose script does not match: keep, no subtitles
+    look: Look = Look()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RenderRequest:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["look"] = Look.from_json(known.get("look"))
+        return cls(**known)
 
 
 def short_title(text: str, words: int = 8) -> str:
@@ -81,6 +122,11 @@ class Video:
     id: str = ""
     has_subtitles: bool = True  # False: narration without (a matching) script
     note: str = ""  # a message id: what to know about this video ("audio.note_no_script")
+    width: int = 0
+    height: int = 0
+    format: str = ""
+    layout: str = ""
+    scenes: int = 1
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +141,11 @@ class Video:
             "render_s": round(self.render_s, 3),
             **({"subtitles": None} if not self.has_subtitles else {}),
             **({"note": render(self.note) if known(self.note) else self.note} if self.note else {}),
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "layout": self.layout,
+            "scenes": self.scenes,
         }
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 
 from core.avatars import resolve_avatar
 from core.cache import Cache, make_key
+from core.compose import COMPOSE_VERSION, LookPlan, check_look, compose_video
 from core.config import Settings
-from core.engines.base import Journal, RenderPlan
+from core.engines.base import MEDIA_FILES, Journal, RenderPlan
 from core.errors import InputError
 from core.library import VideoRecord
 from core.messages import msg
@@ -96,21 +97,41 @@ def clean_size(size: int) -> int:
     return size - size % 2  # H.264 4:2:0 needs even sides
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A checked render: the engine's plan (spoken text, presenter canvas), the look, the key."""
+
+    plan: RenderPlan
+    look: LookPlan
+    key: str
+    script: str  # the script as written (with its --- scene markers)
+
+
 def plan_render(
     services: Services, request: RenderRequest, engine_id: str, user: str = ""
-) -> tuple[RenderPlan, str]:
-    """Validate everything a render needs, before any slow work. Returns the plan and cache key."""
+) -> Planned:
+    """Validate everything a render needs, before any slow work."""
     text = clean_text(request.text, services.settings, request.audio)
-    size = clean_size(request.size)
+    size = clean_size(request.size) if request.size is not None else None
     for name, value in (("rate", request.rate), ("pitch", request.pitch)):
         if not 0.5 <= value <= 2.0:
             raise InputError(f"script.{name}_range", value=value)
-    request = RenderRequest(**{**request.__dict__, "text": text, "size": size})
+    look = check_look(request.look, text, size)
+    request = replace(request, text=look.spoken, size=size, look=look.look)
     engine = services.engine(engine_id)
     avatar, digest = resolve_avatar(request.avatar, services.library, user)
-    plan = engine.plan(request, avatar, digest)
-    key = make_key("render", engine.version, engine=engine_id, **engine.cache_parts(plan))
-    return plan, key
+    cutout = engine.capabilities.cutouts and avatar.kind == "illustrated"
+    look = replace(look, cutout=cutout)
+    plan = replace(engine.plan(request, avatar, digest), canvas=look.stage().canvas)
+    key = make_key(
+        "render",
+        engine.version,
+        engine=engine_id,
+        **engine.cache_parts(plan),
+        look=look.cache_parts(),
+        compose=COMPOSE_VERSION,
+    )
+    return Planned(plan, look, key, text)
 
 
 def is_metered(services: Services, engine_id: str) -> bool:
@@ -137,7 +158,8 @@ def render_video(
     user: str = "",
 ) -> Video:
     started = time.perf_counter()
-    plan, key = plan_render(services, request, engine_id, user)
+    planned = plan_render(services, request, engine_id, user)
+    plan, key = planned.plan, planned.key
     if plan.request.use_cache:
         cached_id = services.cache.get(key)
         record = services.library.get_video(cached_id) if cached_id else None
@@ -156,21 +178,25 @@ def render_video(
         services.usage.check(user, TTS_CHARS, speech_chars)  # LimitReached
     staging = services.library.staging_dir()
     try:
-        output = engine.render(plan, staging, on_progress, metered or journal or own_journal)
-        if output.extra.get("tts_chars"):
-            services.usage.add(user, TTS_CHARS, int(output.extra["tts_chars"]))
+        clip = engine.render(plan, staging, on_progress, metered or journal or own_journal)
+        if clip.extra.get("tts_chars"):
+            services.usage.add(user, TTS_CHARS, int(clip.extra["tts_chars"]))
+        output = compose_video(clip, planned.look, staging, on_progress)
+        for leftover in staging.iterdir():  # only the video's own files go to the library
+            if leftover.name not in MEDIA_FILES:
+                leftover.unlink()
         record = services.library.add_video(
             staging,
             VideoRecord(
                 id="",
                 user=user,
-                title=plan.request.title or short_title(plan.request.text) or plan.voice.name,
-                script=plan.request.text,
+                title=plan.request.title or short_title(planned.look.spoken) or plan.voice.name,
+                script=planned.script,
                 language=plan.request.language,
                 engine=engine_id,
                 voice=plan.voice.id,
                 avatar=plan.avatar.id,
-                size=plan.request.size,
+                size=min(output.width, output.height),
                 duration_s=output.duration_s,
                 cache_key=key,
                 settings={
@@ -178,7 +204,9 @@ def render_video(
                     "pitch": plan.request.pitch,
                     "voice_name": plan.voice.name,
                     "avatar_name": plan.avatar.name,
-                    **output.extra,
+                    "look": planned.look.look.to_json(),
+                    **clip.extra,
+                    **output.to_settings(),
                 },
             ),
         )

@@ -146,8 +146,11 @@ def to_srt(cues: Sequence[Cue]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def to_vtt(cues: Sequence[Cue]) -> str:
+def to_vtt(cues: Sequence[Cue], settings: str = "") -> str:
+    """WebVTT; ``settings`` (e.g. ``line:80% position:50%``) places every cue in the player."""
+    tail = f" {settings}" if settings else ""
     blocks = [
-        f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n" + "\n".join(c.lines) for c in cues
+        f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}{tail}\n" + "\n".join(c.lines)
+        for c in cues
     ]
     return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"

@@ -1,4 +1,4 @@
-"""A fake VideoEngine for job-runner and page tests: instant, controllable, no media codecs."""
+"""A fake VideoEngine for job-runner and page tests: instant, controllable, a tiny plain clip."""
 
 from __future__ import annotations
 
@@ -7,26 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.engines.base import (
-    SRT_FILE,
-    THUMB_FILE,
-    VIDEO_FILE,
-    VTT_FILE,
-    Capabilities,
-    Journal,
-    RenderOutput,
-    RenderPlan,
-)
+from core.engines.base import Capabilities, Clip, Journal, RenderPlan
 from core.errors import ConfigError, InputError, RenderRejected
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
+from core.subtitles import TimedWord
 
 VOICES = [
     Voice("fake-es-f", "Lucía (fake)", "es", "female", "fake"),
     Voice("fake-es-m", "Mateo (fake)", "es-419", "male", "fake"),
     Voice("fake-en-f", "Ada (fake)", "en-US", "female", "fake"),
 ]
-SRT = "1\n00:00:00,000 --> 00:00:01,500\nHola a todos\n"
-VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nHola a todos\n"
 
 
 @dataclass
@@ -89,7 +79,7 @@ class FakeEngine:
 
     def render(
         self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
-    ) -> RenderOutput:
+    ) -> Clip:
         c = self.control
         job = plan.request.job_id or "-"
         with c.lock:
@@ -117,25 +107,33 @@ class FakeEngine:
                             c.changed.notify_all()
             if c.fail_with is not None:
                 raise c.fail_with
-            (workdir / VIDEO_FILE).write_bytes(b"\x00\x00\x00\x18ftypmp42fake")
-            (workdir / SRT_FILE).write_text(SRT)
-            (workdir / VTT_FILE).write_text(VTT)
-            (workdir / THUMB_FILE).write_bytes(_tiny_jpeg())
-            return RenderOutput(duration_s=1.5)
+            return tiny_clip(plan.canvas)
         finally:
             with c.lock:
                 c.running[job] -= 1
                 c.changed.notify_all()
 
 
-def _tiny_jpeg() -> bytes:
-    import io
+def tiny_clip(canvas: tuple[int, int] | None, seconds: float = 1.5) -> Clip:
+    """A real (if plain) clip: a flat presenter picture, a tone, "Hola a todos" as words."""
+    import numpy as np
 
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", (32, 32), (200, 120, 90)).save(buf, "JPEG")
-    return buf.getvalue()
+    width, height = canvas or (0, 0)
+    n = round(seconds * 25)
+    picture = np.full((height, width, 3), (200, 120, 90), np.uint8)
+    t = np.arange(int(seconds * 16000)) / 16000
+    return Clip(
+        fps=25,
+        n_frames=n,
+        width=width,
+        height=height,
+        audio=(0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32),
+        sample_rate=16000,
+        words=[TimedWord("Hola", 0.0, 0.5), TimedWord("a", 0.5, 0.7), TimedWord("todos", 0.7, 1.5)],
+        frames=(lambda: (picture for _ in range(n))) if canvas else None,
+        face_box=(width // 4, height // 5, width // 2, height // 2),
+        still=picture if canvas else None,
+    )
 
 
 def reset() -> FakeControl:
@@ -155,3 +153,14 @@ def install(monkeypatch: Any, *ids: str) -> FakeControl:
 
 
 REJECTED = RenderRejected("D-ID refused the render: FaceError — use a clearer photo.")
+
+
+def _tiny_jpeg() -> bytes:
+    """A small JPEG (a stand-in photo for library tests)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 120, 90)).save(buf, "JPEG")
+    return buf.getvalue()

@@ -77,7 +77,7 @@ def test_render_json_contract_and_cache(data_dir: Path, tmp_path: Path) -> None:
     result = json.loads(first.stdout)
     assert set(result) == {
         "video", "subtitles", "thumbnail", "duration_s", "engine", "voice", "avatar", "cached",
-        "render_s",
+        "render_s", "width", "height", "format", "layout", "scenes",
     }  # fmt: skip
     assert result["video"] == str(out) and out.stat().st_size > 1000
     assert result["subtitles"] == str(subs) and "Hola a todos." in subs.read_text()

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import pytest
 
 from tests.conftest import FAKE_DID_KEY
@@ -69,7 +70,10 @@ def test_render_then_served_from_the_library(fake: FakeDid, env, tmp_path: Path)
     result = json.loads(first.stdout)
     assert result["engine"] == "did" and result["voice"] == "es-EC-AndreaNeural"
     assert result["cached"] is False and result["duration_s"] == pytest.approx(2.0, abs=0.05)
-    assert out.read_bytes() == fake.video
+    with av.open(str(out)) as video:  # D-ID's talk, composited: 16:9 at 720 by default
+        stream = video.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (1280, 720)
+    assert (result["width"], result["height"], result["layout"]) == (1280, 720, "full")
     assert (tmp_path / "s.vtt").read_text().startswith("WEBVTT")
     assert Path(result["thumbnail"]).read_bytes()[:2] == b"\xff\xd8"
     assert fake.storage_auth_headers == 0  # the key never went to storage

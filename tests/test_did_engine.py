@@ -15,8 +15,8 @@ import pytest
 
 from core.cache import Cache, make_key
 from core.config import Settings
-from core.engines.base import SRT_FILE, THUMB_FILE, VIDEO_FILE, VTT_FILE, MemoryJournal
-from core.engines.did import DidEngine
+from core.engines.base import MemoryJournal
+from core.engines.did import DID_FILE, DidEngine
 from core.errors import (
     AuthError,
     ConfigError,
@@ -73,7 +73,10 @@ def make_engine(data_dir: Path, time_: FakeTime, key: str | None = FAKE_DID_KEY)
         sleep=time_.sleep,
         clock=time_.clock,
         rng=lambda: 0.0,
-        still_image=lambda avatar, size: np.full((size, size, 3), 90, np.uint8),
+        still_image=lambda avatar, width, height: (
+            np.full((height, width, 3), 90, np.uint8),
+            (width // 3, height // 5, width // 3, height // 2),
+        ),
     )
 
 
@@ -188,7 +191,7 @@ def test_cache_parts_cover_the_output_and_never_the_key(engine: DidEngine, api) 
 # --- the happy path ------------------------------------------------------------------------
 
 
-def test_render_uploads_creates_polls_and_downloads(engine, api, tmp_path, time_) -> None:
+def test_render_uploads_creates_polls_and_downloads(engine, api, tmp_path, time_, mp4) -> None:
     journal = MemoryJournal()
     seen_at_first_poll: list[str | None] = []
     api.get(
@@ -223,14 +226,14 @@ def test_render_uploads_creates_polls_and_downloads(engine, api, tmp_path, time_
 
     assert output.duration_s == pytest.approx(2.0, abs=0.05)  # the file's, not D-ID's "7"
     assert output.extra == {"did_talk_id": "tlk_1"}
-    for name in (VIDEO_FILE, SRT_FILE, VTT_FILE, THUMB_FILE):
-        assert (workdir / name).stat().st_size > 0
-    assert (workdir / THUMB_FILE).read_bytes()[:2] == b"\xff\xd8"
-    srt = (workdir / SRT_FILE).read_text()
-    assert "Hola a todos." in srt and "aprendemos algo nuevo." in srt
-    last_end = re.findall(r"--> (\d\d:\d\d:\d\d,\d\d\d)", srt)[-1]
-    assert "00:00:01,500" <= last_end <= "00:00:02,000"
-    assert (workdir / VTT_FILE).read_text().startswith("WEBVTT")
+    assert (workdir / DID_FILE).read_bytes() == mp4  # the talk as downloaded
+    assert (output.width, output.height, output.has_alpha) == (96, 96, False)
+    frames = list(output.frames())
+    assert len(frames) == output.n_frames == 50 and frames[0].shape == (96, 96, 3)
+    assert not np.array_equal(frames[0], frames[-1])  # the talk moves
+    words = " ".join(w.text for w in output.words)
+    assert "Hola a todos." in words and "aprendemos algo nuevo." in words
+    assert 1.5 <= output.words[-1].end <= 2.0  # spread over the file's real duration
     assert not list(workdir.glob(".*part"))  # no temp files left
 
 
@@ -398,7 +401,7 @@ def test_an_expired_link_is_refreshed(engine, api, tmp_path, mp4) -> None:
         [{"json": j} for j in states] + [{"json": {**states[-1], "result_url": fresh}}],
     )
     _, workdir, _ = render(engine, tmp_path)
-    assert (workdir / VIDEO_FILE).read_bytes() == mp4
+    assert (workdir / DID_FILE).read_bytes() == mp4
     assert len(calls(api, "GET", f"{API}/talks/tlk_1")) == 4
 
 
@@ -407,7 +410,7 @@ def test_a_plain_http_result_link_is_refused(engine, api, tmp_path) -> None:
     api.get(f"{API}/talks/tlk_1", [{"json": j} for j in states])
     with pytest.raises(ProviderError, match="not https"):
         render(engine, tmp_path)
-    assert not (tmp_path / "work" / VIDEO_FILE).exists()
+    assert not (tmp_path / "work" / DID_FILE).exists()
 
 
 @pytest.mark.parametrize(

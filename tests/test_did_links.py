@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.engines.base import VIDEO_FILE
-from core.engines.did import DidEngine
+from core.engines.did import DID_FILE, DidEngine
 from core.engines.did_http import MAX_REDIRECTS, DidHttp
 from core.errors import ProviderError
 from tests.conftest import FAKE_DID_KEY
@@ -84,7 +83,7 @@ def test_only_the_link_from_get_talk_is_downloaded(
     api.get(f"{API}/talks/tlk_1", [{"json": j} for j in states])
     decoy_mock = api.get(decoy, content=b"not ours")
     _, workdir, _ = render(engine, tmp_path)
-    assert (workdir / VIDEO_FILE).read_bytes() == mp4
+    assert (workdir / DID_FILE).read_bytes() == mp4
     assert decoy_mock.call_count == 0
     outside = [r for r in api.request_history if not r.url.startswith(API)]
     assert [r.url for r in outside] == [STORAGE]
@@ -99,4 +98,4 @@ def test_a_result_link_to_a_private_address_fails_the_render(
     api.get(f"{API}/talks/tlk_1", [{"json": j} for j in states])
     with pytest.raises(ProviderError, match="local or private address"):
         render(engine, tmp_path)
-    assert not (tmp_path / "work" / VIDEO_FILE).exists()
+    assert not (tmp_path / "work" / DID_FILE).exists()

@@ -9,8 +9,8 @@ import av
 import numpy as np
 import pytest
 
-from core.engines.local.encode import encode_mp4
-from core.engines.local.frames import prefetch
+from core.compose.encode import encode_mp4
+from core.compose.prefetch import prefetch
 
 SR = 22050
 
@@ -40,7 +40,7 @@ def top_level_atoms(path: Path) -> list[str]:
 def test_h264_aac_mp4_with_equal_lengths_and_index_first(tmp_path: Path) -> None:
     out = tmp_path / "v.mp4"
     tone = (0.3 * np.sin(np.linspace(0, 2 * np.pi * 440 * 1.7, int(SR * 1.7)))).astype(np.float32)
-    encode_mp4(iter(frames(50, 256)), 50, tone, SR, out, 256)
+    encode_mp4(iter(frames(50, 256)), 50, tone, SR, out, 256, 256)
     with av.open(str(out)) as c:
         v, a = c.streams.video[0], c.streams.audio[0]
         assert v.codec_context.name == "h264" and a.codec_context.name == "aac"
@@ -60,7 +60,7 @@ def test_h264_aac_mp4_with_equal_lengths_and_index_first(tmp_path: Path) -> None
 def test_decoded_picture_matches_what_was_drawn(tmp_path: Path) -> None:
     out = tmp_path / "v.mp4"
     src = frames(10, 256)
-    encode_mp4(iter(src), 10, np.zeros(SR, np.float32), SR, out, 256)
+    encode_mp4(iter(src), 10, np.zeros(SR, np.float32), SR, out, 256, 256)
     with av.open(str(out)) as c:
         got = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
     err = np.abs(got[5].astype(int) - src[5].astype(int)).mean()
@@ -75,14 +75,14 @@ def test_a_failure_mid_way_leaves_no_file(tmp_path: Path) -> None:
         raise RuntimeError("presenter crashed")
 
     with pytest.raises(RuntimeError, match="presenter crashed"):
-        encode_mp4(prefetch(broken()), 25, np.zeros(SR, np.float32), SR, out, 256)
+        encode_mp4(prefetch(broken()), 25, np.zeros(SR, np.float32), SR, out, 256, 256)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_too_few_frames_is_an_error_not_a_short_video(tmp_path: Path) -> None:
     out = tmp_path / "v.mp4"
     with pytest.raises(RuntimeError, match="expected 30 frames"):
-        encode_mp4(iter(frames(3, 256)), 30, np.zeros(SR, np.float32), SR, out, 256)
+        encode_mp4(iter(frames(3, 256)), 30, np.zeros(SR, np.float32), SR, out, 256, 256)
     assert not out.exists()
 
 

@@ -9,7 +9,7 @@ from core.commands.catalogue import ENGINE_CHOICES
 from core.commands.common import StderrProgress, emit_json, read_text_arg
 from core.errors import InputError
 from core.files import check_writable, copy
-from core.models import RenderRequest
+from core.models import Look, RenderRequest
 from core.usecases import SHARED_USER, Parlante
 
 
@@ -33,10 +33,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--language", default="es", help="language code (default es)")
     p.add_argument("--voice", help="voice id (default: the language's default voice)")
     p.add_argument("--avatar", help="built-in avatar id, stored photo id, or a photo path")
-    p.add_argument("--size", type=int, default=512, help="frame size in px, 256–1080")
+    p.add_argument("--size", type=int, help="old style: a square video of this many px, 256–1080")
+    look = p.add_argument_group("look (python -m core looks lists the choices)")
+    look.add_argument("--format", default="16:9", help="16:9 (default), 9:16 or 1:1")
+    look.add_argument(
+        "--resolution", type=int, default=720, help="short side in px: 720 (default) or 1080"
+    )
+    look.add_argument(
+        "--layout", default="", help="full, side, corner or voice (default: corner with slides)"
+    )
+    look.add_argument("--background", default="", help="a theme id, blur, or an image path")
+    look.add_argument(
+        "--slides", nargs="+", default=[], help="a PDF, or images: one slide per --- scene"
+    )
+    look.add_argument("--captions", default="none", help="burn (captions in the picture) or none")
+    look.add_argument("--caption-style", default="box", help="box (default) or outline")
+    look.add_argument("--music", default="", help="MP3/WAV/M4A/OGG, ducked under the voice")
     p.add_argument("--rate", type=float, default=1.0, help="speaking rate, 0.5–2.0")
     p.add_argument("--pitch", type=float, default=1.0, help="voice pitch, 0.5–2.0 (offline)")
-    p.add_argument("--title", default="", help="title in the history")
+    p.add_argument("--title", default="", help="title card for the first 2 s, and in the history")
     p.add_argument("--out", help="where to copy the MP4")
     p.add_argument("--subtitles", help="where to copy the subtitles (.srt, or .vtt)")
     p.add_argument("--no-cache", action="store_true", help="render anew even if cached")
@@ -62,6 +77,17 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
         use_cache=not args.no_cache,
         audio=str(Path(args.audio).expanduser()) if args.audio else None,
         keep_unaligned=args.keep_unaligned,
+        look=Look(
+            format=args.format,
+            resolution=args.resolution,
+            layout=args.layout,
+            background=args.background,
+            slides=tuple(args.slides),
+            captions=args.captions,
+            caption_style=args.caption_style,
+            music=args.music,
+            title=args.title,
+        ),
     )
     video = app.renders.render_now(
         SHARED_USER, request, args.engine, on_progress=StderrProgress(not args.json)

@@ -23,21 +23,9 @@ import requests
 
 from core.cache import Cache, digest_bytes, make_key
 from core.config import Settings
-from core.engines.base import (
-    THUMB_FILE,
-    VIDEO_FILE,
-    Capabilities,
-    Journal,
-    RenderOutput,
-    RenderPlan,
-)
+from core.engines.base import Capabilities, Clip, Journal, RenderPlan
 from core.engines.did_http import PROVIDER, BadReply, DidHttp, require
-from core.engines.did_media import (
-    jpeg_for_upload,
-    video_duration,
-    write_subtitles,
-    write_thumbnail,
-)
+from core.engines.did_media import clip_from_mp4, jpeg_for_upload
 from core.engines.did_talks import (
     FAILED,
     PENDING,
@@ -62,7 +50,10 @@ IMAGE_TTL_S = 12 * 3600  # D-ID keeps uploads 24–48 h: reuse well inside that
 POLL_ERRORS_TOLERATED = 8  # consecutive failed polls before giving up (before the deadline)
 NOTE_USER_DATA = "user_data"  # the talk id itself is the journal's resume token
 
-StillFn = Callable[[Avatar, int], np.ndarray]
+UPLOAD_SIDE = 512  # the still uploaded to D-ID has at least this short side
+DID_FILE = "did-talk.mp4"  # the downloaded talk, scratch in the work folder
+Box = tuple[int, int, int, int]
+StillFn = Callable[[Avatar, int, int], tuple[np.ndarray, Box]]  # picture, face box
 _log = logging.getLogger(__name__)
 
 
@@ -70,7 +61,7 @@ class DidEngine:
     """``VideoEngine`` for D-ID. Time and HTTP are injectable; the key is only in the client."""
 
     id = "did"
-    version = "did-1"
+    version = "did-2"
     capabilities = Capabilities(
         credits=True,
         metered=True,  # every talk costs credits: daily-capped per user (core.usage)
@@ -183,7 +174,7 @@ class DidEngine:
             "provider": VOICE_PROVIDER,
             "rate": r.rate,
             "avatar": plan.avatar_digest,
-            "size": r.size,
+            "canvas": list(plan.canvas) if plan.canvas else None,
             "result_format": RESULT_FORMAT,
             "api": self.settings.did_api_url,  # a fake server's video is not D-ID's
         }
@@ -192,13 +183,14 @@ class DidEngine:
 
     def render(
         self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
-    ) -> RenderOutput:
+    ) -> Clip:
         _log.debug("rendering with D-ID at %s", self.http.base_url)  # no key: ConfigError now
         talk_id = journal.resume_token() or ""
         state = self._resume(talk_id) if talk_id else None
+        still, face = self._still_image(plan)
         if state is None:
             on_progress("upload", 0.03, msg("progress.did_upload", name=plan.avatar.name))
-            source_url = self._upload(plan)
+            source_url = self._upload(still)
             on_progress("create", 0.08, msg("progress.did_create"))
             talk_id = self._create(plan, source_url, journal)
             journal.save_resume_token(talk_id)  # before polling: a restart resumes this talk
@@ -206,13 +198,14 @@ class DidEngine:
             on_progress("render", 0.1, msg("progress.did_resume", talk=talk_id))
         state = self._wait(talk_id, on_progress, journal, state)
         on_progress("download", 0.9, msg("progress.did_download"))
-        self._download(state, workdir / VIDEO_FILE)
-        duration = video_duration(workdir / VIDEO_FILE)
-        on_progress("subtitles", 0.96, msg("progress.subtitles"))
-        write_subtitles(plan.request.text, duration, workdir)
-        write_thumbnail(workdir / VIDEO_FILE, workdir / THUMB_FILE, duration)
-        _log.info("D-ID talk %s downloaded (%.2f s of video)", talk_id, duration)
-        return RenderOutput(duration_s=duration, extra={"did_talk_id": talk_id})
+        self._download(state, workdir / DID_FILE)
+        _log.info("D-ID talk %s downloaded", talk_id)
+        clip = clip_from_mp4(workdir / DID_FILE, plan.request.text)
+        sx, sy = clip.width / still.shape[1], clip.height / still.shape[0]
+        clip.face_box = (round(face[0] * sx), round(face[1] * sy), round(face[2] * sx),
+                         round(face[3] * sy))  # fmt: skip
+        clip.extra = {"did_talk_id": talk_id}
+        return clip
 
     def _resume(self, talk_id: str) -> TalkState | None:
         """The journal's talk, or None when D-ID no longer knows it (then create anew)."""
@@ -225,11 +218,18 @@ class DidEngine:
             raise
         return TalkState.parse(talk_id, data)
 
-    def _upload(self, plan: RenderPlan) -> str:
-        """``POST /images``; the same image bytes reuse the URL from the last 12 hours."""
+    def _still_image(self, plan: RenderPlan) -> tuple[np.ndarray, Box]:
+        """The presenter at rest, opaque, at the composer's canvas shape (≥ 512 px short side),
+        and where its face is."""
         if self._still is None:
             raise ConfigError("did.no_still")
-        jpeg = jpeg_for_upload(self._still(plan.avatar, plan.request.size))
+        w, h = plan.canvas or (UPLOAD_SIDE, UPLOAD_SIDE)
+        scale = max(1.0, UPLOAD_SIDE / min(w, h))
+        return self._still(plan.avatar, round(w * scale) // 2 * 2, round(h * scale) // 2 * 2)
+
+    def _upload(self, still: np.ndarray) -> str:
+        """``POST /images``; the same image bytes reuse the URL from the last 12 hours."""
+        jpeg = jpeg_for_upload(still)
         key = make_key("did-image", "1", api=self.settings.did_api_url, image=digest_bytes(jpeg))
         url = self.cache.get(key)
         if url:

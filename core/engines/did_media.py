@@ -1,12 +1,13 @@
-"""Media around a D-ID talk: the JPEG we upload, and what we derive from the MP4 it returns.
+"""Media around a D-ID talk: the JPEG we upload, and the Clip we make of the MP4 it returns.
 
-D-ID returns a bare MP4 (no subtitles, no thumbnail, a ``duration`` that is rounded), so
-subtitles are timed against the downloaded file's real duration, decoded with PyAV, and
-the thumbnail is a frame of that same file.
+D-ID returns a bare MP4 (no subtitles, a ``duration`` that is rounded), so word timings are
+spread over the downloaded file's real duration, decoded with PyAV; the composer lays the
+talk out and writes the subtitles and thumbnail like for any engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,16 +15,15 @@ import av
 import cv2
 import numpy as np
 
-from core.engines.base import SRT_FILE, VTT_FILE
+from core.compose.encode import FPS
+from core.engines.base import Clip
 from core.engines.did_http import PROVIDER
 from core.errors import ProviderError
-from core.files import write_bytes, write_text
-from core.models import Cue
-from core.subtitles import cues_from_words, to_srt, to_vtt, words_by_length
+from core.subtitles import words_by_length
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # D-ID's limit for POST /images
 MAX_UPLOAD_SIDE = 1920
-THUMB_AT = 0.3  # the thumbnail is the frame at this share of the video (mouth mid-word)
+SILENT_RATE = 22050
 
 
 def jpeg_for_upload(rgb: np.ndarray) -> bytes:
@@ -67,43 +67,66 @@ def video_duration(path: Path) -> float:
         raise _unreadable(path, err) from err
 
 
-def video_frame(path: Path, at_s: float) -> np.ndarray:
-    """The RGB frame shown at ``at_s`` seconds (the last decodable one before it)."""
+def _decode_audio(path: Path) -> tuple[np.ndarray, int]:
+    """The talk's speech as float32 mono (silence at 22.05 kHz when it has no audio)."""
+    with av.open(str(path)) as container:
+        if not container.streams.audio:
+            return np.zeros(0, np.float32), SILENT_RATE
+        rate = container.streams.audio[0].rate or SILENT_RATE
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+        chunks = [
+            out.to_ndarray().reshape(-1)
+            for frame in container.decode(audio=0)
+            for out in resampler.resample(frame)
+        ]
+        chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    return audio.astype(np.float32), rate
+
+
+def clip_from_mp4(path: Path, text: str) -> Clip:
+    """The downloaded talk as a Clip: frames decoded on demand, speech decoded now, and
+    word timings spread over the real duration (D-ID gives none)."""
+    duration = video_duration(path)
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            picked = None
-            for frame in container.decode(stream):
-                picked = frame
-                if frame.time is not None and frame.time >= at_s:
-                    break
-            if picked is None:
-                raise ValueError("no decodable frame")
-            return picked.to_ndarray(format="rgb24")
-    except (av.FFmpegError, ValueError, OSError, IndexError) as err:
+            width, height = stream.codec_context.width, stream.codec_context.height
+            still = next(container.decode(stream)).to_ndarray(format="rgb24")
+        audio, rate = _decode_audio(path)
+    except (av.FFmpegError, ValueError, OSError, IndexError, StopIteration) as err:
         raise _unreadable(path, err) from err
+    n_frames = max(1, round(duration * FPS))
 
+    def frames() -> Iterator[np.ndarray]:
+        """Exactly ``n_frames`` RGB frames at FPS (the last one repeated if the file is short)."""
+        last, count = still, 0
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            for frame in container.decode(stream):
+                when = frame.time if frame.time is not None else count / FPS
+                while count < n_frames and count / FPS < when - 0.5 / FPS:
+                    yield last  # every slot before this frame shows the one before it
+                    count += 1
+                if count >= n_frames:
+                    return
+                last = frame.to_ndarray(format="rgb24")
+        while count < n_frames:
+            yield last
+            count += 1
 
-def write_thumbnail(video: Path, dest: Path, duration_s: float) -> None:
-    rgb = video_frame(video, duration_s * THUMB_AT)
-    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
-    ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 88])
-    if not ok:
-        raise RuntimeError("could not encode the thumbnail")
-    write_bytes(dest, jpeg.tobytes())
-
-
-def write_subtitles(text: str, duration_s: float, workdir: Path) -> int:
-    """SRT + VTT cues per sentence, spread over the real duration; returns the cue count.
-
-    A short lead-in and tail are left silent, as D-ID's presenters breathe before and
-    after speaking.
-    """
-    lead = min(0.15, duration_s * 0.05)
-    words = words_by_length(text, lead, max(lead, duration_s - lead))
-    cues = [  # the last cue may linger past the end; never beyond the video
-        Cue(c.start, min(c.end, duration_s), c.lines) for c in cues_from_words(words)
-    ]
-    write_text(workdir / SRT_FILE, to_srt(cues))
-    write_text(workdir / VTT_FILE, to_vtt(cues))
-    return len(cues)
+    lead = min(0.15, duration * 0.05)
+    words = words_by_length(text, lead, max(lead, duration - lead))
+    return Clip(
+        fps=FPS,
+        n_frames=n_frames,
+        width=width,
+        height=height,
+        audio=audio,
+        sample_rate=rate,
+        words=words,
+        frames=frames,
+        has_alpha=False,
+        still=still,
+        progress_done=0.9,
+    )

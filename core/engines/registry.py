@@ -20,9 +20,9 @@ def _local(settings: Settings, cache: Cache) -> VideoEngine:
 
 def _did(settings: Settings, cache: Cache) -> VideoEngine:
     from core.engines.did import DidEngine
-    from core.engines.local.presenters import still  # D-ID animates the presenter's still
+    from core.engines.local.presenters import still_with_face  # D-ID animates this still
 
-    return DidEngine(settings, cache, still_image=still)
+    return DidEngine(settings, cache, still_image=still_with_face)
 
 
 ENGINES: dict[str, EngineFactory] = {"local": _local, "did": _did}

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.messages import audio, config, did, jobs, library, openai, photo, script, voice
+from core.messages import audio, config, did, jobs, library, look, openai, photo, script, voice
 
 LANGS = ("en", "es")
 DEFAULT = "en"
@@ -45,6 +45,7 @@ MESSAGES: dict[str, Mapping[str, str]] = _merge(
     did.MESSAGES,
     jobs.MESSAGES,
     library.MESSAGES,
+    look.MESSAGES,
     openai.MESSAGES,
     photo.MESSAGES,
     script.MESSAGES,

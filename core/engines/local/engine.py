@@ -1,42 +1,30 @@
 """The offline engine: speech (voicing.py: espeak-ng / Piper, a speech server, or the
-person's own narration) → lip-sync timeline → presenter frames → MP4."""
+person's own narration) → lip-sync timeline → presenter frames: a Clip for the composer."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import cv2
-
 from core.audio.narration import check_narration
 from core.audio.speech_server import SpeechServer, is_server_voice
 from core.cache import Cache
+from core.compose.encode import FPS
 from core.config import Settings
-from core.engines.base import (
-    SRT_FILE,
-    THUMB_FILE,
-    VIDEO_FILE,
-    VTT_FILE,
-    Capabilities,
-    Journal,
-    RenderOutput,
-    RenderPlan,
-)
+from core.engines.base import Capabilities, Clip, Journal, RenderPlan
 from core.engines.local import speech
-from core.engines.local.alpha import Flattened
-from core.engines.local.encode import FPS, encode_mp4, to_i420
-from core.engines.local.frames import prefetch
 from core.engines.local.lipsync import timeline
 from core.engines.local.presenters import backdrop, load_presenter
+from core.engines.local.types import REST
 from core.engines.local.voicing import narration_voice, obtain_speech
 from core.errors import ConfigError
-from core.files import write_bytes, write_text
 from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
-from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
+from core.subtitles import TimedWord
 
 
 def motion_seed(cache_parts: dict[str, Any]) -> int:
@@ -47,8 +35,10 @@ def motion_seed(cache_parts: dict[str, Any]) -> int:
 
 class LocalEngine:
     id = "local"
-    version = "local-1"
-    capabilities = Capabilities(pitch=True, voice_previews=True, sizes=(512, 256, 720, 1080))
+    version = "local-2"
+    capabilities = Capabilities(
+        pitch=True, voice_previews=True, sizes=(512, 256, 720, 1080), cutouts=True
+    )
 
     def __init__(self, settings: Settings, cache: Cache) -> None:
         self.settings = settings
@@ -96,7 +86,7 @@ class LocalEngine:
             "voice": plan.voice.id,
             "rate": r.rate,
             "pitch": r.pitch,
-            "size": r.size,
+            "canvas": list(plan.canvas) if plan.canvas else None,
             "fps": FPS,
             "avatar": plan.avatar_digest,
         }
@@ -112,61 +102,50 @@ class LocalEngine:
 
     def render(
         self, plan: RenderPlan, workdir: Path, on_progress: ProgressFn, journal: Journal
-    ) -> RenderOutput:
+    ) -> Clip:
         r = plan.request
         on_progress("speech", 0.02, msg("progress.speaking", voice=plan.voice.name))
+        canvas = plan.canvas
         # Drawing the presenter's layers and synthesising speech are independent, and both
         # release the GIL for most of their work: do them side by side.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="presenter") as pool:
-            presenter_job = pool.submit(load_presenter, plan.avatar, r.size, r.size)
-            backdrop_job = pool.submit(backdrop, plan.avatar, r.size, r.size)
+            presenter_job = pool.submit(load_presenter, plan.avatar, *canvas) if canvas else None
             server = self.speech_server() if is_server_voice(plan.voice.id) else None
             voiced = obtain_speech(r, plan.voice, server)
             spoken = voiced.speech
             on_progress("presenter", 0.08, msg("progress.preparing", name=plan.avatar.name))
-            presenter = presenter_job.result()
-            background = backdrop_job.result()
-
-        picture = Flattened(presenter, background)
-
+            presenter = presenter_job.result() if presenter_job else None
         # Blinks and head motion are seeded by everything that makes this video (the cache
         # key's parts): another text, voice or presenter moves differently, the same request
         # renders the very same frames.
         seed = motion_seed(self.cache_parts(plan))
         states = timeline(spoken.phones, spoken.duration, fps=FPS, seed=seed, words=spoken.words)
-        n = len(states)
-        step = max(1, n // 50)
-
-        def frame_done(i: int) -> None:
-            if i % step == 0 or i == n:
-                on_progress("animation", 0.1 + 0.85 * i / n, msg("progress.frame", i=i, n=n))
-
-        encode_mp4(
-            prefetch(to_i420(picture(s)) for s in states),
-            n,
-            spoken.audio,
-            spoken.sample_rate,
-            workdir / VIDEO_FILE,
-            r.size,
-            fps=FPS,
-            on_frame=frame_done,
-        )
-        on_progress("subtitles", 0.96, msg("progress.subtitles"))
-        cues = cues_from_words([TimedWord(w.text, w.start, w.end) for w in spoken.words])
-        write_text(workdir / SRT_FILE, to_srt(cues))
-        write_text(workdir / VTT_FILE, to_vtt(cues))
-        thumb_state = states[min(n - 1, max(0, int(n * 0.3)))]
-        rgb = picture(thumb_state)
-        ok, jpeg = cv2.imencode(
-            ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88]
-        )
-        if not ok:
-            raise RuntimeError("could not encode the thumbnail")
-        write_bytes(workdir / THUMB_FILE, jpeg.tobytes())
-        # Which face finder a photo's animation used (landmarks, or the Haar fallback).
-        detector = getattr(presenter, "detector", None)
-        extra = {"face_detector": detector} if detector else {}
-        extra.update(voiced.extra, subtitles=voiced.subtitled)
+        extra: dict[str, Any] = {**voiced.extra, "subtitles": voiced.subtitled}
         if voiced.note:
             extra["note"] = voiced.note
-        return RenderOutput(duration_s=n / FPS, extra=extra)
+        clip = Clip(
+            fps=FPS,
+            n_frames=len(states),
+            width=canvas[0] if canvas else 0,
+            height=canvas[1] if canvas else 0,
+            audio=spoken.audio,
+            sample_rate=spoken.sample_rate,
+            # narration that does not match its script gets no subtitles (nor captions)
+            words=[TimedWord(w.text, w.start, w.end) for w in spoken.words]
+            if voiced.subtitled
+            else [],
+            progress_done=0.1,
+            extra=extra,
+        )
+        if presenter is not None:
+            clip.frames = lambda: (presenter.render(s) for s in states)
+            clip.face_box = tuple(presenter.face_box)  # type: ignore[assignment]
+            clip.moving_box = tuple(presenter.moving_box)  # type: ignore[assignment]
+            clip.has_alpha = bool(presenter.has_alpha)
+            clip.still = presenter.render(REST)
+            clip.backdrop = functools.partial(backdrop, plan.avatar)
+            # Which face finder a photo's animation used (landmarks, or the Haar fallback).
+            detector = getattr(presenter, "detector", None)
+            if detector:
+                extra["face_detector"] = detector
+        return clip

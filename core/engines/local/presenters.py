@@ -49,3 +49,17 @@ def still(avatar: Avatar, size: int) -> np.ndarray:
 
     frame = load_presenter(avatar, size, size).render(REST)
     return opaque(frame, backdrop(avatar, size, size) if frame.shape[2] == 4 else None)
+
+
+def still_with_face(
+    avatar: Avatar, width: int, height: int
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The presenter at rest as an opaque RGB ``width``×``height`` picture (what D-ID animates),
+    and its face box (x, y, w, h) in that picture."""
+    from core.engines.local.alpha import opaque
+    from core.engines.local.types import REST
+
+    presenter = load_presenter(avatar, width, height)
+    frame = presenter.render(REST)
+    picture = opaque(frame, backdrop(avatar, width, height) if frame.shape[2] == 4 else None)
+    return picture, tuple(presenter.face_box)  # type: ignore[return-value]

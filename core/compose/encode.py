@@ -31,18 +31,20 @@ def to_i420(rgb: np.ndarray) -> np.ndarray:
 class Mp4Writer:
     """Write frames and audio into ``path`` (a temp file; the caller renames it when done)."""
 
-    def __init__(self, path: Path, size: int, sample_rate: int, fps: int = FPS) -> None:
-        if size % 2:
-            raise ValueError("H.264 yuv420p needs an even frame size")
-        self.size = size
+    def __init__(
+        self, path: Path, width: int, height: int, sample_rate: int, fps: int = FPS
+    ) -> None:
+        if width % 2 or height % 2:
+            raise ValueError("H.264 yuv420p needs even frame sides")
+        self.width, self.height = width, height
         self.fps = fps
         self.sample_rate = sample_rate
         self._container = av.open(
             str(path), mode="w", format="mp4", container_options={"movflags": "+faststart"}
         )
         self._video = self._container.add_stream("libx264", rate=fps)
-        self._video.width = size
-        self._video.height = size
+        self._video.width = width
+        self._video.height = height
         self._video.pix_fmt = "yuv420p"
         self._video.codec_context.options = {"preset": PRESET, "crf": str(CRF)}
         self._audio = self._container.add_stream("aac", rate=sample_rate)
@@ -54,7 +56,7 @@ class Mp4Writer:
         self._audio_buf = np.zeros(0, dtype=np.float32)
 
     def write_frame(self, image: np.ndarray) -> None:
-        """``image`` is RGB (size, size, 3) or already I420 from ``to_i420``."""
+        """``image`` is RGB (height, width, 3) or already I420 from ``to_i420``."""
         yuv = image if image.ndim == 2 else to_i420(image)
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts = self._frames
@@ -88,7 +90,8 @@ def encode_mp4(
     audio: np.ndarray,
     sample_rate: int,
     out: Path,
-    size: int,
+    width: int,
+    height: int,
     fps: int = FPS,
     on_frame: Callable[[int], None] | None = None,
 ) -> Path:
@@ -102,7 +105,7 @@ def encode_mp4(
         audio = np.concatenate([audio, np.zeros(total_samples - len(audio), np.float32)])
     audio = audio[:total_samples]
     with atomic_path(out) as tmp:
-        writer = Mp4Writer(tmp, size, sample_rate, fps)
+        writer = Mp4Writer(tmp, width, height, sample_rate, fps)
         try:
             done = 0
             written = 0  # audio samples handed to the encoder so far

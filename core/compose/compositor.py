@@ -1,0 +1,261 @@
+"""The frame compositor: background + slide + presenter + captions, one frame at a time.
+
+Frames stream: a scene's still picture (background and slide) is drawn once and kept
+while it is on screen (two at most, during a crossfade); the presenter's frames come from
+the clip's own stream; caption patches are drawn once per cue. Nothing holds the video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.compose import captions as cap
+from core.compose.layouts import Stage, font_px
+from core.compose.pictures import blend, cover, cover_crop, paste
+from core.compose.slides import Slides
+from core.compose.themes import THEMES, theme_image
+from core.engines.base import Clip
+from core.models import Cue
+
+CROSSFADE_S = 0.4
+RING_PX = 0.018  # the bubble's ring, as a share of the frame's short side
+
+
+@dataclass
+class Scenery:
+    """What is behind the presenter: the background picture and the slides on it."""
+
+    background: np.ndarray  # RGB, full frame (read-only)
+    slides: Slides | None
+    theme: str
+    title: str = ""
+
+
+def background_picture(
+    kind: str, spec: str, width: int, height: int, still: np.ndarray | None
+) -> np.ndarray:
+    """The full-frame background for a theme id, ``blur`` (the presenter's still) or an image."""
+    if kind == "image":
+        from core.engines.local.images import load_image
+
+        return cover(load_image(Path(spec), name="Background"), width, height)
+    if kind == "blur" and still is not None:
+        small = cover(still[..., :3], max(16, width // 8), max(16, height // 8))
+        small = cv2.GaussianBlur(small, (0, 0), sigmaX=max(2.0, width / 300))
+        big = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+        return (big.astype(np.float32) * 0.8).astype(np.uint8)  # a little darker: depth
+    return np.array(theme_image(spec if spec in THEMES else "slate", width, height))
+
+
+def scene_starts(words: list, counts: list[int], duration: float) -> list[float]:
+    """When each scene starts (s, clip time): halfway through the pause before its first word.
+
+    ``counts`` are the words per scene in the script; when the engine's words don't add up
+    to the same number, the scenes are placed by their share of the characters instead.
+    """
+    if len(counts) <= 1:
+        return [0.0]
+    starts = [0.0]
+    if words and sum(counts) == len(words):
+        i = 0
+        for n in counts[:-1]:
+            i += n
+            prev_end, nxt = words[i - 1].end, words[min(i, len(words) - 1)].start
+            starts.append((prev_end + nxt) / 2 if nxt >= prev_end else nxt)
+        return starts
+    total = sum(counts) or 1
+    acc = 0
+    for n in counts[:-1]:
+        acc += n
+        starts.append(duration * acc / total)
+    return starts
+
+
+class Compositor:
+    def __init__(
+        self,
+        stage: Stage,
+        clip: Clip,
+        scenery: Scenery,
+        starts: list[float],
+        cues: list[Cue],
+        caption_style: str | None,
+        lead_frames: int,
+    ) -> None:
+        self.stage, self.clip, self.scenery = stage, clip, scenery
+        self.fps = clip.fps
+        self.lead = lead_frames  # title card frames before the clip starts
+        self.n_frames = lead_frames + clip.n_frames
+        self.scene_frames = [lead_frames + round(s * self.fps) for s in starts]
+        self.cues = cues
+        self.caption_style = caption_style
+        self.fade = max(1, round(CROSSFADE_S * self.fps))
+        self._bases: dict[int, np.ndarray] = {}
+        self._patches: dict[int, tuple[np.ndarray, int, int]] = {}
+        self._prepare_presenter()
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    def _prepare_presenter(self) -> None:
+        s, clip = self.stage, self.clip
+        self._crop: tuple[int, int, int, int] | None = None
+        self._circle: np.ndarray | None = None
+        self._feather: np.ndarray | None = None
+        if s.presenter is None or clip.frames is None:
+            return
+        x, _, w, h = s.presenter
+        if (clip.width, clip.height) != (w, h):
+            fx, fy, fw, fh = clip.face_box
+            centre = (fx + fw / 2, fy + fh / 2) if fw and fh else None
+            self._crop = cover_crop(clip.width, clip.height, w, h, centre)
+        if s.bubble:
+            big = np.zeros((h * 4, w * 4), np.uint8)
+            cv2.circle(big, (w * 2, h * 2), w * 2 - 2, 255, -1, cv2.LINE_AA)
+            self._circle = cv2.resize(big, (w, h), interpolation=cv2.INTER_AREA)
+            self._bubble_fill = np.empty((h, w, 3), np.uint8)
+            self._bubble_fill[:] = THEMES[self.scenery.theme].bubble
+        else:
+            # A picture that does not reach the frame's sides fades into the background there.
+            edge = max(2, round(0.05 * w))
+            ramp = np.ones(w, np.float32)
+            if x > 0:
+                ramp[:edge] = np.linspace(0.0, 1.0, edge)
+            if x + w < s.width:
+                ramp[w - edge :] = np.linspace(1.0, 0.0, edge)
+            if (ramp < 1).any():
+                self._feather = (np.broadcast_to(ramp, (h, w)) * 255).astype(np.uint8)
+
+    def base(self, scene: int) -> np.ndarray:
+        """Scene ``scene``'s still picture: background, slide, bubble ring (cached)."""
+        if scene not in self._bases:
+            if len(self._bases) >= 2:
+                self._bases.pop(min(self._bases))
+            self._bases[scene] = self._draw_base(scene)
+        return self._bases[scene]
+
+    def _draw_base(self, scene: int) -> np.ndarray:
+        s, sc = self.stage, self.scenery
+        frame = np.array(sc.background)
+        if scene < 0:  # the title card
+            return self._title(frame)
+        if sc.slides is not None:
+            x, y, w, h = s.content
+            picture = sc.slides.render(min(scene, sc.slides.count - 1), w, h)
+            ph, pw = picture.shape[:2]
+            paste(frame, picture, x + (w - pw) // 2, y + (h - ph) // 2)
+        if s.bubble and s.presenter is not None and self.clip.frames is not None:
+            x, y, w, h = s.presenter
+            ring = max(2, round(RING_PX * min(s.width, s.height)))
+            centre = (x + w // 2, y + h // 2)
+            shadow = frame.copy()
+            cv2.circle(shadow, (centre[0], centre[1] + ring), w // 2 + ring, (0, 0, 0), -1,
+                       cv2.LINE_AA)  # fmt: skip
+            cv2.addWeighted(shadow, 0.35, frame, 0.65, 0, dst=frame)
+            cv2.circle(frame, centre, w // 2 + ring, THEMES[sc.theme].accent, -1, cv2.LINE_AA)
+        return frame
+
+    def _title(self, frame: np.ndarray) -> np.ndarray:
+        s, theme = self.stage, THEMES[self.scenery.theme]
+        px = round(font_px(s.width, s.height) * 1.9)
+        width = round(0.8 * s.safe[2])
+        lines = cap.wrap_title(self.scenery.title, px, width)
+        patch = cap.text_patch(lines, px, width, style="plain", colour=theme.text, weight="Bold")
+        ph, pw = patch.shape[:2]
+        paste(frame, patch, (s.width - pw) // 2, (s.height - ph) // 2)
+        return frame
+
+    # --- per frame ------------------------------------------------------------------------
+
+    def scene_at(self, index: int) -> int:
+        if index < self.lead:
+            return -1
+        k = 0
+        for i, start in enumerate(self.scene_frames):
+            if index >= start:
+                k = i
+        return k
+
+    def _backdrop(self, index: int, out: np.ndarray) -> None:
+        k = self.scene_at(index)
+        # Crossfade into scene k over the frames around its start (and out of the title).
+        starts = [self.lead, *self.scene_frames[1:]] if self.lead else self.scene_frames[1:]
+        for j, start in enumerate(starts):
+            half = self.fade // 2
+            if start - half <= index < start + self.fade - half:
+                new = j if self.lead else j + 1
+                t = (index - (start - half) + 1) / (self.fade + 1)
+                cv2.addWeighted(self.base(new - 1), 1 - t, self.base(new), t, 0, dst=out)
+                return
+        np.copyto(out, self.base(k))
+
+    def _presenter(self, picture: np.ndarray, out: np.ndarray) -> None:
+        s = self.stage
+        assert s.presenter is not None
+        x, y, w, h = s.presenter
+        if self._crop is not None:
+            cx, cy, cw, ch = self._crop
+            picture = cv2.resize(
+                picture[cy : cy + ch, cx : cx + cw], (w, h), interpolation=cv2.INTER_AREA
+            )
+        region = out[y : y + h, x : x + w]
+        rgb = picture[..., :3]
+        if self._circle is not None:
+            if picture.shape[2] == 4:
+                fill = self._bubble_fill.copy()
+                blend(fill, rgb, picture[..., 3])
+                rgb = fill
+            blend(region, rgb, self._circle)
+        elif picture.shape[2] == 4:
+            alpha = picture[..., 3]
+            if self._feather is not None:
+                alpha = cv2.multiply(alpha, self._feather, scale=1 / 255)
+            bx, by, bw, bh = cv2.boundingRect(alpha)
+            if bw and bh:
+                blend(
+                    region[by : by + bh, bx : bx + bw],
+                    rgb[by : by + bh, bx : bx + bw],
+                    alpha[by : by + bh, bx : bx + bw],
+                )
+        elif self._feather is not None:
+            blend(region, rgb, self._feather)
+        else:
+            region[...] = rgb
+
+    def _caption(self, index: int, out: np.ndarray) -> None:
+        t = index / self.fps  # cues are in the video's time (after the title card)
+        i = next((i for i, c in enumerate(self.cues) if c.start <= t < c.end), -1)
+        if i < 0:
+            return
+        cue = self.cues[i]
+        if i not in self._patches:
+            if len(self._patches) > 4:
+                self._patches.pop(min(self._patches))
+            x, y, w, h = self.stage.captions
+            px = font_px(self.stage.width, self.stage.height)
+            patch = cap.text_patch(cue.lines, px, w, style=self.caption_style or "box")
+            ph, pw = patch.shape[:2]
+            self._patches[i] = (patch, x + (w - pw) // 2, y + h - ph)
+        patch, px_, py_ = self._patches[i]
+        paste(out, patch, px_, py_)
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """The composed RGB frames, in order (the same buffer is reused: copy to keep one)."""
+        out = np.empty((self.stage.height, self.stage.width, 3), np.uint8)
+        source = self.clip.frames() if self.clip.frames is not None else None
+        show = self.stage.presenter is not None and source is not None
+        for index in range(self.n_frames):
+            self._backdrop(index, out)
+            if index >= self.lead and source is not None:
+                picture = next(source)
+                if show:
+                    self._presenter(picture, out)
+            if self.caption_style:
+                self._caption(index, out)
+            yield out
+        if self.scenery.slides is not None:
+            self.scenery.slides.close()
