@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from core.library import Library
-from core.models import RenderRequest
+from core.models import Look, RenderRequest
 from core.writers.timing import count_words, estimate_seconds
 
 PREF_KEY = "choices"
@@ -29,7 +29,13 @@ class Choices:
     voice_did: str | None = None
     avatar: str | None = None  # a built-in id or a stored photo id; None: the first built-in
     rate: float = 1.0
-    size: int = 512
+    size: int = 512  # kept for old stored preferences; videos now take their shape from the look
+    # The look that carries over between videos (slides, music and title are per video).
+    format: str = "16:9"
+    resolution: int = 720
+    layout: str = ""  # "": corner with slides, else full
+    background: str = ""  # a theme id, "blur", or an uploaded image's path; "": default
+    captions: bool = False
 
     def voice(self) -> str | None:
         return self.voice_did if self.engine == "did" else self.voice_local
@@ -58,17 +64,47 @@ class Choices:
             size = int(choices.size)
         except (TypeError, ValueError):
             rate, size = 1.0, 512
-        return replace(choices, rate=rate, size=size)
+        try:
+            resolution = int(choices.resolution)
+        except (TypeError, ValueError):
+            resolution = 720
+        return replace(choices, rate=rate, size=size, resolution=resolution)
 
-    def request(self, text: str, title: str = "") -> RenderRequest:
+    def look(self, slides: tuple[str, ...] = (), music: str = "", title_card: str = "") -> Look:
+        return Look(
+            format=self.format,
+            resolution=self.resolution,
+            layout=self.layout,
+            background=self.background,
+            slides=tuple(slides),
+            captions="burn" if self.captions else "none",
+            music=music,
+            title=title_card,
+        )
+
+    def with_look(self, look: Mapping[str, Any] | None) -> Choices:
+        """These choices with the durable parts of a video's look ("Use again")."""
+        if not look:
+            return self
+        data = Look.from_json(dict(look))
+        return replace(
+            self,
+            format=data.format,
+            resolution=data.resolution,
+            layout=data.layout,
+            background=data.background,
+            captions=data.captions == "burn",
+        )
+
+    def request(self, text: str, title: str = "", look: Look | None = None) -> RenderRequest:
         return RenderRequest(
             text=text,
             language=self.language,
             voice_id=self.voice(),
             avatar=self.avatar,
-            size=self.size,
             rate=self.rate,
             title=title,
+            look=look if look is not None else self.look(),
         )
 
 

@@ -32,6 +32,9 @@ class HistoryItem:
     thumbnail: Path | None = None
     script: str = ""
     error_data: dict[str, Any] | None = None  # the same as id + parameters (any language)
+    format: str = ""  # a video's shape: "16:9", "9:16", "1:1"
+    width: int = 0
+    height: int = 0
 
     def error_text(self, lang: str = "en") -> str:
         return message_text(self.error_data, lang, self.error)
@@ -49,6 +52,9 @@ def _from_video(v: VideoRecord) -> HistoryItem:
         status=DONE,
         thumbnail=v.thumbnail_path if v.thumbnail_path.is_file() else None,
         script=v.script,
+        format=str(v.settings.get("format") or "1:1"),
+        width=int(v.settings.get("width") or v.size),
+        height=int(v.settings.get("height") or v.size),
     )
 
 

@@ -197,6 +197,20 @@ class Library:
         shutil.rmtree(self.media_dir / video_id, ignore_errors=True)
         return cur.rowcount > 0
 
+    def save_upload(self, data: bytes, name: str, user: str = "") -> Path:
+        """Keep an uploaded file (slides, music, a background) by its content; its path.
+
+        The same bytes are kept once per user; the name keeps only a safe suffix.
+        """
+        digest = digest_bytes(data)
+        suffix = "".join(c for c in Path(name).suffix.lower() if c.isalnum() or c == ".")[:8]
+        folder = self.media_dir / "uploads" / digest_bytes(user.encode())[:16]
+        path = folder / f"{digest[:32]}{suffix}"
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            write_bytes(path, data)
+        return path
+
     def clean_staging(self) -> None:
         """Remove staging folders left by a crash (called at start-up)."""
         if self.media_dir.is_dir():

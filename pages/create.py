@@ -7,11 +7,11 @@ import streamlit as st
 from core.choices import estimate, load_choices, save_choices, video_title, with_language
 from core.errors import AppError
 from core.jobs import CANCELLED, DONE, FAILED, Job
-from core.models import Brief, Script
+from core.models import Brief, Look, Script
 from core.pipeline import check_quota, plan_render, write_script
 from core.previews import find_avatar
 from core.writers.prompt import LANGUAGES, TONES
-from ui import state
+from ui import look_panel, state
 from ui.common import (
     avatar_still,
     engine_label,
@@ -176,12 +176,13 @@ def render_panel(text: str) -> None:
         info.page_link(
             "pages/voice_avatar.py", label=state.t("create.change"), icon=":material/tune:"
         )
+    look = look_panel.panel(choices, text, avatar, user)
     too_long = len(text.strip()) > rt.settings.max_text_chars
     if st.button(
         state.t("create.generate"), type="primary", icon=":material/movie:", disabled=too_long,
         help=state.t("create.generate_too_long") if too_long else None,
     ):  # fmt: skip
-        submit(text)
+        submit(text, look)
     job_id = ss[state.JOB]
     job = rt.runner.get(job_id) if job_id else None
     if job is not None and not job.finished:
@@ -190,10 +191,10 @@ def render_panel(text: str) -> None:
         finished_job(job)
 
 
-def submit(text: str) -> None:
+def submit(text: str, look: Look) -> None:
     choices = load_choices(library, user)
     title = video_title(ss[state.SCRIPT_SOURCE], text)  # "": the pipeline uses the first words
-    request = choices.request(text, title=title)
+    request = choices.request(text, title=title, look=look)
     try:
         plan_render(rt.services, request, choices.engine, user)  # bad input: a message, no job
         check_quota(rt.services, choices.engine, user)  # today's D-ID videos used up: no job

@@ -9,7 +9,7 @@ from core.choices import choices_from_video, load_choices, save_choices
 from core.history import STATUSES, HistoryItem, history
 from core.jobstore import QUEUED, RUNNING
 from core.library import VideoRecord
-from ui import state
+from ui import look_panel, state
 from ui.common import (
     engine_label,
     job_error,
@@ -64,9 +64,10 @@ def _use_again(video_id: str) -> None:
         choices_from_video(
             current, record.engine, record.language, record.voice, record.avatar,
             record.settings.get("rate"),
-        ),
+        ).with_look(record.settings.get("look")),
         user,
     )  # fmt: skip
+    look_panel.restore(record.settings.get("look"))
     ss[state.SCRIPT] = record.script
     ss.pop(state.SCRIPT_WIDGET, None)
     ss[state.SCRIPT_NOTE] = None
@@ -84,6 +85,11 @@ def detail(video_id: str) -> None:
             st.button(state.t("history.close"), on_click=_open, args=(None,))
             return
         st.subheader(escape_markdown(record.title or record.script[:60]))
+        st.caption(state.t(
+            "history.format", format=record.settings.get("format") or "1:1",
+            width=record.settings.get("width") or record.size,
+            height=record.settings.get("height") or record.size,
+        ))  # fmt: skip
         left, right = st.columns([3, 2], gap="large")
         with left:
             play_video(record)
@@ -144,6 +150,9 @@ def card(item: HistoryItem) -> None:
                 voice=escape_markdown(item.voice or "—"), duration=seconds(item.duration_s),
             )
         )  # fmt: skip
+        if item.kind == "video":
+            st.caption(state.t("history.format", format=item.format, width=item.width,
+                               height=item.height))  # fmt: skip
         status_badge(item.status)
         if item.status in (QUEUED, RUNNING):
             st.progress(item.fraction, text=f"{stage_label(item.stage)} — {item.fraction:.0%}")

@@ -33,6 +33,11 @@ UPLOAD_ADVICE = "upload_advice"  # advice ids on the last uploaded photo (warnin
 PREVIEW = "voice_preview"  # (voice id, WAV bytes) of the last sample played
 SCRIPT_SOURCE = "script_source"  # {"title", "text"} the box was filled from (written/reused)
 UNDO_SCRIPT = "undo_script"  # the script "Start another video" took out of the box
+LOOK_SLIDES = "look_slides"  # (name, path) of the slides the next video shows
+LOOK_MUSIC = "look_music"  # (name, path) of its music
+LOOK_BACKGROUND = "look_background"  # (name, path) of an uploaded background image
+LOOK_TITLE = "look_title"  # its title card's text
+LOOK_PREVIEW = "look_preview"  # (what it shows, PNG bytes) of the last preview drawn
 
 LANG_PREF = "ui_language"
 _ROUTED = "_routed_through_app"
@@ -52,6 +57,11 @@ DEFAULTS: dict[str, Any] = {
     PREVIEW: None,
     SCRIPT_SOURCE: None,
     UNDO_SCRIPT: "",
+    LOOK_SLIDES: None,
+    LOOK_MUSIC: None,
+    LOOK_BACKGROUND: None,
+    LOOK_TITLE: "",
+    LOOK_PREVIEW: None,
 }
 
 

@@ -62,24 +62,21 @@ def check_music(path: Path) -> None:
 
 
 def _fit_length(music: np.ndarray, n: int, sample_rate: int) -> np.ndarray:
+    """``music`` trimmed to ``n`` samples, or looped with a short crossfade at each seam."""
     if len(music) >= n:
         return music[:n].copy()
-    # Loop with a short crossfade at each seam so the join does not click.
     fade = min(len(music) // 4, sample_rate // 4)
+    step = len(music) - fade
+    ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
     out = np.zeros(n, np.float32)
-    pos = 0
-    ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32) if fade else np.zeros(0, np.float32)
-    while pos < n:
-        piece = music[: n - pos].copy()
+    for pos in range(0, n, step):
+        piece = music.copy()
         if pos and fade:
-            k = min(fade, len(piece))
-            out[pos - fade : pos - fade + k] *= 1 - ramp[:k]
-            piece[:k] *= ramp[:k]
-            start = pos - fade
-        else:
-            start = pos
-        out[start : start + len(piece)] += piece
-        pos = start + len(piece)
+            piece[:fade] *= ramp  # fades in while the previous copy fades out
+        if fade:
+            piece[len(piece) - fade :] *= ramp[::-1]
+        piece = piece[: n - pos]
+        out[pos : pos + len(piece)] += piece
     return out
 
 

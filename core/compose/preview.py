@@ -7,12 +7,13 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
-from core.compose.look import LookPlan
+from core.compose.look import LookPlan, check_look
 from core.compose.render import build
 from core.engines.base import Clip
-from core.models import Avatar
+from core.models import Avatar, Look
 from core.subtitles import TimedWord
 
 FPS = 25
@@ -63,3 +64,24 @@ def preview_still(plan: LookPlan, avatar: Avatar | None, cutout: bool | None = N
     compositor.cues = [c.__class__(0.0, 1.0, c.lines) for c in compositor.cues[:1]]
     frame = next(compositor.frames())
     return frame.copy()
+
+
+PREVIEW_SHORT_SIDE = 360  # the preview is drawn small: the layout is proportional
+
+
+def preview_png(look: Look, text: str, avatar: Avatar | None, cutout: bool | None = None) -> bytes:
+    """The preview still of ``look`` for ``text`` as a PNG (InputError for a bad look)."""
+    plan = check_look(look, text)
+    scale = PREVIEW_SHORT_SIDE / min(plan.width, plan.height)
+    if scale < 1:
+        plan = replace(
+            plan,
+            width=round(plan.width * scale) // 2 * 2,
+            height=round(plan.height * scale) // 2 * 2,
+        )
+    ok, png = cv2.imencode(
+        ".png", cv2.cvtColor(preview_still(plan, avatar, cutout), cv2.COLOR_RGB2BGR)
+    )
+    if not ok:
+        raise RuntimeError("could not encode the preview")
+    return png.tobytes()

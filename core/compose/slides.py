@@ -31,6 +31,35 @@ def split_scenes(text: str) -> list[str]:
     return [p for p in parts if p] or [text.strip()]
 
 
+def scene_parts(text: str) -> list[str]:
+    """The text between ``---`` lines, in order, empty parts kept (one box per slide)."""
+    return [p.strip() for p in _MARKER.split(text or "")]
+
+
+def join_scenes(parts: list[str]) -> str:
+    """Scenes back into one script, separated by ``---`` lines (trailing empties dropped)."""
+    while parts and not parts[-1].strip():
+        parts = parts[:-1]
+    return "\n\n---\n\n".join(p.strip() for p in parts)
+
+
+def thumbnails(path: str | Path, width: int = 200) -> list[bytes]:
+    """PNG thumbnails of a deck's slides, ``width`` px wide (InputError for a bad deck)."""
+    import cv2
+
+    slides = open_slides([str(path)])
+    try:
+        pngs = []
+        for k in range(slides.count):
+            rgb = slides.render(k, width, width * 3)
+            ok, png = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+            if ok:
+                pngs.append(png.tobytes())
+        return pngs
+    finally:
+        slides.close()
+
+
 def spoken_text(scenes: list[str]) -> str:
     """What the presenter says: the scenes as paragraphs (a pause between them)."""
     return "\n\n".join(scenes)

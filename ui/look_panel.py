@@ -1,0 +1,187 @@
+"""The Create page's Look panel: format, resolution, layout, background, captions, music,
+title card, slides (with one script box per slide) and a preview still of the first frame.
+
+UI only: files are kept by core (Library.save_upload), checked and drawn by core.compose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from core.choices import Choices, save_choices
+from core.compose.catalogue import LAYOUT_NOTES
+from core.compose.formats import FORMATS, RESOLUTIONS
+from core.compose.preview import preview_png
+from core.compose.slides import join_scenes, scene_parts, thumbnails
+from core.compose.themes import THEMES, hex_colour
+from core.errors import AppError
+from core.models import Avatar, Look
+from ui import state
+from ui.common import error_text
+
+SLIDES, MUSIC, BACKGROUND = state.LOOK_SLIDES, state.LOOK_MUSIC, state.LOOK_BACKGROUND
+TITLE, PREVIEW = state.LOOK_TITLE, state.LOOK_PREVIEW
+IMAGE = "image"  # the background choice "an uploaded image"
+
+
+def _kept(key: str, upload, user: str) -> None:
+    """Keep an upload in the library and remember (name, path) under ``key``."""
+    if upload is None:
+        return
+    library = state.runtime().services.library
+    path = library.save_upload(upload.getvalue(), upload.name, user)
+    st.session_state[key] = (upload.name, str(path))
+
+
+def _path(key: str) -> str:
+    kept = st.session_state.get(key)
+    return kept[1] if kept else ""
+
+
+def restore(look: dict | None) -> None:
+    """ "Use again": the per-video parts of a look (slides, music, title card, image)."""
+    look = look or {}
+    slides = look.get("slides") or []
+    ss = st.session_state
+    ss[SLIDES] = (slides[0].rsplit("/", 1)[-1], slides[0]) if len(slides) == 1 else None
+    ss[MUSIC] = (look["music"].rsplit("/", 1)[-1], look["music"]) if look.get("music") else None
+    background = look.get("background") or ""
+    ss[BACKGROUND] = (background.rsplit("/", 1)[-1], background) if "/" in background else None
+    ss[TITLE] = look.get("title") or ""
+
+
+def _theme_label(theme_id: str) -> str:
+    if theme_id in THEMES:
+        return state.t(f"theme.{theme_id}")
+    return state.t(f"look.background_{theme_id or 'default'}")
+
+
+def _swatches() -> str:
+    cells = "".join(
+        f'<span title="{state.t(f"theme.{t.id}")}" style="display:inline-block;width:2.2em;'
+        f"height:1.3em;margin-right:.3em;border-radius:.3em;background:linear-gradient("
+        f'{hex_colour(t.top)},{hex_colour(t.bottom)})"></span>'
+        for t in THEMES.values()
+    )
+    return f"<div>{cells}</div>"
+
+
+def panel(choices: Choices, text: str, avatar: Avatar | None, user: str) -> Look:
+    """Draw the panel; returns the look the next video will have."""
+    ss = st.session_state
+    rt = state.runtime()
+    library = rt.services.library
+    with st.expander(state.t("look.header"), expanded=True, icon=":material/palette:"):
+        c1, c2 = st.columns(2)
+        fmt = c1.radio(
+            state.t("look.format"), list(FORMATS), horizontal=True,
+            index=list(FORMATS).index(choices.format) if choices.format in FORMATS else 0,
+            format_func=lambda f: state.t(f"format.{f}"),
+        )  # fmt: skip
+        resolution = c2.radio(
+            state.t("look.resolution"), list(RESOLUTIONS), horizontal=True,
+            index=RESOLUTIONS.index(choices.resolution) if choices.resolution in RESOLUTIONS else 0,
+            format_func=lambda r: f"{r}p",
+        )  # fmt: skip
+        layouts = ["", *LAYOUT_NOTES]
+        layout = st.selectbox(
+            state.t("look.layout"), layouts,
+            index=layouts.index(choices.layout) if choices.layout in layouts else 0,
+            format_func=lambda v: state.t(f"layout.{v or 'auto'}"),
+        )  # fmt: skip
+        st.markdown(_swatches(), unsafe_allow_html=True)
+        options = ["", *THEMES, "blur", IMAGE]
+        current = IMAGE if "/" in choices.background else choices.background
+        background = st.selectbox(
+            state.t("look.background"), options,
+            index=options.index(current) if current in options else 0, format_func=_theme_label,
+        )  # fmt: skip
+        if background == IMAGE:
+            _kept(BACKGROUND, st.file_uploader(
+                state.t("look.background_upload"), type=["jpg", "jpeg", "png"],
+                max_upload_size=15,
+            ), user)  # fmt: skip
+            background = _path(BACKGROUND)
+        captions = st.toggle(state.t("look.captions"), value=choices.captions)
+        ss[TITLE] = st.text_input(state.t("look.title_card"), value=ss[TITLE], max_chars=120)
+        _kept(MUSIC, st.file_uploader(
+            state.t("look.music"), type=["mp3", "wav", "m4a", "ogg"], max_upload_size=40,
+        ), user)  # fmt: skip
+        if ss[MUSIC]:
+            row = st.container(horizontal=True, vertical_alignment="center")
+            row.caption(state.t("look.music_in_use", name=ss[MUSIC][0]))
+            row.button(state.t("look.remove"), key="rm-music", on_click=_forget, args=(MUSIC,))
+        slides_panel(text, user)
+    updated = choices.with_(
+        format=fmt, resolution=resolution, layout=layout,
+        background=background, captions=captions,
+    )  # fmt: skip
+    if updated != choices:
+        save_choices(library, updated, user)
+    slides = (_path(SLIDES),) if ss[SLIDES] else ()
+    look = updated.look(slides=slides, music=_path(MUSIC), title_card=ss[TITLE].strip())
+    preview(look, text, avatar, updated.engine)
+    return look
+
+
+def _forget(key: str) -> None:
+    st.session_state[key] = None
+
+
+def slides_panel(text: str, user: str) -> None:
+    ss = st.session_state
+    _kept(SLIDES, st.file_uploader(
+        state.t("look.slides"), type=["pdf"], max_upload_size=50,
+        help=state.t("look.slides_help"),
+    ), user)  # fmt: skip
+    if not ss[SLIDES]:
+        return
+    name, path = ss[SLIDES]
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.caption(state.t("look.slides_in_use", name=name))
+    row.button(state.t("look.remove"), key="rm-slides", on_click=_forget, args=(SLIDES,))
+    try:
+        pages = thumbnails(path, 200)
+    except AppError as err:
+        st.error(error_text(state.runtime(), err))
+        return
+    parts = scene_parts(ss.get(state.SCRIPT, ""))
+    parts += [""] * (len(pages) - len(parts))
+    tag = hashlib.sha256(path.encode()).hexdigest()[:8]
+    for k, png in enumerate(pages):
+        key = f"scene-{tag}-{k}"
+        st.session_state[key] = parts[k] if k < len(parts) else ""
+        pic, box = st.columns([1, 2], vertical_alignment="top")
+        pic.image(png, caption=state.t("look.slide_n", n=k + 1))
+        box.text_area(
+            state.t("look.scene_n", n=k + 1), key=key, height=110,
+            on_change=_join, args=(tag, len(pages)), label_visibility="collapsed",
+        )  # fmt: skip
+    extra = len([p for p in parts[len(pages) :] if p.strip()])
+    if extra:
+        st.warning(state.t("look.extra_scenes", scenes=len(pages) + extra, slides=len(pages)))
+
+
+def _join(tag: str, n: int) -> None:
+    """One box per slide, one script underneath: the boxes joined with --- lines."""
+    ss = st.session_state
+    rest = scene_parts(ss.get(state.SCRIPT, ""))[n:]
+    parts = [ss.get(f"scene-{tag}-{k}", "") for k in range(n)] + rest
+    ss[state.SCRIPT] = join_scenes(parts)
+    ss.pop(state.SCRIPT_WIDGET, None)
+
+
+def preview(look: Look, text: str, avatar: Avatar | None, engine: str) -> None:
+    ss = st.session_state
+    cutout = engine == "local" and avatar is not None and avatar.kind == "illustrated"
+    key = (repr(look), text.split("---")[0][:200], avatar.id if avatar else "", cutout)
+    try:
+        if not ss[PREVIEW] or ss[PREVIEW][0] != key:
+            ss[PREVIEW] = (key, preview_png(look, text or "…", avatar, cutout))
+    except AppError as err:
+        ss[PREVIEW] = None
+        st.warning(error_text(state.runtime(), err))
+        return
+    st.image(ss[PREVIEW][1], caption=state.t("look.preview"), width="stretch")
