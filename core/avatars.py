@@ -13,6 +13,7 @@ from core.models import Avatar
 
 ILLUSTRATION_VERSION = "4"  # bump when the drawings change: cached videos are redone
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
+PHOTO_DIGEST = "photo:rig-1:"  # bump when photos animate differently: cached videos are redone
 
 
 def builtin_avatars() -> list[Avatar]:
@@ -44,7 +45,7 @@ def resolve_avatar(ref: str | None, library: Library | None, user: str = "") -> 
     if library is not None:
         photo = library.get_photo(ref, user)
         if photo is not None and photo.path is not None:
-            return photo, "photo:" + digest_bytes(photo.path.read_bytes())
+            return photo, PHOTO_DIGEST + digest_bytes(photo.path.read_bytes())
     path = Path(ref).expanduser()
     if path.is_file():
         size = path.stat().st_size
@@ -57,7 +58,7 @@ def resolve_avatar(ref: str | None, library: Library | None, user: str = "") -> 
         _check_photo(data, path.name)
         return Avatar(
             id=str(path), name=path.stem, kind="photo", path=path
-        ), "photo:" + digest_bytes(data)
+        ), PHOTO_DIGEST + digest_bytes(data)
     if path.suffix or "/" in ref or "\\" in ref:
         raise InputError("avatar.photo_not_found", ref=ref)
     ids = ", ".join(a.id for a in builtins)

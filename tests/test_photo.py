@@ -346,3 +346,29 @@ def test_landmarks_are_found_once_and_kept_beside_a_stored_photo(
     other = _pil_bytes(Image.fromarray(synthetic_face(400, seed=8)), "PNG")
     photo_module.locate(other, "other.png", remember=memo)  # other bytes: found anew
     assert len(calls) == 2
+
+
+def test_a_smiling_photo_relaxes_while_speaking_and_smiles_again_in_pauses() -> None:
+    data = pytest.importorskip("skimage.data")
+    p = load_photo(encode(data.astronaut()), 512, name="astronaut.png")
+    pause = p.render(FrameState(smile=0.8))  # the timeline's smile in a pause
+    assert np.array_equal(pause, p._base)  # her own smile, teeth and all
+    speaking = p.render(REST)  # between words: relaxed towards a neutral mouth
+    f = p.face
+    inner = f.points[60:68]
+    x0, y0 = inner.min(axis=0).astype(int)
+    x1, y1 = inner.max(axis=0).astype(int) + 1
+    assert _diff(pause, speaking)[y0:y1, x0:x1].mean() > 10  # the teeth gap has closed
+    corners_then = f.points[[48, 54], 1].mean()
+    relaxed = p.weights(REST)
+    assert relaxed["relax"] == pytest.approx(1.0) and p.weights(FrameState(smile=0.8))["relax"] == 0
+    assert corners_then < f.points[[62, 66], 1].mean()  # a smile: corners above the lip line
+
+
+def test_moving_box_bounds_every_change(presenter: PhotoPresenter) -> None:
+    x, y, w, h = presenter.moving_box
+    rest = presenter.render(REST)
+    for state in MOVING:
+        diff = _diff(rest, presenter.render(state))
+        diff[y : y + h, x : x + w] = 0
+        assert not diff.any()

@@ -41,6 +41,7 @@ __all__ = ["Face", "PhotoPresenter", "face_crop", "load_image", "load_photo", "l
 RIG_VERSION = 1  # bump when what is remembered next to a photo changes meaning
 HEAD_UNIT = 512.0  # FrameState head motion is in 1/512 of the canvas's shorter side
 NOD_DROP = 5.0  # a full nod lowers the head this many head units
+PAUSE_SMILE = 0.8  # FrameState.smile at which a smiling photo is back to its own smile
 INVERT_STEPS = 3
 BLINK_STAGES = (1 / 3, 2 / 3, 1.0)
 
@@ -120,6 +121,8 @@ class PhotoPresenter:
         self._smile = smile_amount(face)
         self._build_head()
         self._rig = build_rig(face, self.region)
+        x0, y0, x1, y1 = self.region
+        self.moving_box = (x0, y0, x1 - x0, y1 - y0)  # outside it, every frame is the photo
         rig = self._rig
         # Mouth and jaw: forward fields (where each photo pixel goes), exact sums of the moves;
         # each frame inverts their sum (with head motion) into the backward map remap needs.
@@ -253,7 +256,8 @@ class PhotoPresenter:
         teeth = float(np.clip(pose.teeth_on_lip, 0.0, 1.0)) * (1.0 - press)
         opened = float(np.clip(pose.open, 0.0, 1.0)) * (1.0 - press) * (1.0 - 0.7 * teeth)
         smile = float(np.clip(state.smile, 0.0, 1.0))
-        relax = self._smile * (1.0 - smile)
+        pause = min(1.0, smile / PAUSE_SMILE)  # the timeline smiles up to ~0.8 in pauses
+        relax = self._smile * (1.0 - pause)
         # The lower lip closes what the relaxed upper lip leaves of a smile's gap.
         shut = min(1.0 - RELAX_SHUT * relax, max(press, 0.6 * teeth, 0.6 * relax))
         return {
@@ -265,7 +269,7 @@ class PhotoPresenter:
             "lip_teeth": teeth,
             # A smiling photo relaxes towards neutral while speaking, smiles again in pauses.
             "relax": relax,
-            "smile": (1.0 - self._smile) * smile * 0.8,
+            "smile": (1.0 - self._smile) * pause * 0.8,
             "blink": float(np.clip(state.blink, 0.0, 1.0)),
             "brows": float(np.clip(state.brows, -0.5, 1.0)),
         }
@@ -309,11 +313,17 @@ class PhotoPresenter:
             back += cv2.remap(eye, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
         if self._step > 1:
             back = cv2.resize(back, self._size, interpolation=cv2.INTER_LINEAR)
-        out = cv2.remap(
-            self._warped, self._grid + back, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-        )
         mouth_moves = ("open", "round", "wide", "press", "shut", "lip_teeth", "relax", "smile")
-        if any(m in active for m in mouth_moves):
+        mouth = any(m in active for m in mouth_moves)
+        # With the mouth still, the photo's own (teeth and all) is what shows.
+        out = cv2.remap(
+            self._warped if mouth else self._base,
+            self._grid + back,
+            None,
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+        if mouth:
             self._draw_mouth(out, active, dx, dy, angle)
         frame = self._base.copy()
         x0, y0, x1, y1 = self.region
