@@ -228,22 +228,14 @@ def _triangulate(points: np.ndarray, roi: tuple[int, int, int, int]) -> np.ndarr
     between them, so no triangle joins the upper lip to the lower jaw across the mouth)."""
     x0, y0, x1, y1 = roi
     subdiv = cv2.Subdiv2D((int(x0) - 2, int(y0) - 2, int(x1 - x0) + 5, int(y1 - y0) + 5))
-    index: dict[tuple[float, float], int] = {}
-    for i, (x, y) in enumerate(points):
-        key = (round(float(x), 3), round(float(y), 3))
-        if key in index:
-            continue
-        index[key] = i
+    for x, y in points:
         subdiv.insert((float(x), float(y)))
     tris = []
-    for t in subdiv.getTriangleList():
-        ids = []
-        for k in range(3):
-            key = (round(float(t[2 * k]), 3), round(float(t[2 * k + 1]), 3))
-            if key not in index:
-                break
-            ids.append(index[key])
-        if len(ids) == 3:
+    for t in subdiv.getTriangleList().reshape(-1, 3, 2):
+        # Subdiv2D keeps float32 positions: match each corner to the nearest point.
+        dist = np.linalg.norm(points[None, :, :] - t[:, None, :].astype(np.float64), axis=2)
+        ids = dist.argmin(axis=1)
+        if dist[np.arange(3), ids].max() < 0.05 and len(set(ids.tolist())) == 3:
             tris.append(ids)
     return np.array(tris, dtype=np.int32)
 
@@ -276,33 +268,52 @@ def _raster(
     x0, y0, x1, y1 = roi
     h, w = y1 - y0, x1 - x0
     field = np.zeros((h, w, 2), np.float32)
+    written = np.zeros((h, w), bool)
     moving = np.abs(values).max(axis=1) > 1e-6
+    still = np.zeros((h, w), np.uint8)
     for tri in triangles:
         if not moving[tri].any():
-            continue
-        d = points[tri]
-        area = (d[1, 0] - d[0, 0]) * (d[2, 1] - d[0, 1]) - (d[2, 0] - d[0, 0]) * (d[1, 1] - d[0, 1])
-        if abs(area) < 1e-3:
-            continue
-        bx0 = max(x0, int(np.floor(d[:, 0].min())))
-        bx1 = min(x1, int(np.ceil(d[:, 0].max())) + 1)
-        by0 = max(y0, int(np.floor(d[:, 1].min())))
-        by1 = min(y1, int(np.ceil(d[:, 1].max())) + 1)
-        if bx1 <= bx0 or by1 <= by0:
-            continue
-        gx, gy = np.meshgrid(np.arange(bx0, bx1, dtype=np.float64),
-                             np.arange(by0, by1, dtype=np.float64))  # fmt: skip
-        # Barycentric coordinates of each pixel in the triangle.
-        l1 = ((gx - d[0, 0]) * (d[2, 1] - d[0, 1]) - (d[2, 0] - d[0, 0]) * (gy - d[0, 1])) / area
-        l2 = ((d[1, 0] - d[0, 0]) * (gy - d[0, 1]) - (gx - d[0, 0]) * (d[1, 1] - d[0, 1])) / area
-        l0 = 1.0 - l1 - l2
-        # A little past the edges: shared edges agree, and a triangle that closed to a line
-        # (a shut eyelid) leaves no uncovered sliver.
-        inside = (l0 >= -0.02) & (l1 >= -0.02) & (l2 >= -0.02)
-        if not inside.any():
-            continue
-        v = values[tri]
-        sub = field[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0]
-        for c in range(2):
-            sub[..., c][inside] = (l0 * v[0, c] + l1 * v[1, c] + l2 * v[2, c])[inside]
+            cv2.fillConvexPoly(still, np.round(points[tri] - [x0, y0]).astype(np.int32), 1)
+    written |= still.astype(bool)
+    # First each triangle's own pixels; then, a little past the edges, only pixels no triangle
+    # covered (a triangle that closed to a line, as a shut eyelid's, leaves no sliver). Never
+    # extrapolate over a neighbour's pixels: past a thin triangle's edge that tears.
+    for tolerance in (-1e-6, -0.05):
+        for tri in triangles:
+            if moving[tri].any():
+                _fill(field, written, points[tri], values[tri], (x0, y0, x1, y1), tolerance)
     return field
+
+
+def _fill(
+    field: np.ndarray,
+    written: np.ndarray,
+    d: np.ndarray,
+    v: np.ndarray,
+    roi: tuple[int, int, int, int],
+    tolerance: float,
+) -> None:
+    x0, y0, x1, y1 = roi
+    area = (d[1, 0] - d[0, 0]) * (d[2, 1] - d[0, 1]) - (d[2, 0] - d[0, 0]) * (d[1, 1] - d[0, 1])
+    if abs(area) < 1e-3:
+        return
+    bx0 = max(x0, int(np.floor(d[:, 0].min())) - 1)
+    bx1 = min(x1, int(np.ceil(d[:, 0].max())) + 2)
+    by0 = max(y0, int(np.floor(d[:, 1].min())) - 1)
+    by1 = min(y1, int(np.ceil(d[:, 1].max())) + 2)
+    if bx1 <= bx0 or by1 <= by0:
+        return
+    gx, gy = np.meshgrid(np.arange(bx0, bx1, dtype=np.float64),
+                         np.arange(by0, by1, dtype=np.float64))  # fmt: skip
+    # Barycentric coordinates of each pixel in the triangle.
+    l1 = ((gx - d[0, 0]) * (d[2, 1] - d[0, 1]) - (d[2, 0] - d[0, 0]) * (gy - d[0, 1])) / area
+    l2 = ((d[1, 0] - d[0, 0]) * (gy - d[0, 1]) - (gx - d[0, 0]) * (d[1, 1] - d[0, 1])) / area
+    l0 = 1.0 - l1 - l2
+    done = written[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0]
+    inside = (l0 >= tolerance) & (l1 >= tolerance) & (l2 >= tolerance) & ~done
+    if not inside.any():
+        return
+    sub = field[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0]
+    for c in range(2):
+        sub[..., c][inside] = (l0 * v[0, c] + l1 * v[1, c] + l2 * v[2, c])[inside]
+    done |= inside
