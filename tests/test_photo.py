@@ -372,3 +372,17 @@ def test_moving_box_bounds_every_change(presenter: PhotoPresenter) -> None:
         diff = _diff(rest, presenter.render(state))
         diff[y : y + h, x : x + w] = 0
         assert not diff.any()
+
+
+def test_the_mesh_covers_the_animated_region_without_holes(presenter: PhotoPresenter) -> None:
+    import cv2
+
+    x0, y0, x1, y1 = presenter.region
+    rig = presenter._rig
+    covered = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for tri in rig.triangles:
+        cv2.fillConvexPoly(covered, np.round(rig.points[tri] - [x0, y0]).astype(np.int32), 1)
+    assert covered.mean() > 0.999
+    x, y = rig.points[:, 0], rig.points[:, 1]
+    boundary = int(((x == x.min()) | (x == x.max()) | (y == y.min()) | (y == y.max())).sum())
+    assert len(rig.triangles) == 2 * len(rig.points) - 2 - boundary  # Euler: none dropped
