@@ -186,3 +186,6 @@ def test_photo_avatar_renders(services: Services, tmp_path) -> None:
     frames, video_s, audio_s = decode(video.video)
     assert video.avatar == str(photo) and len(frames) >= 10
     assert abs(audio_s - video_s) < 0.06
+    # The library says which face finder animated it (landmarks here; Haar is the fallback).
+    record = services.library.get_video(video.id)
+    assert record is not None and record.settings["face_detector"] == "landmarks-68"
