@@ -117,7 +117,6 @@ class PhotoPresenter:
         self._base = np.ascontiguousarray(canvas)
         x, y, w, h = face.box
         self.face_box = (round(x), round(y), round(w), round(h))
-        self.moving_box = (0, 0, self.width, self.height)  # Presenter API: all of it may move
         self._smile = smile_amount(face)
         self._build_head()
         self._rig = build_rig(face, self.region)
