@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the test tools and run every check: ruff, hadolint, then the test suite.
+# Install the test tools and run every check: ruff, hadolint, the import layers, then the tests.
 # Usage: ./scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ if [ ! -f .venv/.installed-dev ] || [ requirements-dev.txt -nt .venv/.installed-
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache  # the layer contracts in pyproject.toml
 if [ -f Dockerfile ]; then
   .venv/bin/hadolint Dockerfile
 fi
