@@ -2,8 +2,8 @@
 
 Run with ``streamlit run app.py``. This file only wires things up: the one frozen
 Settings (env vars + st.secrets), the sign-in gate (nothing else is drawn before it lets
-the person in), the process-wide runtime (services + job runner), session state, the
-shared sidebar and the three pages.
+the person in), the process-wide runtime (the application layer and its job runner),
+session state, the shared sidebar and the three pages.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.config import Settings
 from core.errors import AppError
-from core.redaction import protect_logs
+from core.usecases import protect_logs
 from ui import auth, state
 from ui.icon import page_icon
 from ui.runtime import open_runtime, streamlit_secrets

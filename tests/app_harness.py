@@ -99,7 +99,8 @@ def open_app(page: str | None = None, lang: str = "en") -> AppTest:
 
 
 def runtime(at: AppTest) -> Any:
-    return at.session_state[state.RUNTIME]
+    """What the app's use cases work with (settings, services, runner), for assertions."""
+    return at.session_state[state.RUNTIME].app.ctx
 
 
 def button(at: AppTest, label: str) -> Any:

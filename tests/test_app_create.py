@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.usecases.preferences import UI_LANGUAGE_PREF
 from tests.app_harness import FAKE_SCRIPT, FakeWriter, button, fakes, open_app, runtime, texts
 from ui import state
 from ui.streaming import escape_markdown
@@ -139,4 +140,4 @@ def test_interface_in_spanish(fakes):
     at.sidebar.segmented_control[0].set_value("es").run()
     assert at.title[0].value == "Crear un vídeo"
     assert "Escribir guion" in [b.label for b in at.button]
-    assert runtime(at).services.library.get_pref(state.LANG_PREF) == "es"  # durable
+    assert runtime(at).services.library.get_pref(UI_LANGUAGE_PREF) == "es"  # durable

@@ -22,11 +22,11 @@ def clean_cache(monkeypatch: pytest.MonkeyPatch):
 
 def test_changing_settings_stops_the_old_runner_at_once(tmp_path: Path) -> None:
     first = open_runtime(Settings.from_sources({"APP_DATA_DIR": str(tmp_path), "MAX_JOBS": "1"}))
-    assert first.runner.alive
+    assert first.app.jobs_running
     second = open_runtime(Settings.from_sources({"APP_DATA_DIR": str(tmp_path), "MAX_JOBS": "2"}))
-    assert second is not first and second.runner.alive
-    assert not first.runner.alive  # was left claiming jobs until the cache evicted it
-    assert not any(t.is_alive() for t in first.runner._threads)
+    assert second is not first and second.app.jobs_running
+    assert not first.app.jobs_running  # was left claiming jobs until the cache evicted it
+    assert not any(t.is_alive() for t in first.app.ctx.runner._threads)
     again = open_runtime(Settings.from_sources({"APP_DATA_DIR": str(tmp_path), "MAX_JOBS": "1"}))
-    assert again.runner.alive and not second.runner.alive  # exactly one claims jobs
+    assert again.app.jobs_running and not second.app.jobs_running  # exactly one claims jobs
     assert open_runtime(again.settings) is again  # the same settings: the same runtime

@@ -15,7 +15,9 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
-from core.auth import (
+from core.config import Settings
+from core.messages import render
+from core.usecases import (
     OIDC,
     OPEN,
     PASSWORD,
@@ -29,8 +31,6 @@ from core.auth import (
     sign_in_mode,
     try_password,
 )
-from core.config import Settings
-from core.messages import render
 from ui.i18n import DEFAULT_LANG, LANGS, translate
 from ui.streaming import escape_markdown
 

@@ -8,14 +8,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import languages
-from core.avatars import list_avatars
 from core.errors import AppError, ConfigError
-from core.history import HistoryItem
-from core.jobstore import Job
-from core.library import VideoRecord
 from core.models import Avatar, Voice
-from core.previews import avatar_png
+from core.usecases import HistoryItem, Job, VideoRecord, languages
 from ui import state
 from ui.i18n import TEXTS
 from ui.runtime import Runtime
@@ -86,7 +81,7 @@ def seconds(value: float | None) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _still(_avatar: Avatar, key: str, size: int) -> bytes:
-    return avatar_png(_avatar, size)
+    return state.runtime().app.presenters.still_png(_avatar, size)
 
 
 def avatar_still(avatar: Avatar, size: int = 256) -> bytes | None:
@@ -98,7 +93,7 @@ def avatar_still(avatar: Avatar, size: int = 256) -> bytes | None:
 
 
 def avatars(rt: Runtime) -> list[Avatar]:
-    return list_avatars(rt.services.library, state.user())
+    return rt.app.presenters.list(state.user())
 
 
 def find_voices(
@@ -106,7 +101,7 @@ def find_voices(
 ) -> tuple[list[Voice], AppError | None]:
     """The engine's voices for ``language`` (all with None), or the error that stopped it."""
     try:
-        return rt.services.engine(engine).voices(language), None
+        return rt.app.voices.list(state.user(), engine, language), None
     except AppError as err:
         return [], err
 

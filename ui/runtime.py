@@ -1,4 +1,5 @@
-"""The process-wide objects every session shares: services and ONE job runner.
+"""The process-wide objects every session shares: the application (core.usecases: every
+use case, and ONE job runner).
 
 Held by ``st.cache_resource`` keyed by a fingerprint of the settings (secrets hashed, never
 stored), so a settings change opens a new runtime. The old runtime's runner is stopped at
@@ -18,17 +19,22 @@ from typing import Any
 import streamlit as st
 
 from core.config import Settings
-from core.jobs import JobRunner
-from core.services import Services
-from core.status import CreditsMonitor
+from core.usecases import Parlante
 
 
 @dataclass(frozen=True)
 class Runtime:
     settings: Settings
-    services: Services
-    runner: JobRunner
-    credits: CreditsMonitor  # D-ID credits, refreshed in the background once a minute
+    app: Parlante  # the application layer: every use case (and the one job runner)
+
+    # The pages' old way in, until each page calls the application layer (issue 16).
+    @property
+    def services(self) -> Any:
+        return self.app.ctx.services
+
+    @property
+    def runner(self) -> Any:
+        return self.app.ctx.runner
 
 
 def streamlit_secrets() -> Mapping[str, Any]:
@@ -50,16 +56,13 @@ def _fingerprint(settings: Settings) -> str:
 
 
 def _release(runtime: Runtime) -> None:
-    runtime.runner.stop(timeout=2.0)
+    runtime.app.close(timeout=2.0)
 
 
 @st.cache_resource(show_spinner=False, on_release=_release, max_entries=1)
 def _open(_settings: Settings, fingerprint: str) -> Runtime:
-    services = Services.from_settings(_settings)
-    runner = JobRunner(services).start()  # recovers jobs a previous process left unfinished
-    return Runtime(
-        settings=_settings, services=services, runner=runner, credits=CreditsMonitor(services)
-    )
+    # the job runner recovers jobs a previous process left unfinished
+    return Runtime(settings=_settings, app=Parlante.open(_settings))
 
 
 _active_lock = threading.Lock()
@@ -72,8 +75,8 @@ def open_runtime(settings: Settings) -> Runtime:
         previous = _active[0] if _active else None
         if previous is not runtime:
             if previous is not None:
-                previous.runner.stop(timeout=2.0)  # its running jobs go back to the queue
+                previous.app.close(timeout=2.0)  # its running jobs go back to the queue
             _active[:] = [runtime]
-        if not runtime.runner.alive:
-            runtime.runner.start()  # settings changed back to ones seen before
+        if not runtime.app.jobs_running:
+            runtime.app.start_jobs()  # settings changed back to ones seen before
     return runtime

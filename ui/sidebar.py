@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.jobs import QUEUED, RUNNING
-from core.status import readiness
 from ui import state
 from ui.common import error_text
 from ui.i18n import LANGS
@@ -16,7 +14,7 @@ def _set_language() -> None:
     lang = st.session_state.get(state.LANG_WIDGET) or state.lang()
     st.session_state[state.LANG] = lang
     rt = state.runtime()
-    rt.services.library.set_pref(state.LANG_PREF, lang, state.user())
+    rt.app.preferences.set_interface_language(state.user(), lang)
 
 
 def sidebar(rt: Runtime) -> None:
@@ -31,7 +29,7 @@ def sidebar(rt: Runtime) -> None:
             required=True,
         )
         st.subheader(state.t("side.engines"), divider="gray")
-        ready = readiness(rt.settings)
+        ready = rt.app.account.readiness()
         st.markdown(":material/check_circle: " + state.t("side.offline_ready"))
         if ready.openai:
             key = "side.openai_local" if ready.openai_local_server else "side.openai_ready"
@@ -40,7 +38,7 @@ def sidebar(rt: Runtime) -> None:
             st.markdown(":material/radio_button_unchecked: " + state.t("side.openai_missing"))
         if ready.did:
             st.markdown(":material/check_circle: " + state.t("side.did_ready"))
-            credits = rt.credits.current()  # never waits for D-ID
+            credits = rt.app.account.credits()  # never waits for D-ID
             if credits is None:
                 st.caption(state.t("side.did_checking"))
             elif credits.problem is not None:
@@ -52,8 +50,8 @@ def sidebar(rt: Runtime) -> None:
                 )
         else:
             st.markdown(":material/radio_button_unchecked: " + state.t("side.did_missing"))
-        store = rt.runner.store
-        st.caption(state.t("side.jobs", running=store.count(RUNNING), queued=store.count(QUEUED)))
+        queue = rt.app.renders.queue()
+        st.caption(state.t("side.jobs", running=queue.running, queued=queue.queued))
         usage_today(rt, ready.did, ready.openai)
 
 
@@ -61,7 +59,7 @@ def usage_today(rt: Runtime, did: bool, openai: bool) -> None:
     """What this user spent today against the daily caps (core.usage)."""
     if not (did or openai):
         return
-    today = rt.services.usage.today(state.user())
+    today = rt.app.account.usage_today(state.user())
     if did:
         st.caption(state.t("side.usage_did", used=today.did_videos, limit=today.did_limit))
     if openai:

@@ -39,7 +39,6 @@ LOOK_BACKGROUND = "look_background"  # (name, path) of an uploaded background im
 LOOK_TITLE = "look_title"  # its title card's text
 LOOK_PREVIEW = "look_preview"  # (what it shows, PNG bytes) of the last preview drawn
 
-LANG_PREF = "ui_language"
 _ROUTED = "_routed_through_app"
 
 DEFAULTS: dict[str, Any] = {
@@ -74,7 +73,7 @@ def init(runtime: Runtime, user: str = "") -> None:
         if key not in ss:
             ss[key] = value.copy() if isinstance(value, set | dict) else value
     if LANG not in ss:
-        lang = runtime.services.library.get_pref(LANG_PREF, DEFAULT_LANG, ss[USER])
+        lang = runtime.app.preferences.interface_language(ss[USER], DEFAULT_LANG)
         ss[LANG] = lang if lang in LANGS else DEFAULT_LANG
 
 

@@ -19,6 +19,7 @@ One module per concept: ``scripts``, ``renders`` (estimate, submit, retry, cance
 
 from __future__ import annotations
 
+from core import languages
 from core.auth import (
     OIDC,
     OPEN,
@@ -81,6 +82,15 @@ class Parlante:
     def settings(self) -> Settings:
         return self.ctx.settings
 
+    @property
+    def jobs_running(self) -> bool:
+        """Whether this application's job runner is taking jobs."""
+        return self.ctx.runner.alive
+
+    def start_jobs(self) -> None:
+        """Start (again) taking jobs, recovering those a stopped runner left."""
+        self.ctx.runner.start()
+
     def close(self, timeout: float = 10.0) -> None:
         """Stop the job runner; running jobs go back to the queue."""
         self.ctx.runner.stop(timeout=timeout)
@@ -118,6 +128,7 @@ __all__ = [
     "UsageToday",
     "VideoRecord",
     "client_address",
+    "languages",
     "oidc_user_id",
     "password_stamp",
     "protect_logs",
