@@ -12,7 +12,7 @@ import pytest
 from core.config import Settings
 from core.engines import registry
 from core.engines.base import Capabilities
-from core.errors import InputError, LimitReached, NotFound
+from core.errors import ConfigError, InputError, LimitReached, NotFound
 from core.models import Brief, RenderRequest, Script
 from core.usecases import CANCELLED, DONE, FAILED, QUEUED, Choices, Parlante
 from core.writers import WRITERS, ScriptStream
@@ -126,6 +126,19 @@ def test_a_language_its_voice_does_not_speak_falls_back_to_the_default(app: Parl
     assert app.preferences.choose_language(ANA, "en").voice() is None
     app.preferences.choose_voice(ANA, "fake-en-f")
     assert app.preferences.choose_language(ANA, "en").voice() == "fake-en-f"
+
+
+def test_a_language_change_survives_voices_that_cannot_be_listed(
+    app: Parlante, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_key(self: Any, language: str | None = None) -> list[Any]:
+        raise ConfigError("did.no_key")
+
+    app.preferences.choose_voice(ANA, "fake-es-f")
+    monkeypatch.setattr(fake_engine.FakeEngine, "voices", no_key)
+    changed = app.preferences.choose_language(ANA, "en")
+    assert (changed.language, changed.voice()) == ("en", None)  # the engine's default voice
+    assert app.preferences.load(BOB).language == "es"
 
 
 # --- estimate and submit ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ from core.auth import (
     sign_in_mode,
     try_password,
 )
-from core.choices import ENGINE_IDS, Choices, Estimate
+from core.choices import ENGINE_IDS, Choices, Estimate, video_title
 from core.config import Settings
 from core.engines.base import Capabilities
 from core.history import HistoryItem
@@ -134,5 +134,6 @@ __all__ = [
     "protect_logs",
     "sign_in_mode",
     "try_password",
+    "video_title",
     "wait_text",
 ]

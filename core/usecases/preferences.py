@@ -7,6 +7,7 @@ from typing import Any
 
 from core import choices as store
 from core.choices import Choices
+from core.errors import AppError
 from core.library import Library
 from core.usecases.context import Context
 
@@ -39,8 +40,11 @@ class Preferences:
     def choose_language(self, user: str, language: str) -> Choices:
         """Switch language; a voice that does not speak it falls back to the default."""
         current = self.load(user)
-        voices = self.ctx.services.engine(current.engine).voices(language)
-        return self.save(user, store.with_language(current, language, {v.id for v in voices}))
+        try:
+            voices = {v.id for v in self.ctx.services.engine(current.engine).voices(language)}
+        except AppError:  # the voices could not be listed (no key, offline): the default one
+            voices = set()
+        return self.save(user, store.with_language(current, language, voices))
 
     # -- presets ------------------------------------------------------------------------------
     def save_preset(self, user: str, name: str) -> None:

@@ -35,6 +35,11 @@ class Presenters:
         user's photo and return it with its cropped face (PNG)."""
         return previews.add_photo(self.ctx.services.library, data, name, user)
 
+    def photo_advice(self, data: bytes, name: str) -> list[str]:
+        """Advice ids on how well a photo will animate (small, blurred, turned…); never
+        refuses (``add_photo`` does)."""
+        return previews.photo_advice(data, name)
+
     def delete_photo(self, user: str, avatar_id: str) -> bool:
         """Delete the user's photo; if it was the chosen presenter, the first built-in is."""
         deleted = self.ctx.services.library.delete_photo(avatar_id, user)

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 from core.choices import Estimate
-from core.errors import InputError
+from core.errors import InputError, NotFound
 from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING, Job
 from core.library import VideoRecord
 from core.models import ProgressFn, RenderRequest, Video, no_progress
@@ -61,6 +61,13 @@ class Renders:
 
     def job(self, user: str, job_id: str) -> Job:
         return self.ctx.own_job(user, job_id)
+
+    def find(self, user: str, job_id: str) -> Job | None:
+        """The user's job, or None (gone, or not theirs)."""
+        try:
+            return self.ctx.own_job(user, job_id)
+        except NotFound:
+            return None
 
     def jobs(self, user: str, statuses: tuple[str, ...] = ()) -> list[Job]:
         return self.ctx.runner.jobs(user, statuses)
