@@ -27,6 +27,7 @@ import openai
 
 from core.audio.decode import decode_audio
 from core.audio.speech_errors import PROVIDER, map_speech_error, missing_server
+from core.audio.voice_ids import PREFIX, is_server_voice  # noqa: F401 - re-exported
 from core.cache import Cache, make_key
 from core.config import Settings
 from core.errors import InputError, ProviderError
@@ -35,7 +36,6 @@ from core.models import Voice
 from core.retry import RetryPolicy
 from core.writers.openai_errors import DEFAULT_BASE_URL, public_url
 
-PREFIX = "tts:"
 VERSION = "tts-1"
 CACHE_S = 90 * 24 * 3600
 PLACEHOLDER_KEY = "sk-no-key-required"  # local servers ignore the key; the SDK needs one
@@ -53,10 +53,6 @@ _KOKORO_LANGUAGES = {
 _LANGUAGE_NAMES = {"es": "Spanish", "en": "English", "fr": "French", "pt": "Portuguese"}
 
 _log = logging.getLogger(__name__)
-
-
-def is_server_voice(voice_id: str | None) -> bool:
-    return bool(voice_id) and voice_id.startswith(PREFIX)  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from core.compose import captions as cap
-from core.compose.layouts import Stage, font_px
+from core.compose.layouts import Rect, Stage, font_px
 from core.compose.pictures import blend, cover, cover_crop, paste
 from core.compose.slides import Slides
 from core.compose.themes import THEMES, theme_image
@@ -97,6 +97,12 @@ class Compositor:
         self.fade = max(1, round(CROSSFADE_S * self.fps))
         self._bases: dict[int, np.ndarray] = {}
         self._patches: dict[int, tuple[np.ndarray, int, int]] = {}
+        self._strips: dict[tuple[int, int], np.ndarray] = {}  # caption over a scene, drawn
+        self.changed: list[Rect] | None = None
+        self._scene_now: int | None = None  # the scene behind this frame (None: crossfading)
+        self._bubble_key: int | None = None
+        self._bubble_empty: np.ndarray | None = None
+        self.current: np.ndarray | None = None
         self._prepare_presenter()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -180,7 +186,9 @@ class Compositor:
                 k = i
         return k
 
-    def _backdrop(self, index: int, out: np.ndarray) -> None:
+    def _backdrop(self, index: int, out: np.ndarray, known: int | None = None) -> int | None:
+        """Draw the still picture behind frame ``index``; returns its scene, or None during a
+        crossfade. ``known``: the scene already in ``out`` (then nothing is copied)."""
         k = self.scene_at(index)
         # Crossfade into scene k over the frames around its start (and out of the title).
         starts = [self.lead, *self.scene_frames[1:]] if self.lead else self.scene_frames[1:]
@@ -190,10 +198,13 @@ class Compositor:
                 new = j if self.lead else j + 1
                 t = (index - (start - half) + 1) / (self.fade + 1)
                 cv2.addWeighted(self.base(new - 1), 1 - t, self.base(new), t, 0, dst=out)
-                return
-        np.copyto(out, self.base(k))
+                return None
+        if known != k:
+            np.copyto(out, self.base(k))
+        return k
 
-    def _presenter(self, picture: np.ndarray, out: np.ndarray) -> None:
+    def _presenter(self, picture: np.ndarray, out: np.ndarray) -> Rect:
+        """Draw the presenter; returns the rectangle it changed."""
         s = self.stage
         assert s.presenter is not None
         x, y, w, h = s.presenter
@@ -206,11 +217,21 @@ class Compositor:
         rgb = picture[..., :3]
         if self._circle is not None:
             if picture.shape[2] == 4:
-                fill = self._bubble_fill.copy()
-                blend(fill, rgb, picture[..., 3])
-                rgb = fill
-            blend(region, rgb, self._circle)
-        elif picture.shape[2] == 4:
+                # One blend: over what the empty bubble shows (its fill inside the circle,
+                # the scene outside), weighted by the presenter's alpha times the circle's.
+                scene = self._scene_now  # None while crossfading: the scene changes per frame
+                if scene is None or self._bubble_key != scene:
+                    empty = np.ascontiguousarray(region).copy()
+                    blend(empty, self._bubble_fill, self._circle)
+                    self._bubble_empty, self._bubble_key = empty, scene
+                weight = cv2.multiply(picture[..., 3], self._circle, scale=1 / 255)
+                mixed = self._bubble_empty.copy()
+                blend(mixed, rgb, weight)
+                region[...] = mixed
+            else:
+                blend(region, rgb, self._circle)
+            return (x, y, w, h)
+        if picture.shape[2] == 4:
             alpha = picture[..., 3]
             if self._feather is not None:
                 alpha = cv2.multiply(alpha, self._feather, scale=1 / 255)
@@ -221,16 +242,20 @@ class Compositor:
                     rgb[by : by + bh, bx : bx + bw],
                     alpha[by : by + bh, bx : bx + bw],
                 )
-        elif self._feather is not None:
+            return (x + bx, y + by, bw, bh)
+        if self._feather is not None:
             blend(region, rgb, self._feather)
         else:
             region[...] = rgb
+        return (x, y, w, h)
 
-    def _caption(self, index: int, out: np.ndarray) -> None:
+    def _caption(self, index: int, out: np.ndarray, scene: int | None, clear: bool) -> Rect | None:
+        """Draw the caption of frame ``index``; returns the rectangle it changed. ``clear``:
+        nothing else drew there, so the caption over scene ``scene`` can come from a cache."""
         t = index / self.fps  # cues are in the video's time (after the title card)
         i = next((i for i, c in enumerate(self.cues) if c.start <= t < c.end), -1)
         if i < 0:
-            return
+            return None
         cue = self.cues[i]
         if i not in self._patches:
             if len(self._patches) > 4:
@@ -241,21 +266,109 @@ class Compositor:
             ph, pw = patch.shape[:2]
             self._patches[i] = (patch, x + (w - pw) // 2, y + h - ph)
         patch, px_, py_ = self._patches[i]
+        ph, pw = patch.shape[:2]
+        rect = _clip_rect((px_, py_, pw, ph), out.shape)
+        x, y, w, h = rect
+        if scene is not None and clear:
+            key = (scene, i)
+            if key not in self._strips:
+                if len(self._strips) > 6:
+                    self._strips.pop(next(iter(self._strips)))
+                paste(out, patch, px_, py_)
+                self._strips[key] = out[y : y + h, x : x + w].copy()
+            else:
+                out[y : y + h, x : x + w] = self._strips[key]
+            return rect
         paste(out, patch, px_, py_)
+        return rect
 
     def frames(self) -> Iterator[np.ndarray]:
-        """The composed RGB frames, in order (the same buffer is reused: copy to keep one)."""
+        """The composed RGB frames, in order (the same buffer is reused: copy to keep one).
+
+        Within a scene only what moved is redrawn: the rectangles the presenter and the
+        caption changed are restored from the scene's still picture, then drawn anew.
+        ``self.changed`` lists them for the current frame (None: the whole frame changed).
+        """
         out = np.empty((self.stage.height, self.stage.width, 3), np.uint8)
         source = self.clip.frames() if self.clip.frames is not None else None
         show = self.stage.presenter is not None and source is not None
+        scene: int | None = None
+        drawn: list[Rect] = []
         for index in range(self.n_frames):
-            self._backdrop(index, out)
+            previous = scene
+            scene = self._backdrop(index, out, known=previous)
+            self._scene_now = scene
+            if scene is not None and scene == previous:
+                for x, y, w, h in drawn:  # undo the last frame's drawing
+                    out[y : y + h, x : x + w] = self.base(scene)[y : y + h, x : x + w]
+                changed: list[Rect] | None = list(drawn)
+            else:
+                changed = None
+            drawn = []
             if index >= self.lead and source is not None:
                 picture = next(source)
                 if show:
-                    self._presenter(picture, out)
+                    drawn.append(self._presenter(picture, out))
             if self.caption_style:
-                self._caption(index, out)
+                clear = not drawn or not _overlap(drawn[0], self.stage.captions)
+                rect = self._caption(index, out, scene, clear)
+                if rect is not None:
+                    drawn.append(rect)
+            self.changed = None if changed is None else changed + drawn
             yield out
         if self.scenery.slides is not None:
             self.scenery.slides.close()
+
+    def frames_i420(self) -> Iterator[np.ndarray]:
+        """The frames as YUV 4:2:0 for the encoder (fresh arrays), converting only what
+        changed since the previous frame. ``self.current`` is the RGB frame just made."""
+        height, width = self.stage.height, self.stage.width
+        yuv = np.empty((height * 3 // 2, width), np.uint8)
+        planes = _planes(yuv, width, height)
+        for rgb in self.frames():
+            self.current = rgb
+            if self.changed is None:
+                cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420, dst=yuv)
+            else:
+                for rect in self.changed:
+                    _convert(rgb, planes, rect)
+            yield yuv.copy()
+
+
+def _clip_rect(rect: Rect, shape: tuple[int, ...]) -> Rect:
+    x, y, w, h = rect
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(shape[1], x + w), min(shape[0], y + h)
+    return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, ...]:
+    flat = yuv.reshape(-1)
+    n, q = width * height, width * height // 4
+    return (
+        yuv[:height],
+        flat[n : n + q].reshape(height // 2, width // 2),
+        flat[n + q : n + 2 * q].reshape(height // 2, width // 2),
+    )
+
+
+def _convert(rgb: np.ndarray, planes: tuple[np.ndarray, ...], rect: Rect) -> None:
+    """RGB → I420 of one rectangle (widened to even edges) into the frame's planes."""
+    x, y, w, h = rect
+    if w <= 0 or h <= 0:
+        return
+    x0, y0 = x - x % 2, y - y % 2
+    x1 = min(rgb.shape[1], x + w + (x + w) % 2)
+    y1 = min(rgb.shape[0], y + h + (y + h) % 2)
+    w, h = x1 - x0, y1 - y0
+    part = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2YUV_I420)
+    flat = part.reshape(-1)
+    n, q = w * h, w * h // 4
+    Y, U, V = planes
+    Y[y0:y1, x0:x1] = flat[:n].reshape(h, w)
+    U[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = flat[n : n + q].reshape(h // 2, w // 2)
+    V[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = flat[n + q : n + 2 * q].reshape(h // 2, w // 2)

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from core.compose.compositor import Compositor, Scenery, background_picture, scene_starts
-from core.compose.encode import encode_mp4, to_i420
+from core.compose.encode import encode_mp4
 from core.compose.layouts import CORNERS, Stage, emptiest_corner, stage
 from core.compose.look import TITLE_S, LookPlan
 from core.compose.prefetch import prefetch
@@ -128,10 +128,10 @@ def compose_video(
     step = max(1, n // 50)
 
     def yuv_frames() -> Iterator[np.ndarray]:
-        for i, rgb in enumerate(compositor.frames()):
-            if i == thumb_index:
-                thumb.append(rgb.copy())
-            yield to_i420(rgb)
+        for i, yuv in enumerate(compositor.frames_i420()):
+            if i == thumb_index and compositor.current is not None:
+                thumb.append(compositor.current.copy())
+            yield yuv
 
     def frame_done(i: int) -> None:
         if i % step == 0 or i == n:

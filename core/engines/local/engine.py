@@ -8,10 +8,10 @@ import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.audio.narration import check_narration
-from core.audio.speech_server import SpeechServer, is_server_voice
+from core.audio.voice_ids import is_server_voice
 from core.cache import Cache
 from core.compose.encode import FPS
 from core.config import Settings
@@ -24,6 +24,9 @@ from core.engines.local.voicing import narration_voice, obtain_speech
 from core.errors import ConfigError
 from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
+
+if TYPE_CHECKING:
+    from core.audio.speech_server import SpeechServer
 from core.subtitles import TimedWord
 
 
@@ -49,6 +52,8 @@ class LocalEngine:
     def speech_server(self) -> SpeechServer:
         """The configured speech server (ConfigError naming the variable if there is none)."""
         if self._server is None:
+            from core.audio.speech_server import SpeechServer
+
             self._server = SpeechServer(self.settings, self.cache)
         return self._server
 

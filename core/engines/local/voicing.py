@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.audio import align, energy
 from core.audio.narration import load_narration
-from core.audio.speech_server import SpeechServer, is_server_voice
+from core.audio.voice_ids import is_server_voice
 from core.engines.local import speech
 from core.engines.local.speech_timing import PEAK
 from core.engines.local.types import Speech
 from core.models import RenderRequest, Voice
+
+if TYPE_CHECKING:
+    from core.audio.speech_server import SpeechServer
 
 NARRATION_VOICE = "narration"
 
@@ -61,6 +63,8 @@ def obtain_speech(
 def _with_script(
     audio: np.ndarray, request: RenderRequest, extra: dict[str, Any], strict: bool = True
 ) -> Voiced:
+    from core.audio import align, energy  # scipy: only for narration and server voices
+
     sr = speech.SAMPLE_RATE
     if not request.text.strip():
         note = "audio.note_no_script"
