@@ -20,14 +20,14 @@ from core.audio.dtw import align as dtw_align
 from core.audio.features import frames
 from core.engines.local import speech
 from core.engines.local.types import Phone, Speech, WordTiming
+from core.engines.local.visemes import clean_symbol
 from core.errors import InputError
 
-MIN_CONFIDENCE = (
-    0.03  # below: the audio does not say the script (measured: matches 0.06–0.23, other texts ≤ 0)
-)
+# Below this the audio does not say the script (measured by benchmarks/align_accuracy.py
+# and tests: matching scripts 0.09–0.30, other texts of the same length at most 0.03).
+MIN_CONFIDENCE = 0.05
 _VOICED_BELOW_PEAK_DB = 35.0  # a frame is voiced when within this many dB of the loud frames
 _CEPSTRA = 5  # c1..c5: the vocal tract's broad shape; higher ones tell speakers apart
-_SNAP_S = 0.6  # a start that falls in a pause moves to where the voice resumes (this close)
 
 
 class ScriptMismatch(InputError):
@@ -71,24 +71,40 @@ def _reference(text: str, language: str, voiced_s: float) -> Speech:
 
 
 def align_script(audio: np.ndarray, sample_rate: int, text: str, language: str) -> Alignment:
-    """Word and phone times of ``text`` in ``audio``; ``ScriptMismatch`` when it is not said."""
+    """Word and phone times of ``text`` in ``audio`` and how sure the match is.
+
+    Pauses are taken out of both sides before warping (only frames with voice are
+    aligned): a narrator pauses where espeak-ng does not, and a warp that has to spend a
+    pause on some sound of the reference drifts. Times map back through the kept frames,
+    so a word after a pause starts where the voice resumes.
+    """
     real = frames(audio, sample_rate)
     real_voiced = voiced(real.db)
     ref = _reference(text, language, float(real_voiced.sum()) * real.hop_s)
     if ref.sample_rate != sample_rate:
         raise ValueError("the reference and the audio must share a sample rate")
     synth = frames(ref.audio, ref.sample_rate)
-    path = dtw_align(_features(real.mfcc, real.db), _features(synth.mfcc, synth.db))
-    hop = real.hop_s
+    synth_voiced = voiced(synth.db)
+    q_keep, r_keep = np.flatnonzero(real_voiced), np.flatnonzero(synth_voiced)
+    if q_keep.size < 10 or r_keep.size < 10:
+        raise ScriptMismatch("audio.script_mismatch", confidence=0.0, threshold=MIN_CONFIDENCE)
+    query = _features(real.mfcc, real.db)[q_keep]
+    reference = _features(synth.mfcc, synth.db)[r_keep]
+    path = dtw_align(query, reference)
+    hop, n_real = real.hop_s, len(real.db)
 
     def to_real(t_start: float, t_end: float) -> tuple[float, float]:
-        a = int(path.query_frame(round(t_start / synth.hop_s)))
-        b = int(path.query_frame(round(t_end / synth.hop_s) - 1, last=True))
-        a = _snap_onset(a, real_voiced, min(round(_SNAP_S / hop), max(0, b - a)))
-        return a * hop, max(b + 1, a + 1) * hop
+        first = int(np.searchsorted(r_keep, round(t_start / synth.hop_s), side="left"))
+        last = int(np.searchsorted(r_keep, round(t_end / synth.hop_s) - 1, side="right")) - 1
+        first = min(first, len(r_keep) - 1)
+        last = max(last, first)
+        a = int(q_keep[min(int(path.query_frame(first)), len(q_keep) - 1)])
+        b = int(q_keep[max(int(path.query_frame(last, last=True)), 0)])
+        b = min(max(b, a), n_real - 1)
+        return a * hop, (b + 1) * hop
 
     words = []
-    for w in ref.words:
+    for w in _vowel_onsets(ref.words, ref.phones):
         start, end = to_real(w.start, w.end)
         words.append(WordTiming(w.text, start, end))
     phones = []
@@ -109,12 +125,29 @@ def _features(mfcc: np.ndarray, db: np.ndarray) -> np.ndarray:
     return feats.astype(np.float32)
 
 
-def _snap_onset(frame: int, is_voiced: np.ndarray, reach: int) -> int:
-    """If ``frame`` is silent and voice starts within ``reach`` frames after it, move there."""
-    if frame >= len(is_voiced) or is_voiced[frame]:
-        return frame
-    ahead = np.flatnonzero(is_voiced[frame : frame + reach + 1])
-    return frame + int(ahead[0]) if ahead.size else frame
+_VOWEL_LETTERS = set("aeiouáéíóúüàèìòùâêîôûyh")  # h: silent in Spanish ("hojas")
+_VOWEL_PHONES = set("aeiouəɛɔɪʊæɑʌɐɜøœɒʏ")
+
+
+def _vowel_onsets(words: list[WordTiming], phones: list[Phone]) -> list[WordTiming]:
+    """espeak-ng links a final consonant to a following vowel ("en‿energía") and starts the
+    vowel-initial word's event at that consonant; a listener hears the word begin at its
+    vowel. So such a word starts at its first vowel phone (within the word)."""
+    out = []
+    for w in words:
+        letters = [c for c in w.text.lower() if c.isalnum()]
+        start = w.start
+        if letters and letters[0] in _VOWEL_LETTERS:
+            inside = [p for p in phones if w.start - 1e-3 <= p.start < w.end]
+            first = next((p for p in inside if clean_symbol(p.symbol)[:1] in _VOWEL_PHONES), None)
+            if (
+                inside
+                and first is not None
+                and clean_symbol(inside[0].symbol)[:1] not in _VOWEL_PHONES
+            ):
+                start = first.start
+        out.append(WordTiming(w.text, start, w.end))
+    return out
 
 
 def _monotonic(words: list[WordTiming]) -> list[WordTiming]:

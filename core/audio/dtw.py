@@ -15,6 +15,7 @@ cost many seconds of JIT on first use (see features.py); it also has no such ban
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,49 +56,52 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _step_penalty(scale: float) -> np.ndarray:
     """Small extra cost for waiting (0) and for hurrying (2, 3): prefer the diagonal."""
-    return np.array([0.02, 0.0, 0.05, 0.15], dtype=np.float32) * scale
+    return np.array([0.2, 0.0, 0.2, 0.5], dtype=np.float32) * scale
 
 
 def _dp(
-    row_cost: callable,  # type: ignore[valid-type]
+    row_cost: Callable[[int], np.ndarray],
     lo: np.ndarray,
     width: int,
     m: int,
     penalty: np.ndarray,
 ) -> np.ndarray:
-    """DTW over rows whose columns are ``lo[i] .. lo[i] + width``; returns ref_of per row."""
+    """DTW over rows whose columns are ``lo[i] .. lo[i] + width`` (``lo`` non-decreasing);
+    returns the reference column matched to each row."""
     n = len(lo)
     steps = np.zeros((n, width), dtype=np.int8)
     inf = np.float32(np.inf)
+    offsets = np.arange(width)
     prev = np.full(width, inf, dtype=np.float32)
-    cols0 = lo[0] + np.arange(width)
-    prev[cols0 == 0] = row_cost(0)[cols0 == 0]
+    first = lo[0] + offsets == 0
+    prev[first] = row_cost(0)[first]
+    pad = np.full(width + MAX_STEP, inf, dtype=np.float32)
+    cands = np.empty((MAX_STEP + 1, width), dtype=np.float32)
+    pen = penalty[:, None]
     for i in range(1, n):
-        cols = lo[i] + np.arange(width)
-        best = np.full(width, inf, dtype=np.float32)
-        choice = np.zeros(width, dtype=np.int8)
+        moved = min(int(lo[i] - lo[i - 1]), width)
+        # pad[MAX_STEP + j] = prev[j + moved]: step s reads pad[MAX_STEP - s + w]
+        pad[:MAX_STEP] = inf
+        pad[MAX_STEP : MAX_STEP + width - moved] = prev[moved:]
+        pad[MAX_STEP + width - moved :] = inf
         for s in range(MAX_STEP + 1):
-            idx = cols - s - lo[i - 1]
-            ok = (idx >= 0) & (idx < width)
-            cand = np.full(width, inf, dtype=np.float32)
-            cand[ok] = prev[idx[ok]] + penalty[s]
-            better = cand < best
-            best[better] = cand[better]
-            choice[better] = s
-        cur = best + row_cost(i)
-        cur[(cols < 0) | (cols >= m)] = inf
+            cands[s] = pad[MAX_STEP - s : MAX_STEP - s + width]
+        cands += pen
+        choice = cands.argmin(axis=0).astype(np.int8)
+        cur = cands.min(axis=0) + row_cost(i)
+        if lo[i] + width > m:
+            cur[m - lo[i] :] = inf
         steps[i] = choice
         prev = cur
     # Backtrack from the last reference frame (or the nearest reachable one).
-    last_cols = lo[n - 1] + np.arange(width)
-    end = np.where(last_cols == m - 1)[0]
-    k = int(end[0]) if end.size and np.isfinite(prev[end[0]]) else int(np.argmin(prev))
+    end = m - 1 - int(lo[n - 1])
+    k = end if 0 <= end < width and np.isfinite(prev[end]) else int(np.argmin(prev))
     ref_of = np.empty(n, dtype=np.int64)
     for i in range(n - 1, -1, -1):
-        col = lo[i] + k
+        col = int(lo[i]) + k
         ref_of[i] = col
         if i:
-            k = col - int(steps[i, k]) - lo[i - 1]
+            k = col - int(steps[i, k]) - int(lo[i - 1])
     return np.maximum.accumulate(np.clip(ref_of, 0, m - 1))
 
 
