@@ -31,8 +31,9 @@ from core.models import (
 )
 from core.services import Services
 from core.usage import METERED_VIDEOS, OPENAI_TOKENS, TTS_CHARS, MeteredJournal
-from core.writers.base import budget_for, check_brief
+from core.writers.base import budget_for, check_brief, check_language
 from core.writers.cleanup import LiveCleaner
+from core.writers.prompt import TRANSLATE_VERSION
 from core.writers.timing import word_limit
 
 MIN_SIZE, MAX_SIZE = 256, 1080
@@ -290,6 +291,35 @@ def write_script(
         if rest:
             on_delta(rest)
     meter.add(user, OPENAI_TOKENS, tokens_spent(brief, script))
+    services.cache.set(key, script.to_data(), expire=SCRIPT_CACHE_S)
+    return script
+
+
+def translate_script(
+    services: Services,
+    text: str,
+    language: str,
+    use_cache: bool = True,
+    writer_id: str = "openai",
+    user: str = "",
+) -> Script:
+    """A faithful, speakable translation of a script into ``language``, by the script
+    writer: cached by text, language, model and server (never the key); refused once
+    ``user`` spent today's OPENAI_DAILY_TOKENS, which it then adds to."""
+    language = check_language(language)
+    text = clean_text(text, services.settings)
+    writer = services.writer(writer_id)
+    version = f"{writer.version}/translate-{TRANSLATE_VERSION}"
+    parts = {**writer.cache_parts(), "text": text, "language": language}
+    key = make_key("translation", version, writer=writer_id, **parts)
+    if use_cache:
+        data = services.cache.get(key)
+        if data is not None:
+            return Script.from_data(data, cached=True)
+    services.usage.check(user, OPENAI_TOKENS)
+    script = writer.translate(text, language)
+    spent = script.usage.total_tokens if script.usage and script.usage.total_tokens else None
+    services.usage.add(user, OPENAI_TOKENS, spent or (len(text) + len(script.text)) // 4 + 200)
     services.cache.set(key, script.to_data(), expire=SCRIPT_CACHE_S)
     return script
 

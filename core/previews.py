@@ -25,6 +25,7 @@ SAMPLES = {
     "it": "Ciao, sono il tuo presentatore. Ecco come suonerà il tuo video.",
     "de": "Hallo, ich bin Ihr Sprecher. So wird Ihr Video klingen.",
 }
+PREVIEW_RATE = 22050
 PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
 
 

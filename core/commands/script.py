@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.commands.common import emit_json
-from core.errors import AppError
+from core.commands.common import emit_json, read_text_arg
+from core.errors import AppError, InputError
 from core.models import Brief, Script
 from core.usecases import (
     LANGUAGES,
@@ -29,8 +29,18 @@ from core.usecases import (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("script", help="write a script for the presenter from a prompt")
-    p.add_argument("--prompt", required=True, help="what the script is about")
+    p = sub.add_parser(
+        "script", help="write a script for the presenter from a prompt, or translate one"
+    )
+    p.add_argument("--prompt", help="what the script is about")
+    p.add_argument(
+        "--translate-to",
+        metavar="LANG",
+        help="translate the script given with --text/--text-file into LANG (es, en, …), "
+        "faithfully and speakably, instead of writing one",
+    )
+    p.add_argument("--text", help="with --translate-to: the script to translate")
+    p.add_argument("--text-file", help="with --translate-to: a UTF-8 file ('-' for stdin)")
     p.add_argument(
         "--language",
         default="es",
@@ -51,6 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, app: Parlante) -> int:
+    if args.translate_to:
+        return _translate(args, app)
+    if args.prompt is None:
+        raise InputError("script.no_prompt")
     brief = Brief(
         prompt=args.prompt,
         language=args.language,
@@ -82,6 +96,22 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
         sys.stdout.write(("\n\n" if shown else "") + script.text)
     sys.stdout.write("\n")
     sys.stdout.flush()
+    _notes(script)
+    return 0
+
+
+def _translate(args: argparse.Namespace, app: Parlante) -> int:
+    if args.text is None and args.text_file is None:
+        raise InputError("script.no_text_to_translate")
+    text = read_text_arg(args.text, args.text_file)
+    script = app.scripts.translate(SHARED_USER, text, args.translate_to, not args.no_cache)
+    voice = app.voices.default_voice_id(script.language)
+    if args.json:
+        emit_json({**script.to_json(), "language": script.language, "voice": voice})
+        return 0
+    sys.stdout.write(script.text + "\n")
+    sys.stdout.flush()
+    sys.stderr.write(f"voice for {script.language}: {voice}\n")
     _notes(script)
     return 0
 

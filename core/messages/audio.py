@@ -68,6 +68,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The script does not match the recording, so the video has no subtitles.",
         "es": "El guion no coincide con la grabación, así que el vídeo no tiene subtítulos.",
     },
+    "script.no_prompt": {
+        "en": "Say what the script is about with --prompt, or translate one with "
+        "--translate-to LANG and --text/--text-file.",
+        "es": "Diga de qué trata el guion con --prompt, o traduzca uno con --translate-to "
+        "IDIOMA y --text/--text-file.",
+    },
+    "script.no_text_to_translate": {
+        "en": "Give the script to translate with --text or --text-file.",
+        "es": "Indique el guion que se va a traducir con --text o --text-file.",
+    },
     "render.no_input": {
         "en": "Give the script (--text or --text-file), a narration (--audio), or both.",
         "es": "Indique el guion (--text o --text-file), una narración (--audio), o ambos.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.models import Brief, Script
-from core.pipeline import write_script
+from core.pipeline import translate_script, write_script
 from core.usecases.context import Context
 
 
@@ -31,3 +31,8 @@ class Scripts:
         return write_script(
             self.ctx.services, brief, use_cache=use_cache, on_delta=on_delta, user=user
         )
+
+    def translate(self, user: str, text: str, language: str, use_cache: bool = True) -> Script:
+        """A faithful, speakable translation of ``text`` into ``language`` (cached, within
+        ``user``'s daily token allowance)."""
+        return translate_script(self.ctx.services, text, language, use_cache=use_cache, user=user)

@@ -4,10 +4,12 @@ sample of a voice (for engines that can speak one before rendering)."""
 from __future__ import annotations
 
 from core import previews
+from core.audio.speech_server import is_server_voice
 from core.choices import ENGINE_IDS
 from core.engines.base import Capabilities
 from core.errors import InputError
 from core.models import Voice
+from core.usage import TTS_CHARS
 from core.usecases.context import Context
 
 
@@ -26,10 +28,31 @@ class Voices:
         """The engine's voices that speak ``language`` (every voice when None)."""
         return self.ctx.services.engine(engine).voices(language)
 
+    def default_voice_id(self, language: str, engine: str = "local") -> str:
+        """The voice a render in ``language`` gets when none is chosen (offline engine)."""
+        if engine != "local":
+            return ""
+        from core.engines.local import speech
+
+        return speech.default_voice(language).id
+
     def preview(
         self, user: str, engine: str, voice_id: str, language: str, rate: float = 1.0
     ) -> bytes:
         """The voice speaking a sample sentence in ``language``, as WAV bytes."""
         if not self.capabilities(engine).voice_previews:
             raise InputError("voice.no_preview")
+        if is_server_voice(voice_id):  # a short sample, paid once: cached by content
+            server = self.ctx.services.engine(engine).speech_server()  # type: ignore[attr-defined]
+            text = previews.sample_sentence(language)
+            audio, spent = server.speak(voice_id, text, language, rate, previews.PREVIEW_RATE)
+            if spent:
+                self.ctx.services.usage.add(user, TTS_CHARS, spent)
+            return previews.wav_bytes(audio, previews.PREVIEW_RATE)
         return previews.voice_preview(voice_id, language, rate)
+
+    def speech_server_costs_money(self) -> bool | None:
+        """None without a speech server; else whether its voices are billed (OpenAI)."""
+        if not self.ctx.settings.speech_server_configured:
+            return None
+        return self.ctx.settings.tts_base_url is None

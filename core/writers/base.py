@@ -89,6 +89,10 @@ class ScriptWriter(Protocol):
         """The model's raw text deltas as they come; ``.script`` when exhausted."""
         ...
 
+    def translate(self, text: str, language: str) -> Script:
+        """A faithful, speakable translation of ``text`` into ``language`` (checked code)."""
+        ...
+
 
 WriterFactory = Callable[[Settings], ScriptWriter]
 
@@ -145,6 +149,31 @@ def check_brief(brief: Brief) -> Brief:
         tone=tone,
         audience=audience,
         duration_s=check_duration(brief.duration_s),
+    )
+
+
+def check_language(language: str) -> str:
+    """A normalised language code a script can be written in ("es", "en-US"), else InputError."""
+    match = _LANGUAGE_CODE.match((language or "").strip())
+    if not match or match.group(1).lower() not in LANGUAGES:
+        raise InputError("brief.unknown_language", language=language, choices=", ".join(LANGUAGES))
+    region = match.group(2)
+    return match.group(1).lower() + (f"-{region.upper()}" if region else "")
+
+
+def finish_translation(raw: str, language: str, *, model: str, usage: Usage | None,
+                       provider: str = "") -> Script:  # fmt: skip
+    """A Script from a translation reply: cleaned like any script, never cut to a budget."""
+    text = clean_script(raw)
+    if not text.strip():
+        raise ProviderError("openai.no_text", model=model, provider=provider)
+    return Script(
+        text=text,
+        words=count_words(text),
+        estimated_s=estimate_seconds(text, language),
+        model=model,
+        language=language,
+        usage=usage,
     )
 
 

@@ -25,7 +25,13 @@ from core.config import Settings
 from core.errors import InputError, ProviderError
 from core.models import Brief, Script, Usage
 from core.retry import RetryPolicy
-from core.writers.base import ScriptStream, budget_for, finish_script, require_openai
+from core.writers.base import (
+    ScriptStream,
+    budget_for,
+    finish_script,
+    finish_translation,
+    require_openai,
+)
 from core.writers.cleanup import CLEANUP_VERSION
 from core.writers.openai_errors import (
     DEFAULT_BASE_URL,
@@ -34,7 +40,7 @@ from core.writers.openai_errors import (
     map_openai_error,
     public_url,
 )
-from core.writers.prompt import PROMPT_VERSION, build_messages
+from core.writers.prompt import PROMPT_VERSION, build_messages, translation_messages
 from core.writers.timing import count_words, word_limit
 
 # Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the SDK insists on one.
@@ -94,6 +100,16 @@ class OpenAIWriter:
             complete=finish != "length",
             provider=PROVIDER,
         )
+
+    def translate(self, text: str, language: str) -> Script:
+        response = self._create(model=self.model, messages=translation_messages(text, language))
+        choice = response.choices[0] if response.choices else None
+        _check_finish(choice.finish_reason if choice else None)
+        raw = (choice.message.content or "") if choice else ""
+        return finish_translation(
+            raw, language, model=response.model or self.model, usage=_usage(response.usage),
+            provider=PROVIDER,
+        )  # fmt: skip
 
     def stream(self, brief: Brief) -> ScriptStream:
         return ScriptStream(self._stream(brief))

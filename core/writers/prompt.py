@@ -78,6 +78,26 @@ def system_prompt(brief: Brief, budget_words: int) -> str:
     )
 
 
+TRANSLATE_VERSION = "1"
+
+
+def translation_messages(text: str, language: str) -> list[dict[str, str]]:
+    """Chat messages asking for a faithful, speakable translation of a script."""
+    system = "\n".join(
+        [
+            "You translate scripts that a presenter reads aloud, to camera, in a short video.",
+            f"Translate the user's script into {language_name(language)}.",
+            "Be faithful: keep every idea, example and number, in the same order, with about "
+            "the same length; add nothing and leave nothing out.",
+            "Make it speakable: natural sentences a native presenter would say, numbers and "
+            "symbols written as they are said, no abbreviations.",
+            "Keep the paragraphs. Output only the translated script: no title, notes, "
+            "quotation marks or comments before or after it.",
+        ]
+    )
+    return [{"role": "system", "content": system}, {"role": "user", "content": text}]
+
+
 def build_messages(brief: Brief, budget_words: int) -> list[dict[str, str]]:
     """Chat messages for a validated brief."""
     return [
