@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 
+from core.audio.narration import NARRATION_RATE, check_narration
 from core.avatars import resolve_avatar
 from core.cache import Cache, make_key
 from core.compose import COMPOSE_VERSION, LookPlan, check_look, compose_video
@@ -113,6 +114,8 @@ def plan_render(
 ) -> Planned:
     """Validate everything a render needs, before any slow work."""
     text = clean_text(request.text, services.settings, request.audio)
+    if request.audio:  # a recording that cannot be used is a message before any job
+        check_narration(request.audio, services.settings.max_audio_mb, NARRATION_RATE)
     size = clean_size(request.size) if request.size is not None else None
     for name, value in (("rate", request.rate), ("pitch", request.pitch)):
         if not 0.5 <= value <= 2.0:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from core.audio.decode import AUDIO_EXTENSIONS
+from core.audio.narration import store_narration
 from core.choices import estimate, load_choices, save_choices, video_title, with_language
 from core.errors import AppError
 from core.jobs import CANCELLED, DONE, FAILED, Job
-from core.models import Brief, Look, Script
-from core.pipeline import check_quota, plan_render, write_script
+from core.messages import render as render_message
+from core.models import Brief, Look, Script, short_title
+from core.pipeline import check_quota, plan_render, translate_script, write_script
 from core.previews import find_avatar
 from core.writers.prompt import LANGUAGES, TONES
 from ui import look_panel, state
@@ -160,6 +165,82 @@ def script_box() -> str:
     return text
 
 
+def translate_row(text: str) -> None:
+    """Translate the script (the script writer) and switch the voice to that language,
+    keeping the presenter and every other setting."""
+    choices = load_choices(library, user)
+    primary = choices.language.split("-")[0]
+    targets = [c for c in LANGUAGES if c != primary]
+    pick, go = st.columns([2, 1], vertical_alignment="bottom")
+    target = pick.selectbox(
+        state.t("create.translate_to"), targets, key="translate_target",
+        format_func=lambda c: LANGUAGES[c][1].capitalize(),
+    )  # fmt: skip
+    can = bool(text.strip()) and (rt.settings.openai_api_key or rt.settings.openai_base_url)
+    if not go.button(state.t("create.translate"), icon=":material/translate:", disabled=not can):
+        return
+    try:
+        with st.spinner(state.t("create.writing")):
+            script = translate_script(rt.services, text, target, user=user)
+    except AppError as err:
+        st.error(error_text(rt, err))
+        return
+    found, _ = voices(rt, choices.engine, script.language)
+    save_choices(library, with_language(choices, script.language, {v.id for v in found}), user)
+    ss[state.SCRIPT] = script.text
+    ss.pop(state.SCRIPT_WIDGET, None)
+    name = LANGUAGES[script.language.split("-")[0]][1]
+    state.flash("success", state.t("create.translated", language=name, words=script.words))
+    st.rerun()
+
+
+def narration_box(text: str) -> None:
+    """Upload or record the person's own narration; it is kept under the data folder."""
+    st.markdown(f"**{state.t('create.narration_header')}**")
+    st.caption(state.t("create.narration_help"))
+    upload, record = st.tabs(
+        [state.t("create.narration_upload"), state.t("create.narration_record")]
+    )
+    with upload:
+        uploaded = st.file_uploader(
+            state.t("create.narration_file"), type=list(AUDIO_EXTENSIONS), key="narration_file",
+        )  # fmt: skip
+    with record:
+        recorded = st.audio_input(state.t("create.narration_mic"), key="narration_mic")
+    for source in (uploaded, recorded):
+        if source is not None and source.file_id not in ss[state.NARRATION_SEEN]:
+            ss[state.NARRATION_SEEN].add(source.file_id)
+            try:
+                path = store_narration(
+                    rt.settings.data_dir, source.getvalue(), source.name or "recording.wav",
+                    rt.settings.max_audio_mb,
+                )  # fmt: skip
+            except AppError as err:
+                st.error(error_text(rt, err))
+                continue
+            ss[state.NARRATION] = {"path": str(path), "name": source.name or "recording.wav"}
+    current = ss[state.NARRATION]
+    if not current:
+        return
+    with st.container(border=True):
+        st.markdown(state.t("create.narration_in_use", name=escape_markdown(current["name"])))
+        st.audio(current["path"])
+        if text.strip():
+            ss[state.NARRATION_KEEP] = st.checkbox(
+                state.t("create.narration_keep"), value=ss[state.NARRATION_KEEP]
+            )
+        else:
+            st.caption(state.t("create.narration_no_script"))
+        st.button(
+            state.t("create.narration_remove"), on_click=_drop_narration,
+            icon=":material/record_voice_over:",
+        )  # fmt: skip
+
+
+def _drop_narration() -> None:
+    ss[state.NARRATION] = None
+
+
 def render_panel(text: str) -> None:
     choices = load_choices(library, user)
     st.subheader(state.t("create.render_header"))
@@ -171,6 +252,8 @@ def render_panel(text: str) -> None:
             pic.image(still, width="stretch")
         info.text(state.t("create.engine", name=engine_label(choices.engine)))
         vname = voice_name(rt, choices.engine, choices.language, choices.voice())
+        if ss[state.NARRATION]:
+            vname = state.t("create.narration_voice")
         info.text(state.t("create.voice", name=vname))
         info.text(state.t("create.presenter", name=avatar.name if avatar else "—"))
         info.page_link(
@@ -195,6 +278,12 @@ def submit(text: str, look: Look) -> None:
     choices = load_choices(library, user)
     title = video_title(ss[state.SCRIPT_SOURCE], text)  # "": the pipeline uses the first words
     request = choices.request(text, title=title, look=look)
+    if ss[state.NARRATION]:
+        name = ss[state.NARRATION]["name"]
+        request = replace(
+            request, audio=ss[state.NARRATION]["path"], keep_unaligned=ss[state.NARRATION_KEEP],
+            title=title or (short_title(text) if text.strip() else name),
+        )  # fmt: skip
     try:
         plan_render(rt.services, request, choices.engine, user)  # bad input: a message, no job
         check_quota(rt.services, choices.engine, user)  # today's D-ID videos used up: no job
@@ -237,7 +326,13 @@ def finished_job(job: Job) -> None:
             if job.id not in ss[state.TOASTED]:
                 ss[state.TOASTED].add(job.id)
                 st.toast(state.t("create.done_toast"), icon=":material/check_circle:")
-            play_video(record)
+            video = record.to_video()
+            if not video.has_subtitles:
+                why = render_message(video.note, state.lang()) if video.note else ""
+                st.info(why or state.t("create.no_subtitles"))
+                st.video(str(record.video_path))
+            else:
+                play_video(record)
             row = st.container(horizontal=True)
             row.download_button(
                 state.t("create.download_mp4"), record.video_path.read_bytes(),
@@ -258,5 +353,7 @@ left, right = st.columns([1, 1], gap="large")
 with left:
     write_form()
     script_text = script_box()
+    translate_row(script_text)
+    narration_box(script_text)
 with right:
     render_panel(script_text)

@@ -25,6 +25,7 @@ from ui import common as ui_common
 from ui import state
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+TRANSLATED = "Bees pollinate the flowers. Without them there would be no fruit at the market."
 FAKE_SCRIPT = "Las abejas polinizan las flores. Sin ellas no habría frutas en el mercado."
 AVATARS = [Avatar("ana", "Ana", "illustrated"), Avatar("leo", "Leo", "illustrated")]
 
@@ -33,6 +34,7 @@ class FakeWriter:
     id = "openai"
     version = "fake-writer-1"
     calls: list[Brief] = []  # noqa: RUF012 — shared on purpose: tests read it
+    translations: list[tuple[str, str]] = []  # noqa: RUF012
 
     def __init__(self, _settings: Any) -> None:
         pass
@@ -52,6 +54,13 @@ class FakeWriter:
     def write(self, brief: Brief) -> Script:
         FakeWriter.calls.append(brief)
         return self._script(brief)
+
+    def translate(self, text: str, language: str) -> Script:
+        FakeWriter.translations.append((text, language))
+        return Script(
+            text=TRANSLATED, words=count_words(TRANSLATED), model="fake", language=language,
+            estimated_s=estimate_seconds(TRANSLATED, language),
+        )  # fmt: skip
 
     def stream(self, brief: Brief) -> ScriptStream:
         FakeWriter.calls.append(brief)
@@ -76,6 +85,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_engine.FakeControl]:
     monkeypatch.setattr(ui_common, "STRICT", True)  # an error without a message id fails
     monkeypatch.setitem(writers.WRITERS, "openai", FakeWriter)
     FakeWriter.calls = []
+    FakeWriter.translations = []
     monkeypatch.setattr(avatars, "builtin_avatars", lambda: list(AVATARS))
     monkeypatch.setattr(
         previews, "still", lambda avatar, size: np.full((size, size, 3), 180, np.uint8)

@@ -38,6 +38,9 @@ LOOK_MUSIC = "look_music"  # (name, path) of its music
 LOOK_BACKGROUND = "look_background"  # (name, path) of an uploaded background image
 LOOK_TITLE = "look_title"  # its title card's text
 LOOK_PREVIEW = "look_preview"  # (what it shows, PNG bytes) of the last preview drawn
+NARRATION = "narration"  # {"path", "name", "digest"} of the person's own recording, or None
+NARRATION_KEEP = "narration_keep"  # keep a recording whose script does not match (no subs)
+NARRATION_SEEN = "narration_seen"  # file ids of uploads/recordings already stored
 
 _ROUTED = "_routed_through_app"
 
@@ -61,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     LOOK_BACKGROUND: None,
     LOOK_TITLE: "",
     LOOK_PREVIEW: None,
+    NARRATION: None,
+    NARRATION_KEEP: False,
+    NARRATION_SEEN: set(),
 }
 
 

@@ -18,6 +18,7 @@ from core.errors import InputError
 from core.files import write_bytes
 
 NARRATION_DIR = "narration"
+NARRATION_RATE = 22050  # the offline engine's rate (checked against it by its tests)
 
 
 @dataclass(frozen=True)
