@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import wave
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -51,6 +52,26 @@ def voice_preview(voice_id: str, language: str, rate: float = 1.0) -> bytes:
 
     spoken = synthesize(voice_id, sample_sentence(language), rate=rate)
     return wav_bytes(spoken.audio, spoken.sample_rate)
+
+
+def any_voice_preview(
+    services: Any, user: str, voice_id: str, language: str, rate: float = 1.0
+) -> bytes:
+    """A sample of an offline voice, or of a speech server's ``tts:`` voice (a short text,
+    cached by content, counted in the user's daily speech characters)."""
+    from core.audio.speech_server import is_server_voice
+    from core.usage import TTS_CHARS
+
+    if not is_server_voice(voice_id):
+        return voice_preview(voice_id, language, rate)
+    server = services.engine("local").speech_server()
+    text = sample_sentence(language)
+    if not server.is_cached(voice_id, text, language, rate):
+        services.usage.check(user, TTS_CHARS, len(text))
+    audio, spent = server.speak(voice_id, text, language, rate, PREVIEW_RATE)
+    if spent:
+        services.usage.add(user, TTS_CHARS, spent)
+    return wav_bytes(audio, PREVIEW_RATE)
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:

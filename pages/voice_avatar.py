@@ -18,7 +18,7 @@ from core.choices import (
     with_language,
 )
 from core.errors import AppError
-from core.previews import add_photo, photo_advice, voice_preview
+from core.previews import add_photo, any_voice_preview, photo_advice
 from ui import state
 from ui.common import (
     avatar_still,
@@ -36,9 +36,25 @@ rt = state.runtime()
 library, user = rt.services.library, state.user()
 ss = st.session_state
 K_ENGINE, K_LANG, K_GENDER = "va_engine", "va_lang", f"va_gender_{state.lang()}"
-K_VOICE, K_RATE = "va_voice", "va_rate"
+K_VOICE, K_RATE, K_KIND = "va_voice", "va_rate", "va_kind"
 K_UPLOAD, K_PRESET_NAME, K_PRESET_PICK = "va_upload", "va_preset_name", "va_preset_pick"
 GENDERS = ("any", "female", "male")
+KINDS = {"local": ("offline", "server"), "did": ("did",)}
+
+
+def _kind_of(voice_id: str | None) -> str:
+    return "server" if (voice_id or "").startswith("tts:") else "offline"
+
+
+def _kind_mark(kind: str) -> str:
+    """Which voices need a key and which cost money."""
+    if kind == "offline":
+        return state.t("voice.mark_free")
+    if kind == "did":
+        return state.t("voice.mark_did")
+    return state.t(
+        "voice.mark_key_paid" if rt.settings.tts_base_url is None else "voice.mark_server"
+    )
 
 
 def _save(choices: Choices) -> None:
@@ -145,11 +161,23 @@ def voice_section(choices: Choices) -> None:
         state.t("voice.gender"), GENDERS, key=K_GENDER, default="any", required=True,
         format_func={g: state.t(f"voice.gender_{g}") for g in GENDERS}.__getitem__,
     )  # fmt: skip
+    kinds = KINDS.get(choices.engine, ("offline",))
+    if ss.get(K_KIND) not in kinds:
+        ss[K_KIND] = _kind_of(choices.voice()) if choices.engine == "local" else kinds[0]
+    kind = st.segmented_control(
+        state.t("voice.kind"), kinds, key=K_KIND, required=True,
+        format_func=lambda k: state.t(f"voice.kind_{k}"),
+    )  # fmt: skip
+    st.caption(_kind_mark(kind or kinds[0]))
+    if kind == "server" and not rt.settings.speech_server_configured:
+        st.info(state.t("voice.no_server"))
     found, problem = find_voices(rt, choices.engine, choices.language)
     if needs_key(problem):  # in the page's own terms, not the command line's
         st.info(state.t("voice.did_needs_key"), icon=":material/key:")
     elif problem is not None:
         st.warning(error_text(rt, problem))
+    if choices.engine == "local":
+        found = [v for v in found if _kind_of(v.id) == kind]
     shown = [v for v in found if gender in (None, "any") or v.gender == gender]
     if not shown:
         if found:
@@ -176,9 +204,10 @@ def voice_section(choices: Choices) -> None:
         heard = ss.get(K_VOICE) or shown[0].id
         if st.button(state.t("voice.preview"), icon=":material/play_circle:"):
             try:
-                ss[state.PREVIEW] = (
-                    heard, voice_preview(heard, choices.language, float(ss[K_RATE]))
-                )  # fmt: skip
+                sample = any_voice_preview(
+                    rt.services, user, heard, choices.language, float(ss[K_RATE])
+                )
+                ss[state.PREVIEW] = (heard, sample)
             except AppError as err:
                 st.error(error_text(rt, err))
         preview = ss[state.PREVIEW]

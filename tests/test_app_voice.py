@@ -119,3 +119,27 @@ def test_presets_save_and_recall(fakes):
     button(at, "Use preset").click().run()
     assert choices(at).rate == 0.8
     assert at.slider(key="va_rate").value == 0.8  # the widgets show the recalled choices
+
+
+def test_voices_are_grouped_by_kind_with_what_they_need_and_cost(fakes, monkeypatch):
+    monkeypatch.delenv("OPENAI_BASE_URL")  # no speech server: OpenAI's, with a key, would cost
+    at = open_app(PAGE)
+    assert at.segmented_control(key="va_kind").options == [
+        "Offline voices — free, on this computer",
+        "Neural voices from a speech server",
+    ]
+    assert "free" in texts(at) and len(at.selectbox(key="va_voice").options) == 2
+    at.segmented_control(key="va_kind").set_value("server").run()
+    assert not at.exception
+    assert "No speech server is set: set TTS_API_KEY" in texts(at)
+    assert "needs TTS_API_KEY · costs money per character" in texts(at)
+    at.segmented_control(key="va_engine").set_value("did").run()
+    assert at.segmented_control(key="va_kind").value == "did"
+    assert "needs DID_API_KEY · costs D-ID credits" in texts(at)
+
+
+def test_a_compatible_speech_server_is_marked_as_the_persons_own(fakes):
+    at = open_app(PAGE)  # the harness sets OPENAI_BASE_URL, which TTS_BASE_URL defaults to
+    at.segmented_control(key="va_kind").set_value("server").run()
+    assert "needs your speech server (TTS_BASE_URL)" in texts(at)
+    assert "No speech server is set" not in texts(at)

@@ -175,3 +175,14 @@ def test_cli_rejected_key_exits_3_without_showing_it(data_dir: Path) -> None:
                    TTS_BASE_URL=fake.base_url, TTS_API_KEY=FAKE_OPENAI_KEY)  # fmt: skip
     assert_error(proc, 3, "TTS_API_KEY")
     assert FAKE_OPENAI_KEY not in proc.stderr + proc.stdout
+
+
+def test_a_server_voice_preview_is_real_audio_and_counted(data_dir: Path, fake) -> None:
+    from core.previews import any_voice_preview
+
+    services = Services.from_settings(_settings(data_dir, fake))
+    wav = any_voice_preview(services, "ana", "tts:nova", "es")
+    assert wav[:4] == b"RIFF" and len(wav) > 20_000
+    assert services.usage.used("ana", "tts_chars") == len(fake.requests[0]["input"])
+    assert any_voice_preview(services, "ana", "tts:nova", "es") == wav  # cached: free
+    assert len(fake.requests) == 1
