@@ -45,8 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "se mantienen el presentador y los ajustes.",
     },
     "create.no_subtitles": {
-        "en": "This video has no subtitles: {why}",
-        "es": "Este vídeo no tiene subtítulos: {why}",
+        "en": "This video has no subtitles.",
+        "es": "Este vídeo no tiene subtítulos.",
     },
     "voice.kind_offline": {
         "en": "Offline voices — free, on this computer",

@@ -111,7 +111,8 @@ def align_script(audio: np.ndarray, sample_rate: int, text: str, language: str) 
     for p in ref.phones:
         start, end = to_real(p.start, p.end)
         phones.append(Phone(p.symbol, start, end))
-    return Alignment(words=_monotonic(words), phones=phones, confidence=path.confidence)
+    words = _snap_to_pauses(_monotonic(words), real_voiced, hop)
+    return Alignment(words=words, phones=phones, confidence=path.confidence)
 
 
 def _features(mfcc: np.ndarray, db: np.ndarray) -> np.ndarray:
@@ -147,6 +148,37 @@ def _vowel_onsets(words: list[WordTiming], phones: list[Phone]) -> list[WordTimi
             ):
                 start = first.start
         out.append(WordTiming(w.text, start, w.end))
+    return out
+
+
+_PAUSE_MIN_S = 0.08  # a silence this long between words is a boundary (stop closures are shorter)
+_PAUSE_REACH_S = 0.25  # a word start this close to the end of such a pause moves onto it
+
+
+def _snap_to_pauses(words: list[WordTiming], is_voiced: np.ndarray, hop: float) -> list[WordTiming]:
+    """Boundary adjustment, as aeneas does with non-speech intervals: where the recording
+    pauses near a word's aligned start, the word starts where the voice resumes (and the
+    word before ends where it stopped)."""
+    padded = np.concatenate([[True], is_voiced, [True]]).astype(np.int8)
+    edges = np.diff(padded)
+    starts, ends = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)  # silence runs
+    keep = (ends - starts) * hop >= _PAUSE_MIN_S
+    pause_start, pause_end = starts[keep] * hop, ends[keep] * hop
+    if not pause_end.size:
+        return words
+    out = list(words)
+    for i in range(1, len(out)):
+        w = out[i]
+        k = int(np.argmin(np.abs(pause_end - w.start)))
+        if abs(pause_end[k] - w.start) > _PAUSE_REACH_S or pause_end[k] <= out[i - 1].start:
+            continue
+        onset = float(pause_end[k])
+        if onset >= w.end:
+            continue
+        out[i] = WordTiming(w.text, onset, w.end)
+        prev = out[i - 1]
+        end = min(prev.end, max(prev.start + 0.01, float(pause_start[k])))
+        out[i - 1] = WordTiming(prev.text, prev.start, end)
     return out
 
 
