@@ -45,6 +45,8 @@ class UsageToday:
     did_limit: int
     openai_tokens: int
     openai_limit: int
+    tts_chars: int = 0
+    tts_limit: int = 0
 
 
 def _until_tomorrow(now: float) -> float:
@@ -94,6 +96,8 @@ class UsageMeter:
             did_limit=self.limit(METERED_VIDEOS),
             openai_tokens=self.used(user, OPENAI_TOKENS),
             openai_limit=self.limit(OPENAI_TOKENS),
+            tts_chars=self.used(user, TTS_CHARS),
+            tts_limit=self.limit(TTS_CHARS),
         )
 
     # -- enforcing ----------------------------------------------------------------------------

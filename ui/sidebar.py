@@ -57,10 +57,13 @@ def sidebar(rt: Runtime) -> None:
 
 def usage_today(rt: Runtime, did: bool, openai: bool) -> None:
     """What this user spent today against the daily caps (core.usage)."""
-    if not (did or openai):
+    speech = rt.settings.speech_server_configured
+    if not (did or openai or speech):
         return
     today = rt.app.account.usage_today(state.user())
     if did:
         st.caption(state.t("side.usage_did", used=today.did_videos, limit=today.did_limit))
     if openai:
         st.caption(state.t("side.usage_tokens", used=today.openai_tokens, limit=today.openai_limit))
+    if speech:
+        st.caption(state.t("side.usage_tts", used=today.tts_chars, limit=today.tts_limit))
