@@ -208,3 +208,26 @@ def test_deadline_exits_4_and_the_next_run_keeps_waiting(fake: FakeDid, env) -> 
     again = render(env)
     assert again.returncode == 0, again.stderr
     assert fake.creates == 1
+
+
+def test_own_narration_is_sent_as_an_audio_script_and_subtitled_here(
+    fake: FakeDid, env, tmp_path: Path
+) -> None:
+    from tests.narration_samples import joined_words, to_wav
+
+    wav = tmp_path / "narración.wav"
+    wav.write_bytes(to_wav(joined_words(TEXT, "espeak:es-419:m1", seed=5).audio))
+    proc = cli(env, "render", "--engine", "did", "--audio", str(wav), "--text", TEXT, "--json",
+               "--subtitles", str(tmp_path / "s.srt"))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["voice"] == "narration" and result["engine"] == "did"
+    assert len(fake.audio_uploads) == 1 and wav.read_bytes() in fake.audio_uploads[0]
+    (talk,) = fake.talks.values()
+    assert talk.body["script"] == {"type": "audio", "audio_url": "s3://d-id-audios/fake/aud_1.wav"}
+    srt = (tmp_path / "s.srt").read_text()
+    assert "Hola a todos." in srt and "00:00:00,000 -->" not in srt  # timed to the recording
+    no_script = cli(env, "render", "--engine", "did", "--audio", str(wav), "--json")
+    assert no_script.returncode == 0, no_script.stderr
+    assert json.loads(no_script.stdout)["subtitles"] is None
+    assert len(fake.audio_uploads) == 1  # the same recording is uploaded once

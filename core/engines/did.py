@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import requests
 
+from core.audio.narration import NARRATION_RATE as AUDIO_RATE
+from core.audio.narration import check_narration
 from core.cache import Cache, digest_bytes, make_key
 from core.config import Settings
 from core.engines.base import Capabilities, Clip, Journal, RenderPlan
@@ -37,6 +39,7 @@ from core.engines.did_talks import (
     talk_body,
 )
 from core.engines.did_voices import default_voice, filter_voices, find_voice, parse_voices
+from core.engines.local.voicing import narration_voice, narration_words
 from core.errors import ConfigError, InputError, ProviderError, ProviderTimeout
 from core.files import atomic_path
 from core.messages import msg
@@ -83,6 +86,7 @@ class DidEngine:
     ) -> None:
         self.settings = settings
         self.cache = cache
+        self._narration_digests: dict[str, str] = {}
         self._session, self._sleep, self._clock, self._rng = session, sleep, clock, rng
         self._still = still_image
         self._http: DidHttp | None = None
@@ -151,10 +155,13 @@ class DidEngine:
     # --- plan ------------------------------------------------------------------------------
 
     def plan(self, request: RenderRequest, avatar: Avatar, avatar_digest: str) -> RenderPlan:
-        if request.audio:
-            raise InputError("did.no_narration")
         if request.voice_id and request.voice_id.startswith("tts:"):
             raise InputError("did.no_tts")
+        if request.audio:  # D-ID speaks the recording itself (an audio script): no voice
+            narration = check_narration(request.audio, self.settings.max_audio_mb, AUDIO_RATE)
+            self._narration_digests[str(request.audio)] = narration.digest
+            voice = narration_voice(request.language)
+            return RenderPlan(request, voice, avatar, avatar_digest)
         if len(request.text) < MIN_TEXT or len(request.text) > MAX_TEXT:
             raise InputError("did.text_length", min=MIN_TEXT, max=MAX_TEXT, chars=len(request.text))
         voices = self._all_voices()
@@ -177,7 +184,17 @@ class DidEngine:
             "canvas": list(plan.canvas) if plan.canvas else None,
             "result_format": RESULT_FORMAT,
             "api": self.settings.did_api_url,  # a fake server's video is not D-ID's
+            **self._narration_parts(r),
         }
+
+    def _narration_parts(self, r: RenderRequest) -> dict[str, Any]:
+        if not r.audio:
+            return {}
+        digest = (
+            self._narration_digests.get(str(r.audio))
+            or check_narration(r.audio, self.settings.max_audio_mb, AUDIO_RATE).digest
+        )
+        return {"audio": digest, "keep_unaligned": r.keep_unaligned}
 
     # --- render ----------------------------------------------------------------------------
 
@@ -191,8 +208,9 @@ class DidEngine:
         if state is None:
             on_progress("upload", 0.03, msg("progress.did_upload", name=plan.avatar.name))
             source_url = self._upload(still)
+            audio_url = self._upload_audio(plan) if plan.request.audio else None
             on_progress("create", 0.08, msg("progress.did_create"))
-            talk_id = self._create(plan, source_url, journal)
+            talk_id = self._create(plan, source_url, journal, audio_url)
             journal.save_resume_token(talk_id)  # before polling: a restart resumes this talk
         else:
             on_progress("render", 0.1, msg("progress.did_resume", talk=talk_id))
@@ -205,6 +223,9 @@ class DidEngine:
         clip.face_box = (round(face[0] * sx), round(face[1] * sy), round(face[2] * sx),
                          round(face[3] * sy))  # fmt: skip
         clip.extra = {"did_talk_id": talk_id}
+        if plan.request.audio:  # the script timed to the recording, aligned here
+            clip.words, told = narration_words(plan)
+            clip.extra.update(told)
         return clip
 
     def _resume(self, talk_id: str) -> TalkState | None:
@@ -244,7 +265,27 @@ class DidEngine:
         self.cache.set(key, url, expire=IMAGE_TTL_S)
         return url
 
-    def _create(self, plan: RenderPlan, source_url: str, journal: Journal) -> str:
+    def _upload_audio(self, plan: RenderPlan) -> str:
+        """``POST /audios`` with the narration; the same recording reuses its URL for 12 h."""
+        path = Path(plan.request.audio or "")
+        data = path.read_bytes()
+        key = make_key("did-audio", "1", api=self.settings.did_api_url, audio=digest_bytes(data))
+        url = self.cache.get(key)
+        if url:
+            return str(url)
+
+        def attempt() -> str:
+            files = {"audio": (f"narration{path.suffix.lower()}", data, "application/octet-stream")}
+            reply = self.http.call("POST", "/audios", files=files, expect=(200, 201))
+            return require(reply, "url", str, "POST /audios")
+
+        url = self.http.retrying("D-ID upload audio")(attempt)
+        self.cache.set(key, url, expire=IMAGE_TTL_S)
+        return url
+
+    def _create(
+        self, plan: RenderPlan, source_url: str, journal: Journal, audio_url: str | None = None
+    ) -> str:
         """``POST /talks`` at most once per job: after any failed attempt, or when a previous
         run got as far as choosing a user_data, first look for a talk carrying it."""
         previous = journal.get(NOTE_USER_DATA) or ""
@@ -253,7 +294,7 @@ class DidEngine:
         else:
             user_data = previous or f"parlante:{uuid.uuid4().hex}"
         journal.set(NOTE_USER_DATA, user_data)  # before the POST, in case we die during it
-        body = talk_body(plan, source_url, user_data)
+        body = talk_body(plan, source_url, user_data, audio_url)
         tries = 0
 
         def attempt() -> str:

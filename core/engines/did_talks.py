@@ -50,16 +50,22 @@ class TalkState:
         )
 
 
-def talk_body(plan: RenderPlan, source_url: str, user_data: str) -> dict[str, Any]:
-    """The ``POST /talks`` body: text script, microsoft voice, our presenter, mp4."""
+def talk_body(
+    plan: RenderPlan, source_url: str, user_data: str, audio_url: str | None = None
+) -> dict[str, Any]:
+    """The ``POST /talks`` body: text script with a microsoft voice — or, for the person's
+    own narration, an audio script (``audio_url`` from ``POST /audios``) — our presenter, mp4."""
     r = plan.request
     provider: dict[str, Any] = {"type": VOICE_PROVIDER, "voice_id": plan.voice.id}
     if r.rate != 1.0:
         provider["voice_config"] = {"rate": f"{r.rate:g}"}
-    name = (r.title or " ".join(r.text.split()[:8]))[:100]
+    name = (r.title or " ".join(r.text.split()[:8]) or plan.voice.name)[:100]
+    script: dict[str, Any] = {"type": "text", "input": r.text, "provider": provider}
+    if audio_url is not None:
+        script = {"type": "audio", "audio_url": audio_url}
     return {
         "source_url": source_url,
-        "script": {"type": "text", "input": r.text, "provider": provider},
+        "script": script,
         "config": {"result_format": RESULT_FORMAT},
         "name": name,
         "user_data": user_data,

@@ -82,12 +82,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Give the script (--text or --text-file), a narration (--audio), or both.",
         "es": "Indique el guion (--text o --text-file), una narración (--audio), o ambos.",
     },
-    "did.no_narration": {
-        "en": "D-ID cannot speak your own narration in Parlante yet: use the offline engine "
-        "for a recording, or give D-ID a script.",
-        "es": "D-ID todavía no puede decir su propia narración en Parlante: use el motor sin "
-        "conexión para una grabación, o dé a D-ID un guion.",
-    },
     "did.no_tts": {
         "en": "tts: voices work with the offline engine only; choose a D-ID voice.",
         "es": "Las voces tts: solo funcionan con el motor sin conexión; elija una voz de D-ID.",

@@ -104,6 +104,7 @@ class FakeDid:
     log: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
     creates: int = 0
     uploads: int = 0
+    audio_uploads: list[bytes] = field(default_factory=list)
     storage_auth_headers: int = 0
     video: bytes = b""
 
@@ -282,11 +283,25 @@ class _Handler(BaseHTTPRequestHandler):
             n = self.server_fake.uploads
         self._send(201, {"id": f"img_{n}", "url": f"s3://d-id-images/fake/img_{n}.jpg"})
 
+    def _post_audios(self, path: str, query: Any, body: bytes, fault: str | None) -> None:
+        ctype = self.headers.get("Content-Type") or ""
+        if "multipart/form-data" not in ctype or b'name="audio"' not in body:
+            return self._send(400, {"kind": "BadRequestError", "description": "audio missing"})
+        with self.server_fake.lock:
+            self.server_fake.audio_uploads.append(body)
+            n = len(self.server_fake.audio_uploads)
+        self._send(201, {"id": f"aud_{n}", "url": f"s3://d-id-audios/fake/aud_{n}.wav"})
+
     def _post_talks(self, path: str, query: Any, body: bytes, fault: str | None) -> None:
         try:
             data = json.loads(body)
             script = data["script"]
-            text, voice = script["input"], script["provider"]["voice_id"]
+            if script.get("type") == "audio":  # the person's own narration
+                if not str(script["audio_url"]).startswith(("s3://", "https://")):
+                    raise ValueError(script["audio_url"])
+                text, voice = "audio", VOICES[0][0]
+            else:
+                text, voice = script["input"], script["provider"]["voice_id"]
         except (ValueError, KeyError, TypeError):
             return self._send(400, {"kind": "ValidationError", "description": "bad script"})
         if len(text) < 3 or voice not in {v[0] for v in VOICES}:
@@ -378,6 +393,8 @@ class _Handler(BaseHTTPRequestHandler):
 def _route(method: str, path: str) -> str:
     if method == "POST" and path == "/images":
         return "post_images"
+    if method == "POST" and path == "/audios":
+        return "post_audios"
     if method == "POST" and path == "/talks":
         return "post_talks"
     if method == "GET" and path == "/talks":

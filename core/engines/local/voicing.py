@@ -17,10 +17,12 @@ import numpy as np
 
 from core.audio.narration import load_narration
 from core.audio.voice_ids import is_server_voice
+from core.engines.base import RenderPlan
 from core.engines.local import speech
 from core.engines.local.speech_timing import PEAK
 from core.engines.local.types import Speech
 from core.models import RenderRequest, Voice
+from core.subtitles import TimedWord
 
 if TYPE_CHECKING:
     from core.audio.speech_server import SpeechServer
@@ -58,6 +60,18 @@ def obtain_speech(
         return _with_script(_level(audio), request, extra={"tts_chars": spent}, strict=False)
     spoken = speech.synthesize(voice.id, request.text, rate=request.rate, pitch=request.pitch)
     return Voiced(spoken)
+
+
+def narration_words(plan: RenderPlan) -> tuple[list[TimedWord], dict[str, Any]]:
+    """For an engine that speaks the narration itself (D-ID): the script's words timed to
+    the recording (none without a script, or when kept although it does not match), and
+    what to keep with the video."""
+    voiced = obtain_speech(plan.request, plan.voice)
+    words = [TimedWord(w.text, w.start, w.end) for w in voiced.speech.words]
+    extra = {**voiced.extra, "subtitles": voiced.subtitled}
+    if voiced.note:
+        extra["note"] = voiced.note
+    return (words if voiced.subtitled else []), extra
 
 
 def _with_script(
