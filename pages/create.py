@@ -13,7 +13,7 @@ from core.errors import AppError
 from core.jobs import CANCELLED, DONE, FAILED, Job
 from core.messages import render as render_message
 from core.models import Brief, Look, Script, short_title
-from core.pipeline import check_quota, plan_render, translate_script, write_script
+from core.pipeline import check_quota, plan_render, write_script
 from core.previews import find_avatar
 from core.writers.prompt import LANGUAGES, TONES
 from ui import look_panel, state
@@ -181,7 +181,7 @@ def translate_row(text: str) -> None:
         return
     try:
         with st.spinner(state.t("create.writing")):
-            script = translate_script(rt.services, text, target, user=user)
+            script = rt.app.scripts.translate(user, text, target)
     except AppError as err:
         st.error(error_text(rt, err))
         return

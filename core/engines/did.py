@@ -16,13 +16,11 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import requests
 
-from core.audio.narration import NARRATION_RATE as AUDIO_RATE
-from core.audio.narration import check_narration
 from core.cache import Cache, digest_bytes, make_key
 from core.config import Settings
 from core.engines.base import Capabilities, Clip, Journal, RenderPlan
@@ -39,12 +37,12 @@ from core.engines.did_talks import (
     talk_body,
 )
 from core.engines.did_voices import default_voice, filter_voices, find_voice, parse_voices
-from core.engines.local.voicing import narration_voice, narration_words
 from core.errors import ConfigError, InputError, ProviderError, ProviderTimeout
 from core.files import atomic_path
 from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.retry import RetryPolicy
+from core.subtitles import TimedWord
 
 MIN_TEXT, MAX_TEXT = 3, 40_000  # D-ID's limits for a text script
 MAX_VIDEO_BYTES = 512 * 1024 * 1024
@@ -57,6 +55,24 @@ UPLOAD_SIDE = 512  # the still uploaded to D-ID has at least this short side
 DID_FILE = "did-talk.mp4"  # the downloaded talk, scratch in the work folder
 Box = tuple[int, int, int, int]
 StillFn = Callable[[Avatar, int, int], tuple[np.ndarray, Box]]  # picture, face box
+
+
+class Narration(Protocol):
+    """The person's own recording, for D-ID to speak (an audio script). The registry hands
+    the offline side's implementation in (core.engines.local.voicing.NarrationKit): D-ID
+    does not import the offline engine."""
+
+    def check(self, path: str) -> str:
+        """The recording's digest; InputError when it cannot be used."""
+        ...
+
+    def voice(self, language: str) -> Voice: ...
+
+    def words(self, plan: RenderPlan) -> tuple[list[TimedWord], dict[str, Any]]:
+        """The script timed to the recording (none without one) and what to keep."""
+        ...
+
+
 _log = logging.getLogger(__name__)
 
 
@@ -83,12 +99,14 @@ class DidEngine:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         still_image: StillFn | None = None,
+        narration: Narration | None = None,
     ) -> None:
         self.settings = settings
         self.cache = cache
         self._narration_digests: dict[str, str] = {}
         self._session, self._sleep, self._clock, self._rng = session, sleep, clock, rng
         self._still = still_image
+        self._narration = narration
         self._http: DidHttp | None = None
 
     # --- policies: values derived from settings (tests shrink DID_POLL_MIN_S) -------------
@@ -158,9 +176,10 @@ class DidEngine:
         if request.voice_id and request.voice_id.startswith("tts:"):
             raise InputError("did.no_tts")
         if request.audio:  # D-ID speaks the recording itself (an audio script): no voice
-            narration = check_narration(request.audio, self.settings.max_audio_mb, AUDIO_RATE)
-            self._narration_digests[str(request.audio)] = narration.digest
-            voice = narration_voice(request.language)
+            if self._narration is None:
+                raise InputError("did.no_narration")
+            self._narration_digests[str(request.audio)] = self._narration.check(request.audio)
+            voice = self._narration.voice(request.language)
             return RenderPlan(request, voice, avatar, avatar_digest)
         if len(request.text) < MIN_TEXT or len(request.text) > MAX_TEXT:
             raise InputError("did.text_length", min=MIN_TEXT, max=MAX_TEXT, chars=len(request.text))
@@ -190,10 +209,9 @@ class DidEngine:
     def _narration_parts(self, r: RenderRequest) -> dict[str, Any]:
         if not r.audio:
             return {}
-        digest = (
-            self._narration_digests.get(str(r.audio))
-            or check_narration(r.audio, self.settings.max_audio_mb, AUDIO_RATE).digest
-        )
+        digest = self._narration_digests.get(str(r.audio))
+        if digest is None and self._narration is not None:
+            digest = self._narration.check(r.audio)
         return {"audio": digest, "keep_unaligned": r.keep_unaligned}
 
     # --- render ----------------------------------------------------------------------------
@@ -223,8 +241,8 @@ class DidEngine:
         clip.face_box = (round(face[0] * sx), round(face[1] * sy), round(face[2] * sx),
                          round(face[3] * sy))  # fmt: skip
         clip.extra = {"did_talk_id": talk_id}
-        if plan.request.audio:  # the script timed to the recording, aligned here
-            clip.words, told = narration_words(plan)
+        if plan.request.audio and self._narration is not None:  # timed here, to the recording
+            clip.words, told = self._narration.words(plan)
             clip.extra.update(told)
         return clip
 

@@ -21,8 +21,10 @@ def _local(settings: Settings, cache: Cache) -> VideoEngine:
 def _did(settings: Settings, cache: Cache) -> VideoEngine:
     from core.engines.did import DidEngine
     from core.engines.local.presenters import still_with_face  # D-ID animates this still
+    from core.engines.local.voicing import NarrationKit  # your own recording, timed here
 
-    return DidEngine(settings, cache, still_image=still_with_face)
+    narration = NarrationKit(settings.max_audio_mb)
+    return DidEngine(settings, cache, still_image=still_with_face, narration=narration)
 
 
 ENGINES: dict[str, EngineFactory] = {"local": _local, "did": _did}

@@ -82,6 +82,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Give the script (--text or --text-file), a narration (--audio), or both.",
         "es": "Indique el guion (--text o --text-file), una narración (--audio), o ambos.",
     },
+    "did.no_narration": {
+        "en": "This D-ID engine cannot speak a recording: use the offline engine for it.",
+        "es": "Este motor de D-ID no puede decir una grabación: use el motor sin conexión.",
+    },
     "did.no_tts": {
         "en": "tts: voices work with the offline engine only; choose a D-ID voice.",
         "es": "Las voces tts: solo funcionan con el motor sin conexión; elija una voz de D-ID.",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.audio.narration import load_narration
+from core.audio.narration import check_narration, load_narration
 from core.audio.voice_ids import is_server_voice
 from core.engines.base import RenderPlan
 from core.engines.local import speech
@@ -60,6 +60,22 @@ def obtain_speech(
         return _with_script(_level(audio), request, extra={"tts_chars": spent}, strict=False)
     spoken = speech.synthesize(voice.id, request.text, rate=request.rate, pitch=request.pitch)
     return Voiced(spoken)
+
+
+class NarrationKit:
+    """What D-ID needs to speak a recording itself (handed in by the engine registry)."""
+
+    def __init__(self, max_audio_mb: float) -> None:
+        self.max_audio_mb = max_audio_mb
+
+    def check(self, path: str) -> str:
+        return check_narration(path, self.max_audio_mb, speech.SAMPLE_RATE).digest
+
+    def voice(self, language: str) -> Voice:
+        return narration_voice(language)
+
+    def words(self, plan: RenderPlan) -> tuple[list[TimedWord], dict[str, Any]]:
+        return narration_words(plan)
 
 
 def narration_words(plan: RenderPlan) -> tuple[list[TimedWord], dict[str, Any]]:
