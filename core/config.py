@@ -119,6 +119,10 @@ class Settings:
     tts_timeout_s: float = 60.0
     tts_daily_chars: int = DEFAULT_TTS_DAILY_CHARS
     max_audio_mb: float = DEFAULT_MAX_AUDIO_MB
+    api_rate_per_min: int = 120  # HTTP API requests per key per minute (429 past it)
+    api_max_body_mb: float = 16.0  # largest HTTP API request body (photos: 15 MB)
+    api_webhook_insecure: bool = False  # development only: webhooks to http / private hosts
+    batch_max_rows: int = 500  # rows one spreadsheet batch may have
 
     @classmethod
     def from_sources(
@@ -172,6 +176,10 @@ class Settings:
                 _number(merged, "TTS_DAILY_CHARS", DEFAULT_TTS_DAILY_CHARS, 0, 1e10)
             ),
             max_audio_mb=_number(merged, "MAX_AUDIO_MB", DEFAULT_MAX_AUDIO_MB, 0.1, 2000.0),
+            api_rate_per_min=int(_number(merged, "API_RATE_PER_MIN", 120, 1, 1_000_000)),
+            api_max_body_mb=_number(merged, "API_MAX_BODY_MB", 16.0, 0.1, 1024.0),
+            api_webhook_insecure=_flag(merged, "API_WEBHOOK_INSECURE"),
+            batch_max_rows=int(_number(merged, "BATCH_MAX_ROWS", 500, 1, 100_000)),
         )
 
     def with_(self, **changes: Any) -> Settings:

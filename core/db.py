@@ -108,6 +108,77 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE jobs RENAME COLUMN talk_id TO resume_token;
     UPDATE usage SET ref = 'run:' || substr(ref, 6) WHERE ref LIKE 'talk:%'
     """,
+    # 6: the HTTP API and batches: API keys (hashed), idempotent submissions, webhooks and
+    # their deliveries (retried across restarts), spreadsheet batches and their rows
+    """
+    CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',
+        prefix TEXT NOT NULL,
+        key_hash TEXT NOT NULL,
+        webhook_secret TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        last_used_at REAL,
+        revoked_at REAL
+    );
+    CREATE UNIQUE INDEX api_keys_hash ON api_keys(key_hash);
+    CREATE INDEX api_keys_user ON api_keys(user, created_at);
+    CREATE TABLE api_idempotency (
+        user TEXT NOT NULL DEFAULT '',
+        idem_key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (user, idem_key)
+    );
+    CREATE TABLE webhooks (
+        job_id TEXT PRIMARY KEY,
+        user TEXT NOT NULL DEFAULT '',
+        key_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        notified INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX webhooks_pending ON webhooks(notified, created_at);
+    CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        user TEXT NOT NULL DEFAULT '',
+        key_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        url TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at REAL NOT NULL,
+        last_code INTEGER,
+        last_error TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at);
+    CREATE INDEX webhook_deliveries_job ON webhook_deliveries(job_id);
+    CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',
+        source_hash TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX batches_user ON batches(user, created_at DESC);
+    CREATE UNIQUE INDEX batches_source ON batches(user, source_hash);
+    CREATE TABLE batch_rows (
+        batch_id TEXT NOT NULL,
+        row_number INTEGER NOT NULL,
+        row_hash TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        job_id TEXT,
+        PRIMARY KEY (batch_id, row_number)
+    )
+    """,
 )
 
 _migrate_lock = threading.Lock()

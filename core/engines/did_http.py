@@ -8,7 +8,6 @@ policy from ``core.retry`` (compound steps such as create-or-find need their own
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import random
@@ -34,6 +33,7 @@ from core.errors import (
 from core.messages import Msg, msg
 from core.redaction import mask
 from core.retry import RetryPolicy, Sleep, parse_retry_after
+from core.urls import internal_host
 
 PROVIDER = "D-ID"
 TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: on every call, so nothing hangs forever
@@ -141,18 +141,6 @@ def error_for_exception(
     return ProviderError("did.call_failed", where=where, kind=type(exc).__name__, provider=PROVIDER)
 
 
-def _internal_host(host: str) -> bool:
-    """localhost, or an IP literal on this machine or a private / link-local network."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False  # a name: D-ID's storage; DNS answers are not second-guessed here
-    return not address.is_global
-
-
 def require(data: Any, name: str, kind: type | tuple[type, ...], where: str) -> Any:
     """``data[name]`` checked for type; a missing or wrong field is a (retryable) BadReply."""
     value = data.get(name) if isinstance(data, dict) else None
@@ -235,7 +223,7 @@ class DidHttp:
         secure = url.startswith("https://") or (self.allow_http and url.startswith("http://"))
         if not secure:
             raise ProviderError("did.link_not_https", url=url.split("?")[0][:80], provider=PROVIDER)
-        if not self.allow_http and _internal_host(urlsplit(url).hostname or ""):
+        if not self.allow_http and internal_host(urlsplit(url).hostname or ""):
             raise ProviderError("did.link_private", url=url.split("?")[0][:80], provider=PROVIDER)
         return url
 

@@ -20,7 +20,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.messages import audio, config, did, jobs, library, look, openai, photo, script, voice
+from core.messages import (
+    api,
+    audio,
+    config,
+    did,
+    jobs,
+    library,
+    look,
+    openai,
+    photo,
+    script,
+    voice,
+)
 
 LANGS = ("en", "es")
 DEFAULT = "en"
@@ -40,6 +52,7 @@ def _merge(*tables: Table) -> dict[str, Mapping[str, str]]:
 
 
 MESSAGES: dict[str, Mapping[str, str]] = _merge(
+    api.MESSAGES,
     audio.MESSAGES,
     config.MESSAGES,
     did.MESSAGES,

@@ -1,0 +1,181 @@
+"""The HTTP API, its keys and webhooks, and batches from a spreadsheet."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- the HTTP API -------------------------------------------------------------------------
+    "api.key_missing": {
+        "en": "Send your API key as the header 'Authorization: Bearer <key>'. Create a key in "
+        "the app (API keys) or with `python -m core apikey create --user EMAIL`.",
+        "es": "Envíe su clave de API en la cabecera 'Authorization: Bearer <clave>'. Cree una "
+        "clave en la aplicación (Claves de API) o con `python -m core apikey create`.",
+    },
+    "api.key_invalid": {
+        "en": "This API key is not valid or was revoked. Create a new one in the app (API keys) "
+        "or with `python -m core apikey create --user EMAIL`.",
+        "es": "Esta clave de API no es válida o se revocó. Cree una nueva en la aplicación "
+        "(Claves de API) o con `python -m core apikey create`.",
+    },
+    "api.user_not_allowed": {
+        "en": "The account {user} may no longer use this server (ALLOWED_EMAILS). Ask its "
+        "administrator.",
+        "es": "La cuenta {user} ya no puede usar este servidor (ALLOWED_EMAILS). Consulte a su "
+        "administrador.",
+    },
+    "api.rate_limited": {
+        "en": "Too many requests with this key: at most {limit} a minute. Wait {wait_s} s and "
+        "try again.",
+        "es": "Demasiadas peticiones con esta clave: como mucho {limit} por minuto. Espere "
+        "{wait_s} s y vuelva a intentarlo.",
+    },
+    "api.body_too_large": {
+        "en": "The request body is larger than this server accepts ({limit_mb:.1f} MB, "
+        "API_MAX_BODY_MB). Send a smaller file.",
+        "es": "El cuerpo de la petición es mayor de lo que acepta este servidor ({limit_mb:.1f} "
+        "MB, API_MAX_BODY_MB). Envíe un archivo más pequeño.",
+    },
+    "api.idempotency_conflict": {
+        "en": "The Idempotency-Key {key!r} was already used with a different request. Use a new "
+        "key for a new request.",
+        "es": "La Idempotency-Key {key!r} ya se usó con otra petición distinta. Use una clave "
+        "nueva para cada petición nueva.",
+    },
+    "api.idempotency_key": {
+        "en": "The Idempotency-Key must be 1 to 255 visible ASCII characters.",
+        "es": "La Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles.",
+    },
+    "api.not_ready": {
+        "en": "The video {id} is not finished (status: {status}); its files exist once the "
+        "status is 'done'.",
+        "es": "El vídeo {id} no ha terminado (estado: {status}); sus archivos existen cuando el "
+        "estado es 'done'.",
+    },
+    "api.invalid_field": {
+        "en": "{field}: {problem}",
+        "es": "{field}: {problem}",
+    },
+    "api.invalid_json": {
+        "en": "The request body is not valid JSON. Send a JSON object with Content-Type: "
+        "application/json.",
+        "es": "El cuerpo de la petición no es JSON válido. Envíe un objeto JSON con "
+        "Content-Type: application/json.",
+    },
+    "api.engine_unavailable": {
+        "en": "The engine {engine!r} is not available on this server (its key is not set). Use "
+        "the engine 'local', or ask the administrator to set it up.",
+        "es": "El motor {engine!r} no está disponible en este servidor (no tiene su clave). Use "
+        "el motor 'local' o pida al administrador que lo configure.",
+    },
+    "api.no_route": {
+        "en": "There is no {method} {path} here. The routes are listed at /docs.",
+        "es": "No existe {method} {path}. Las rutas están en /docs.",
+    },
+    "api.text_or_script": {
+        "en": "Give either 'text' (the script to speak) or 'script' (a brief to write one), "
+        "exactly one of them.",
+        "es": "Indique 'text' (el guion que se dirá) o 'script' (un encargo para escribirlo), "
+        "exactamente uno de los dos.",
+    },
+    "api.unexpected": {
+        "en": "Something went wrong on the server (reference {ref}). Try again; if it keeps "
+        "failing, report the reference with the server log.",
+        "es": "Algo falló en el servidor (referencia {ref}). Vuelva a intentarlo; si sigue "
+        "fallando, comunique la referencia con el registro del servidor.",
+    },
+    # -- API keys -----------------------------------------------------------------------------
+    "apikey.not_found": {
+        "en": "There is no API key {id!r} for this account (`python -m core apikey list` "
+        "lists them).",
+        "es": "No hay ninguna clave de API {id!r} en esta cuenta.",
+    },
+    "apikey.name_too_long": {
+        "en": "An API key's name has at most {limit} characters.",
+        "es": "El nombre de una clave de API tiene como mucho {limit} caracteres.",
+    },
+    # -- webhooks -----------------------------------------------------------------------------
+    "webhook.not_https": {
+        "en": "The webhook_url must be an https:// address ({url}).",
+        "es": "La webhook_url debe ser una dirección https:// ({url}).",
+    },
+    "webhook.private": {
+        "en": "The webhook_url {url} points to this machine or a private network; give a "
+        "public https address.",
+        "es": "La webhook_url {url} apunta a esta máquina o a una red privada; indique una "
+        "dirección https pública.",
+    },
+    "webhook.bad_url": {
+        "en": "The webhook_url {url} is not a valid address (https://host/path).",
+        "es": "La webhook_url {url} no es una dirección válida (https://servidor/ruta).",
+    },
+    # -- batches from a spreadsheet -------------------------------------------------------------
+    "batch.not_sheet": {
+        "en": "{name} is not a CSV or XLSX file. Save the spreadsheet as .csv (UTF-8) or .xlsx.",
+        "es": "{name} no es un archivo CSV ni XLSX. Guarde la hoja como .csv (UTF-8) o .xlsx.",
+    },
+    "batch.unreadable": {
+        "en": "{name} could not be read ({detail}). Save it again as .csv (UTF-8) or .xlsx.",
+        "es": "No se pudo leer {name} ({detail}). Vuelva a guardarlo como .csv (UTF-8) o .xlsx.",
+    },
+    "batch.missing_file": {
+        "en": "There is no file {name}.",
+        "es": "No existe el archivo {name}.",
+    },
+    "batch.empty": {
+        "en": "{name} has no rows under its header row. One row per video.",
+        "es": "{name} no tiene filas bajo la fila de títulos. Una fila por vídeo.",
+    },
+    "batch.too_many_rows": {
+        "en": "{name} has {rows} rows; a batch has at most {limit} (BATCH_MAX_ROWS). Split it.",
+        "es": "{name} tiene {rows} filas; un lote tiene como mucho {limit} (BATCH_MAX_ROWS). "
+        "Divídalo.",
+    },
+    "batch.no_text_column": {
+        "en": "The sheet needs a 'text' column (the script), a 'topic' column (a script is "
+        "written for each row), or a template script.",
+        "es": "La hoja necesita una columna 'text' (el guion), una columna 'topic' (se escribe "
+        "un guion por fila) o un guion plantilla.",
+    },
+    "batch.bad_rows": {
+        "en": "{count} of {total} rows are wrong; nothing was rendered. Fix them and run again.",
+        "es": "{count} de {total} filas tienen errores; no se generó nada. Corríjalas y vuelva "
+        "a ejecutar.",
+    },
+    "batch.row_no_text": {
+        "en": "no script: write it in 'text', give a 'topic', or use a template.",
+        "es": "sin guion: escríbalo en 'text', indique un 'topic' o use una plantilla.",
+    },
+    "batch.placeholder_missing": {
+        "en": "the script uses {{{name}}} but the sheet has no column {name!r}.",
+        "es": "el guion usa {{{name}}} pero la hoja no tiene la columna {name!r}.",
+    },
+    "batch.placeholder_empty": {
+        "en": "the script uses {{{name}}} but this cell is empty.",
+        "es": "el guion usa {{{name}}} pero esta celda está vacía.",
+    },
+    "batch.template_broken": {
+        "en": "the script's braces do not match ({detail}); write placeholders as {{name}}.",
+        "es": "las llaves del guion no cuadran ({detail}); escriba los marcadores como {{name}}.",
+    },
+    "batch.topic_needs_writer": {
+        "en": "'topic' needs a script writer: set OPENAI_API_KEY or OPENAI_BASE_URL, or write "
+        "the script in 'text'.",
+        "es": "'topic' necesita quien escriba el guion: configure OPENAI_API_KEY u "
+        "OPENAI_BASE_URL, o escriba el guion en 'text'.",
+    },
+    "batch.bad_number": {
+        "en": "{value!r} is not a number.",
+        "es": "{value!r} no es un número.",
+    },
+    "batch.bad_engine": {
+        "en": "unknown engine {value!r} (local or did).",
+        "es": "motor desconocido {value!r} (local o did).",
+    },
+    "batch.not_found": {
+        "en": "There is no batch {id!r} for this account.",
+        "es": "No hay ningún lote {id!r} en esta cuenta.",
+    },
+    "batch.row_problem": {
+        "en": "row {row}, column {column}: {problem}",
+        "es": "fila {row}, columna {column}: {problem}",
+    },
+}
