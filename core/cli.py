@@ -1,4 +1,4 @@
-"""The command line: ``python -m core voices|avatars|looks|render|script|credits``.
+"""The command line: ``python -m core voices|avatars|looks|render|script|credits|serve|apikey|batch``.
 
 Exit codes: 0 done; 2 wrong input; 3 configuration or account problem; 4 the provider
 failed after retries or refused. Errors are one line on stderr starting ``error:``.
@@ -12,12 +12,12 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from core.commands import catalogue, credits, looks, render, script
+from core.commands import apikey, batch, catalogue, credits, looks, render, script, serve
 from core.config import Settings
 from core.errors import AppError
 from core.usecases import Parlante
 
-COMMANDS = (catalogue, looks, render, credits, script)
+COMMANDS = (catalogue, looks, render, credits, script, serve, apikey, batch)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +45,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         logging.basicConfig(
             level=logging.INFO if args.verbose else logging.WARNING, handlers=[handler], force=True
         )
-        app = Parlante.open(settings, jobs=False)  # keys masked in every log line from here
+        # keys masked in every log line from here; serve and batch run the job queue
+        app = Parlante.open(settings, jobs=getattr(args, "jobs", False))
         return args.func(args, app)
     except AppError as err:
         message = settings.redact(err.message) if settings else err.message

@@ -66,6 +66,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El motor {engine!r} no está disponible en este servidor (no tiene su clave). Use "
         "el motor 'local' o pida al administrador que lo configure.",
     },
+    "api.unknown_avatar": {
+        "en": "Unknown presenter {avatar!r}: use an id from GET /v1/avatars (a built-in "
+        "presenter, or a photo uploaded with POST /v1/photos).",
+        "es": "Presentador desconocido {avatar!r}: use un id de GET /v1/avatars (un presentador "
+        "incorporado o una foto subida con POST /v1/photos).",
+    },
+    "api.photo_missing": {
+        "en": "Send the photo as the multipart form field 'file' (JPEG or PNG).",
+        "es": "Envíe la foto en el campo 'file' de un formulario multipart (JPEG o PNG).",
+    },
     "api.no_route": {
         "en": "There is no {method} {path} here. The routes are listed at /docs.",
         "es": "No existe {method} {path}. Las rutas están en /docs.",
@@ -169,6 +179,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "batch.bad_engine": {
         "en": "unknown engine {value!r} (local or did).",
         "es": "motor desconocido {value!r} (local o did).",
+    },
+    "batch.unknown_avatar": {
+        "en": "no presenter {avatar!r} (`python -m core avatars` lists the ids).",
+        "es": "no existe el presentador {avatar!r} (la página Voz y presentador muestra los ids).",
     },
     "batch.not_found": {
         "en": "There is no batch {id!r} for this account.",

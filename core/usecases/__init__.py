@@ -14,7 +14,8 @@ user's things raise NotFound, like missing ones).
 One module per concept: ``scripts``, ``renders`` (estimate, submit, retry, cancel, forget),
 ``videos`` (history, files, delete, use again), ``presenters`` (photos, stills), ``voices``
 (engines, voices, previews), ``preferences`` (choices, presets, interface language),
-``account`` (readiness, credits, daily usage).
+``account`` (readiness, credits, daily usage), ``apikeys`` (the HTTP API's keys),
+``webhooks`` (video events posted to the caller), ``batches`` (videos from a spreadsheet).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from core.auth import (
     sign_in_mode,
     try_password,
 )
+from core.avatars import MAX_PHOTO_BYTES
 from core.choices import ENGINE_IDS, Choices, Estimate, video_title
 from core.config import Settings
 from core.engines.base import Capabilities
@@ -44,13 +46,17 @@ from core.redaction import protect_logs
 from core.status import Credits, Readiness
 from core.usage import UsageToday, wait_text
 from core.usecases.account import Account
+from core.usecases.apikeys import ApiKey, ApiKeys, Caller, NewKey
+from core.usecases.batches import Batches, BatchPlan, BatchStatus, RowProblem
 from core.usecases.context import Context
+from core.usecases.idempotency import Idempotency, IdempotencyConflict, request_hash
 from core.usecases.preferences import Preferences
 from core.usecases.presenters import Presenters
 from core.usecases.renders import Queue, Renders
 from core.usecases.scripts import Scripts
 from core.usecases.videos import Reuse, Videos
 from core.usecases.voices import Voices
+from core.usecases.webhooks import Delivery, Webhooks
 from core.writers.prompt import LANGUAGES, TONES
 from core.writers.timing import MAX_DURATION_S, MIN_DURATION_S
 
@@ -67,6 +73,10 @@ class Parlante:
         self.presenters = Presenters(ctx, self.preferences)
         self.voices = Voices(ctx)
         self.account = Account(ctx)
+        self.apikeys = ApiKeys(ctx)
+        self.idempotency = Idempotency(ctx)
+        self.webhooks = Webhooks(ctx, self.apikeys)
+        self.batches = Batches(ctx, self.renders, self.scripts)
 
     @classmethod
     def open(cls, settings: Settings, *, jobs: bool = True) -> Parlante:
@@ -103,6 +113,7 @@ __all__ = [
     "FAILED",
     "LANGUAGES",
     "MAX_DURATION_S",
+    "MAX_PHOTO_BYTES",
     "MIN_DURATION_S",
     "OIDC",
     "OPEN",
@@ -113,25 +124,38 @@ __all__ = [
     "SHARED_USER",
     "STATUSES",
     "TONES",
+    "ApiKey",
+    "ApiKeys",
+    "BatchPlan",
+    "BatchStatus",
+    "Batches",
+    "Caller",
     "Capabilities",
     "Choices",
     "Credits",
+    "Delivery",
     "Estimate",
     "HistoryItem",
+    "Idempotency",
+    "IdempotencyConflict",
     "Job",
+    "NewKey",
     "Parlante",
     "Queue",
     "Readiness",
     "Reuse",
+    "RowProblem",
     "SignInRefused",
     "Throttle",
     "UsageToday",
     "VideoRecord",
+    "Webhooks",
     "client_address",
     "languages",
     "oidc_user_id",
     "password_stamp",
     "protect_logs",
+    "request_hash",
     "sign_in_mode",
     "try_password",
     "video_title",

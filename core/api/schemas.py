@@ -1,0 +1,192 @@
+"""The HTTP API's request and response bodies (pydantic), as /openapi.json shows them.
+
+The video request mirrors ``core.models.RenderRequest``: the fields every render has are
+written out here; any other field RenderRequest gains (look options, narration…) is taken
+over generically by ``_render_fields`` with its type and default, so the API accepts what
+the pipeline accepts without an edit here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from core.models import RenderRequest
+from core.usecases import ENGINE_IDS, STATUSES
+
+Engine = Literal[ENGINE_IDS]  # type: ignore[valid-type]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+MEDIA_FILES = {
+    "video.mp4": "video/mp4",
+    "subtitles.vtt": "text/vtt",
+    "subtitles.srt": "application/x-subrip",
+    "thumbnail.jpg": "image/jpeg",
+}
+# RenderRequest fields the API writes out itself (or never lets a client set).
+_OWN = {"text", "language", "voice_id", "avatar", "size", "rate", "pitch", "title", "use_cache",
+        "job_id"}  # fmt: skip
+
+
+class ErrorBody(BaseModel):
+    type: str = Field(description="A stable word for the kind of error, e.g. invalid_request")
+    message: str = Field(description="What went wrong and what to do, in English")
+    param: str | None = Field(None, description="The request field at fault, if one is")
+    code: str | None = Field(None, description="The message id, stable across versions")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class ScriptBrief(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    prompt: str = Field(description="What the video is about", min_length=1, max_length=4000)
+    language: str = Field("es", description="Language of the script: es, en, es-419…")
+    tone: str = Field("informative", description="informative | friendly | formal | enthusiastic")
+    audience: str = Field("", description="Who is watching (optional)", max_length=400)
+    duration_s: float = Field(30.0, ge=10, le=300, description="Target speaking time")
+
+
+def _render_fields() -> dict[str, Any]:
+    """Fields RenderRequest has beyond the written-out ones, with their types and defaults."""
+    hints = typing.get_type_hints(RenderRequest)
+    extra: dict[str, Any] = {}
+    for f in dataclasses.fields(RenderRequest):
+        if f.name in _OWN or f.name.startswith("_"):
+            continue
+        default = f.default if f.default is not dataclasses.MISSING else None
+        if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+            default = f.default_factory()  # type: ignore[misc]
+        extra[f.name] = (hints.get(f.name, Any), Field(default))
+    return extra
+
+
+class _VideoCreateBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(None, description="The script to speak (or give 'script')",
+                             max_length=40_000)  # fmt: skip
+    script: ScriptBrief | None = Field(None, description="A brief: a script is written first")
+    language: str = Field("es", max_length=35, description="Language code: es, en, es-419…")
+    voice: str | None = Field(None, max_length=200, description="A voice id from /v1/voices")
+    avatar: str | None = Field(
+        None, max_length=200, description="A presenter id from /v1/avatars (built-in or photo)"
+    )
+    engine: Engine = "local"  # type: ignore[valid-type]
+    size: int = Field(512, ge=256, le=1080, description="Frame size in pixels")
+    rate: float = Field(1.0, ge=0.5, le=2.0, description="Speaking rate")
+    pitch: float = Field(1.0, ge=0.5, le=2.0, description="Voice pitch (offline engine)")
+    title: str = Field("", max_length=200)
+    use_cache: bool = Field(True, description="Reuse an identical video already made")
+    webhook_url: str | None = Field(
+        None, max_length=2000, description="https URL told when the video succeeds or fails"
+    )
+
+
+VideoCreate = create_model(  # type: ignore[call-overload]
+    "VideoCreate", __base__=_VideoCreateBase, **_render_fields()
+)
+
+
+class Progress(BaseModel):
+    stage: str
+    fraction: float
+    message: str
+
+
+class VideoError(BaseModel):
+    type: str
+    message: str
+    code: str | None = None
+
+
+class Links(BaseModel):
+    video: str
+    subtitles_vtt: str
+    subtitles_srt: str
+    thumbnail: str
+
+
+class Video(BaseModel):
+    id: str
+    object: Literal["video"] = "video"
+    status: Status  # type: ignore[valid-type]
+    created_at: float
+    updated_at: float
+    title: str
+    engine: str
+    language: str
+    voice: str | None
+    avatar: str | None
+    progress: Progress
+    error: VideoError | None = None
+    duration_s: float | None = None
+    links: Links | None = None
+    webhook_url: str | None = None
+
+
+class VideoList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[Video]
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class Deleted(BaseModel):
+    id: str
+    deleted: bool
+    status: str = Field(description="cancelled/removed, or still running (ask again)")
+
+
+class Delivery(BaseModel):
+    id: str
+    event: str
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    next_attempt_at: float | None
+    last_status_code: int | None
+    last_error: str
+    created_at: float
+
+
+class DeliveryList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[Delivery]
+
+
+class VoiceOut(BaseModel):
+    id: str
+    name: str
+    language: str
+    gender: str
+    engine: str
+
+
+class VoiceList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[VoiceOut]
+
+
+class AvatarOut(BaseModel):
+    id: str
+    name: str
+    kind: Literal["illustrated", "photo"]
+
+
+class AvatarList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[AvatarOut]
+
+
+class ScriptOut(BaseModel):
+    script: str
+    words: int
+    estimated_s: float
+    model: str
+    cached: bool
+    truncated: bool

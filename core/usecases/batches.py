@@ -1,0 +1,463 @@
+"""Batches: one video per row of a spreadsheet (CSV or XLSX), through the normal job queue.
+
+    plan = app.batches.plan(user, "lista.csv", data, engine="local", template="Hola {nombre}…")
+    plan.problems          # every bad row at once: row number as the spreadsheet shows it,
+                           # column, what is wrong (nothing is queued while there is one)
+    batch = app.batches.start(user, plan)   # rows become jobs; rows already done are skipped
+    app.batches.status(user, batch.id)      # progress, and each row's video or error
+
+Columns (case-insensitive; Spanish names accepted): ``text`` (the script) or ``topic`` (a
+script is written for the row), ``language``, ``voice``, ``avatar``, ``title``, ``engine``,
+``rate``, ``size``, ``duration`` (seconds, for ``topic``). Any other column is a value for a
+``{placeholder}`` in the script or in the template given with the batch. A row whose
+request is the same as one already rendered for this user is not rendered again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from core.choices import ENGINE_IDS
+from core.errors import AppError, InputError, NotFound
+from core.jobstore import CANCELLED, DONE, FAILED, Job
+from core.library import new_id
+from core.messages import Msg, msg
+from core.models import Brief, RenderRequest
+from core.previews import find_avatar
+from core.usecases.context import Context
+from core.usecases.renders import Renders
+from core.usecases.scripts import Scripts
+from core.usecases.sheets import fill, read_sheet
+from core.writers.base import check_brief
+from core.writers.timing import count_words, estimate_seconds
+
+KNOWN = ("text", "topic", "language", "voice", "avatar", "title", "engine", "rate", "size",
+         "duration")  # fmt: skip
+PREVIEW_ROWS = 5
+UNFINISHED_OK = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as the spreadsheet shows it: the header is row 1, the first video row 2
+    column: str
+    problem: Msg | str
+
+    def text(self, lang: str = "en") -> str:
+        return self.problem.render(lang) if isinstance(self.problem, Msg) else self.problem
+
+    def line(self, lang: str = "en") -> str:
+        return msg("batch.row_problem", row=self.row, column=self.column,
+                   problem=self.text(lang)).render(lang)  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "problem": self.text()}
+
+
+@dataclass
+class BatchRow:
+    row: int
+    values: dict[str, str]
+    engine: str
+    title: str
+    request: RenderRequest | None = None  # the script is in the sheet (or a template)
+    brief: Brief | None = None  # a script is written first from ``topic``
+    seconds: float = 0.0
+    credits: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Identifies what this row renders, to skip it when it was already rendered."""
+        what = asdict(self.request) if self.request else {"brief": asdict(self.brief or Brief(""))}
+        what = {k: v for k, v in what.items() if k not in ("job_id", "use_cache")}
+        data = json.dumps({"engine": self.engine, **what}, sort_keys=True, default=str)
+        return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+    def to_json(self) -> dict[str, Any]:
+        request = self.request
+        return {
+            "row": self.row,
+            "title": self.title,
+            "engine": self.engine,
+            "text": request.text if request else None,
+            "topic": self.brief.prompt if self.brief else None,
+            "language": request.language
+            if request
+            else (self.brief.language if self.brief else ""),
+            "voice": request.voice_id if request else self.values.get("voice") or None,
+            "avatar": request.avatar if request else self.values.get("avatar") or None,
+            "estimated_s": self.seconds,
+            "credits": self.credits,
+        }
+
+
+@dataclass
+class BatchPlan:
+    name: str
+    source_hash: str
+    columns: list[str]
+    rows: list[BatchRow]
+    problems: list[RowProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def total_seconds(self) -> float:
+        return round(sum(r.seconds for r in self.rows), 1)
+
+    @property
+    def total_credits(self) -> int | None:
+        credits = [r.credits for r in self.rows if r.credits is not None]
+        return sum(credits) if credits else None
+
+    def preview(self, n: int = PREVIEW_ROWS) -> list[BatchRow]:
+        return self.rows[:n]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rows": len(self.rows),
+            "estimated_s": self.total_seconds,
+            "credits": self.total_credits,
+            "preview": [r.to_json() for r in self.preview()],
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class RowStatus:
+    row: int
+    title: str
+    job_id: str | None
+    status: str  # queued | running | done | failed | cancelled | skipped
+    video_id: str | None = None
+    error: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class BatchStatus:
+    id: str
+    name: str
+    engine: str
+    created_at: float
+    rows: list[RowStatus] = field(default_factory=list)
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for r in self.rows if r.status in statuses)
+
+    @property
+    def finished(self) -> bool:
+        return self.count(DONE, FAILED, CANCELLED) == len(self.rows)
+
+    @property
+    def fraction(self) -> float:
+        return self.count(DONE, FAILED, CANCELLED) / len(self.rows) if self.rows else 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "engine": self.engine,
+            "created_at": self.created_at, "total": len(self.rows), "done": self.count(DONE),
+            "failed": self.count(FAILED, CANCELLED), "fraction": round(self.fraction, 3),
+            "rows": [r.to_json() for r in self.rows],
+        }  # fmt: skip
+
+
+def _column_of(err: AppError) -> str:
+    """Which column an error from the render checks is about."""
+    mid = err.message_id or ""
+    if mid in ("voice.no_language", "brief.unknown_language"):
+        return "language"
+    for prefix, column in (
+        ("voice.", "voice"),
+        ("avatar.", "avatar"),
+        ("photo.", "avatar"),
+        ("script.size", "size"),
+        ("script.rate", "rate"),
+        ("script.pitch", "pitch"),
+        ("brief.duration", "duration"),
+        ("brief.", "topic"),
+        ("engine.", "engine"),
+        ("limit.", "engine"),
+    ):
+        if mid.startswith(prefix):
+            return column
+    return "text"
+
+
+class Batches:
+    def __init__(
+        self, ctx: Context, renders: Renders, scripts: Scripts,
+        clock: Callable[[], float] = time.time,
+    ) -> None:  # fmt: skip
+        self.ctx = ctx
+        self.renders = renders
+        self.scripts = scripts
+        self.clock = clock
+
+    @property
+    def _conn(self):
+        return self.ctx.services.library.conn
+
+    # -- planning: every row checked, nothing queued --------------------------------------------
+    def plan(
+        self, user: str, name: str, data: bytes, engine: str = "local", template: str = "",
+        language: str = "es",
+    ) -> BatchPlan:  # fmt: skip
+        """Read and check every row; ``plan.problems`` lists all that is wrong at once."""
+        rows = read_sheet(name, data)
+        limit = self.ctx.settings.batch_max_rows
+        if len(rows) > limit:
+            raise InputError("batch.too_many_rows", name=name, rows=len(rows), limit=limit)
+        columns = sorted({c for _, values in rows for c in values})
+        if "text" not in columns and "topic" not in columns and not template.strip():
+            raise InputError("batch.no_text_column")
+        source = hashlib.sha256(
+            data + b"\0" + template.encode() + b"\0" + engine.encode() + language.encode()
+        ).hexdigest()
+        plan = BatchPlan(name=name, source_hash=source, columns=columns, rows=[], problems=[])
+        for number, values in rows:
+            row, problems = self._plan_row(user, number, values, engine, template, language)
+            plan.problems += problems
+            if row is not None:
+                plan.rows.append(row)
+        return plan
+
+    def _plan_row(
+        self, user: str, number: int, values: dict[str, str], default_engine: str,
+        template: str, default_language: str,
+    ) -> tuple[BatchRow | None, list[RowProblem]]:  # fmt: skip
+        problems: list[RowProblem] = []
+
+        def bad(column: str, problem: Msg | str) -> None:
+            problems.append(RowProblem(number, column, problem))
+
+        engine = values.get("engine") or default_engine
+        if engine not in ENGINE_IDS:
+            bad("engine", msg("batch.bad_engine", value=engine))
+            engine = default_engine
+        numbers: dict[str, float] = {}
+        for column, default in (("rate", 1.0), ("size", 512.0), ("duration", 30.0)):
+            raw = values.get(column, "").replace(",", ".")
+            try:
+                numbers[column] = float(raw) if raw else default
+                if not math.isfinite(numbers[column]):
+                    raise ValueError(raw)
+            except ValueError:
+                bad(column, msg("batch.bad_number", value=values.get(column, "")))
+                numbers[column] = default
+        language = values.get("language") or default_language
+        text, topic = values.get("text", ""), values.get("topic", "")
+        source_column = "text" if text else ("topic" if topic else "text")
+        source = text or topic or template
+        if not source.strip():
+            bad("text", msg("batch.row_no_text"))
+            return None, problems
+        filled, fill_problems = fill(source, values)
+        for column, problem in fill_problems:
+            bad(column if column != "text" else source_column, problem)
+        title_source = values.get("title", "")
+        title, title_problems = fill(title_source, values) if title_source else ("", [])
+        for column, problem in title_problems:
+            bad("title" if column == "text" else column, problem)
+        row = BatchRow(row=number, values=values, engine=engine, title=title[:120])
+        if topic and not text:
+            if not self.scripts.can_write():
+                bad("topic", msg("batch.topic_needs_writer"))
+            try:
+                row.brief = check_brief(Brief(prompt=filled, language=language,
+                                              duration_s=numbers["duration"]))  # fmt: skip
+            except InputError as err:
+                bad(_column_of(err), err.msg or err.message)
+            row.seconds = round(numbers["duration"] / max(numbers["rate"], 0.1), 1)
+        else:
+            request = RenderRequest(
+                text=filled, language=language, voice_id=values.get("voice") or None,
+                avatar=values.get("avatar") or None, size=int(numbers["size"]),
+                rate=numbers["rate"], title=row.title,
+            )  # fmt: skip
+            row.request = request
+            if not fill_problems:
+                self._check_request(user, request, engine, bad)
+            seconds = estimate_seconds(filled, language) / max(numbers["rate"], 0.1)
+            row.seconds = round(seconds, 1) if count_words(filled) else 0.0
+        block = self.renders_block(engine)
+        row.credits = math.ceil(row.seconds / block) if block and row.seconds else None
+        if block and row.credits is None:
+            row.credits = 0
+        return (None if problems else row), problems
+
+    def renders_block(self, engine: str) -> float:
+        return self.ctx.services.engine(engine).capabilities.seconds_per_credit
+
+    def _check_request(
+        self, user: str, request: RenderRequest, engine: str, bad: Callable[[str, Any], None]
+    ) -> None:
+        """The same checks as any render; each problem attributed to its column."""
+        library = self.ctx.services.library
+        if request.avatar and find_avatar(library, request.avatar, user) is None:
+            bad("avatar", msg("batch.unknown_avatar", avatar=request.avatar))
+            request = replace(request, avatar=None)
+        try:
+            self.renders.check(user, request, engine)
+        except AppError as err:
+            bad(_column_of(err), err.msg or err.message)
+
+    # -- running --------------------------------------------------------------------------------
+    def start(self, user: str, plan: BatchPlan) -> BatchStatus:
+        """Queue every row not already done (InputError listing the count if any row is bad).
+        Running the same sheet again reuses its batch and queues only what is missing."""
+        if not plan.ok:
+            bad_rows = len({p.row for p in plan.problems})
+            raise InputError("batch.bad_rows", count=bad_rows, total=len(plan.rows) + bad_rows)
+        row = self._conn.execute(
+            "SELECT id FROM batches WHERE user = ? AND source_hash = ?", (user, plan.source_hash)
+        ).fetchone()
+        engine = plan.rows[0].engine if plan.rows else "local"
+        if row is None:
+            batch_id = "b_" + new_id()
+            self._conn.execute(
+                "INSERT INTO batches (id, user, name, source_hash, engine, total, created_at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (batch_id, user, plan.name[:120], plan.source_hash, engine, len(plan.rows),
+                 self.clock()),
+            )  # fmt: skip
+        else:
+            batch_id = row["id"]
+        for item in plan.rows:
+            if self._usable_job(user, self._row_job(batch_id, item.row)) is not None:
+                continue
+            job_id = self._done_before(user, item.key)
+            if job_id is None:
+                job_id = self._submit(user, item).id
+            self._conn.execute(
+                "INSERT INTO batch_rows (batch_id, row_number, row_hash, title, job_id)"
+                " VALUES (?,?,?,?,?) ON CONFLICT (batch_id, row_number) DO UPDATE SET"
+                " row_hash = excluded.row_hash, title = excluded.title, job_id = excluded.job_id",
+                (batch_id, item.row, item.key, item.title, job_id),
+            )
+        return self.status(user, batch_id)
+
+    def _submit(self, user: str, item: BatchRow) -> Job:
+        request = item.request
+        if request is None:  # a topic: write the script now, then queue its video
+            assert item.brief is not None
+            script = self.scripts.write(user, item.brief)
+            request = RenderRequest(
+                text=script.text, language=item.brief.language,
+                voice_id=item.values.get("voice") or None,
+                avatar=item.values.get("avatar") or None, title=item.title,
+            )  # fmt: skip
+        return self.renders.submit(user, request, item.engine, item.title)
+
+    def _row_job(self, batch_id: str, number: int) -> str | None:
+        row = self._conn.execute(
+            "SELECT job_id FROM batch_rows WHERE batch_id = ? AND row_number = ?",
+            (batch_id, number),
+        ).fetchone()
+        return row["job_id"] if row else None
+
+    def _usable_job(self, user: str, job_id: str | None) -> Job | None:
+        """The row's job if it is done (video still there) or still on its way."""
+        job = self.ctx.runner.get(job_id) if job_id else None
+        if job is None or job.user != user:
+            return None
+        if job.status in UNFINISHED_OK:
+            return job
+        if job.status == DONE and self.renders.video(user, job) is not None:
+            return job
+        return None
+
+    def _done_before(self, user: str, key: str) -> str | None:
+        """A job of any of the user's batches that already rendered exactly this row."""
+        rows = self._conn.execute(
+            "SELECT r.job_id FROM batch_rows r JOIN batches b ON b.id = r.batch_id"
+            " WHERE b.user = ? AND r.row_hash = ? AND r.job_id IS NOT NULL",
+            (user, key),
+        ).fetchall()
+        for row in rows:
+            if self._usable_job(user, row["job_id"]) is not None:
+                return row["job_id"]
+        return None
+
+    # -- following ------------------------------------------------------------------------------
+    def list(self, user: str, limit: int = 20) -> list[BatchStatus]:
+        rows = self._conn.execute(
+            "SELECT id FROM batches WHERE user = ? ORDER BY created_at DESC LIMIT ?", (user, limit)
+        ).fetchall()
+        return [self.status(user, r["id"]) for r in rows]
+
+    def status(self, user: str, batch_id: str) -> BatchStatus:
+        batch = self._conn.execute(
+            "SELECT * FROM batches WHERE id = ? AND user = ?", (batch_id, user)
+        ).fetchone()
+        if batch is None:
+            raise NotFound("batch.not_found", id=batch_id)
+        status = BatchStatus(id=batch["id"], name=batch["name"], engine=batch["engine"],
+                             created_at=batch["created_at"])  # fmt: skip
+        rows = self._conn.execute(
+            "SELECT * FROM batch_rows WHERE batch_id = ? ORDER BY row_number", (batch_id,)
+        ).fetchall()
+        for row in rows:
+            job = self.ctx.runner.get(row["job_id"]) if row["job_id"] else None
+            if job is None or job.user != user:
+                status.rows.append(RowStatus(row["row_number"], row["title"], row["job_id"],
+                                             FAILED, error="the job was removed"))  # fmt: skip
+                continue
+            video = self.renders.video(user, job) if job.status == DONE else None
+            state = job.status if job.status != DONE or video else FAILED
+            error = job.error_text() if job.status in (FAILED, CANCELLED) else ""
+            if job.status == DONE and video is None:
+                error = "the video was deleted"
+            status.rows.append(RowStatus(row["row_number"], row["title"] or job.title, job.id,
+                                         state, video.id if video else None, error))  # fmt: skip
+        return status
+
+    def results_csv(self, user: str, batch_id: str, files: dict[int, str] | None = None) -> bytes:
+        """row → video id, status, error (and the file name in the ZIP / folder)."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["row", "title", "video_id", "status", "error", "file"])
+        for row in self.status(user, batch_id).rows:
+            writer.writerow([row.row, row.title, row.video_id or "", row.status, row.error,
+                             (files or {}).get(row.row, "")])  # fmt: skip
+        return out.getvalue().encode("utf-8")
+
+    def files(self, user: str, batch_id: str) -> dict[int, tuple[str, Any]]:
+        """The finished videos: row → (file name, path)."""
+        found = {}
+        for row in self.status(user, batch_id).rows:
+            if row.status == DONE and row.video_id:
+                record = self.ctx.own_video(user, row.video_id)
+                found[row.row] = (f"row-{row.row:04d}{_slug(row.title)}.mp4", record.video_path)
+        return found
+
+    def zip_bytes(self, user: str, batch_id: str) -> bytes:
+        """A ZIP of the finished videos and results.csv."""
+        files = self.files(user, batch_id)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # MP4 does not shrink
+            for name, path in files.values():
+                archive.write(path, name)
+            names = {row: name for row, (name, _) in files.items()}
+            archive.writestr("results.csv", self.results_csv(user, batch_id, names))
+        return buf.getvalue()
+
+
+def _slug(title: str) -> str:
+    keep = "".join(c if c.isalnum() else "-" for c in title.lower())
+    slug = "-".join(part for part in keep.split("-") if part)[:40]
+    return f"-{slug}" if slug else ""
