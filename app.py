@@ -22,7 +22,7 @@ from ui.sidebar import sidebar
 
 
 def app_pages(default: bool = True) -> list[st.Page]:
-    """The three pages (before sign-in the gate declares them hidden, without a default)."""
+    """The pages (before sign-in the gate declares them hidden, without a default)."""
     return [
         st.Page("pages/create.py", title=state.t("page.create"), icon=":material/movie_edit:",
                 url_path="create", default=default),
@@ -30,6 +30,10 @@ def app_pages(default: bool = True) -> list[st.Page]:
                 icon=":material/record_voice_over:", url_path="voice_avatar"),
         st.Page("pages/history.py", title=state.t("page.history"),
                 icon=":material/video_library:", url_path="history"),
+        st.Page("pages/batch.py", title=state.t("page.batch"), icon=":material/table_view:",
+                url_path="batch"),
+        st.Page("pages/api_keys.py", title=state.t("page.api"), icon=":material/key:",
+                url_path="api_keys"),
     ]  # fmt: skip
 
 

@@ -306,6 +306,77 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Script tokens today: {used} of {limit}",
         "es": "Tokens de guiones hoy: {used} de {limit}",
     },
+    # Batch: one video per spreadsheet row
+    "page.batch": {"en": "Batch", "es": "Lote"},
+    "batch.title": {"en": "Videos from a spreadsheet", "es": "Vídeos desde una hoja de cálculo"},
+    "batch.intro": {
+        "en": "One row per video. Columns: text (or topic), language, voice, avatar, title, "
+        "and any {placeholder} the template uses. CSV or XLSX.",
+        "es": "Una fila por vídeo. Columnas: text (o topic), language, voice, avatar, title, y "
+        "cualquier {marcador} que use la plantilla. CSV o XLSX.",
+    },
+    "batch.file": {"en": "Spreadsheet (CSV or XLSX)", "es": "Hoja de cálculo (CSV o XLSX)"},
+    "batch.template": {
+        "en": "Template script (optional), e.g. Hola {nombre}, …",
+        "es": "Guion plantilla (opcional), p. ej. Hola {nombre}, …",
+    },
+    "batch.engine": {"en": "Engine", "es": "Motor"},
+    "batch.language": {"en": "Language (rows without one)", "es": "Idioma (filas sin idioma)"},
+    "batch.rows": {"en": "Videos", "es": "Vídeos"},
+    "batch.duration": {"en": "Estimated duration", "es": "Duración estimada"},
+    "batch.credits": {"en": "D-ID credits", "es": "Créditos de D-ID"},
+    "batch.preview": {"en": "First rows", "es": "Primeras filas"},
+    "batch.problems": {
+        "en": "{count} rows are wrong; fix them and upload again. Nothing runs until every row "
+        "is right.",
+        "es": "{count} filas tienen errores; corríjalas y vuelva a subir el archivo. No se "
+        "genera nada hasta que todas las filas estén bien.",
+    },
+    "batch.col_row": {"en": "Row", "es": "Fila"},
+    "batch.col_column": {"en": "Column", "es": "Columna"},
+    "batch.col_problem": {"en": "What is wrong", "es": "Qué está mal"},
+    "batch.col_title": {"en": "Title", "es": "Título"},
+    "batch.col_script": {"en": "Script or topic", "es": "Guion o tema"},
+    "batch.col_language": {"en": "Language", "es": "Idioma"},
+    "batch.col_seconds": {"en": "Seconds", "es": "Segundos"},
+    "batch.start": {"en": "Start batch", "es": "Iniciar lote"},
+    "batch.started": {
+        "en": "Batch started: {queued} videos queued, {skipped} already done.",
+        "es": "Lote iniciado: {queued} vídeos en cola, {skipped} ya hechos.",
+    },
+    "batch.yours": {"en": "Your batches", "es": "Sus lotes"},
+    "batch.none": {"en": "No batches yet.", "es": "Todavía no hay lotes."},
+    "batch.progress": {
+        "en": "{done} of {total} done, {failed} failed",
+        "es": "{done} de {total} hechos, {failed} fallidos",
+    },
+    "batch.zip": {"en": "Download ZIP", "es": "Descargar ZIP"},
+    "batch.prepare_zip": {"en": "Prepare ZIP", "es": "Preparar ZIP"},
+    "batch.results": {"en": "Results (CSV)", "es": "Resultados (CSV)"},
+    # API keys
+    "page.api": {"en": "API keys", "es": "Claves de API"},
+    "api.title": {"en": "API keys", "es": "Claves de API"},
+    "api.intro": {
+        "en": "Keys let other software make videos in your account through the HTTP API "
+        "(python -m core serve; docs at /docs). A key sees only your videos and photos.",
+        "es": "Las claves permiten que otros programas hagan vídeos en su cuenta a través de "
+        "la API HTTP (python -m core serve; documentación en /docs). Una clave solo ve sus "
+        "vídeos y fotos.",
+    },
+    "api.name": {"en": "Name (to recognise it)", "es": "Nombre (para reconocerla)"},
+    "api.create": {"en": "Create key", "es": "Crear clave"},
+    "api.shown_once": {
+        "en": "Copy the key and the webhook secret now: they are not shown again.",
+        "es": "Copie ahora la clave y el secreto de webhooks: no se vuelven a mostrar.",
+    },
+    "api.key": {"en": "Key", "es": "Clave"},
+    "api.secret": {"en": "Webhook signing secret", "es": "Secreto de firma de webhooks"},
+    "api.none": {"en": "No keys yet.", "es": "Todavía no hay claves."},
+    "api.revoke": {"en": "Revoke", "es": "Revocar"},
+    "api.revoked": {"en": "revoked", "es": "revocada"},
+    "api.revoked_done": {"en": "Key {id} revoked.", "es": "Clave {id} revocada."},
+    "api.last_used": {"en": "last used {when}", "es": "último uso {when}"},
+    "api.never_used": {"en": "never used", "es": "sin usar"},
 }
 
 

@@ -106,10 +106,17 @@ def _delivery(row: Any) -> Delivery:
 
 
 class Webhooks:
-    def __init__(self, ctx: Context, keys: ApiKeys, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        keys: ApiKeys,
+        clock: Callable[[], float] = time.time,
+        inside: Callable[[str], bool] = resolves_inside,
+    ) -> None:
         self.ctx = ctx
         self.keys = keys
         self.clock = clock
+        self.inside = inside  # whether a host name resolves into a private network (DNS)
 
     @property
     def _conn(self):
@@ -220,7 +227,7 @@ class Webhooks:
         code: int | None = None
         error = ""
         host = urlsplit(row["url"]).hostname or ""
-        if not self.insecure and resolves_inside(host):
+        if not self.insecure and self.inside(host):
             error = "the address resolves to a private network"  # DNS changed since submit
         else:
             try:

@@ -1,0 +1,121 @@
+"""End to end against the running server: ``python -m core serve`` in its own process,
+keys from ``python -m core apikey create --json``, a real offline render, the MP4 fetched
+with a range request, another user's key refused, and the webhook received over HTTP and
+verified with the documented recipe."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+import pytest
+
+from tests.test_webhooks import documented_verify
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cli(env: dict[str, str], *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    return json.loads(out.stdout)
+
+
+class Hooks(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+    arrived = threading.Event()
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        Hooks.received.append((dict(self.headers.items()), body))
+        Hooks.arrived.set()
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    env = {**os.environ, "APP_DATA_DIR": str(data_dir), "API_WEBHOOK_INSECURE": "1",
+           "MAX_JOBS": "1"}  # fmt: skip
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core", "serve", "--port", str(port)], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the API server did not start")
+        yield base, env
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        assert "Traceback" not in stderr, stderr
+
+
+def test_a_real_video_through_the_running_server(server: tuple[str, dict[str, str]]) -> None:
+    base, env = server
+    ana = cli(env, "apikey", "create", "--user", "ana@example.org", "--json")
+    bob = cli(env, "apikey", "create", "--user", "bob@example.org", "--json")
+    assert set(ana) == {"id", "key", "webhook_secret"}
+    hooks = ThreadingHTTPServer(("127.0.0.1", 0), Hooks)
+    threading.Thread(target=hooks.serve_forever, daemon=True).start()
+    try:
+        headers = {"Authorization": f"Bearer {ana['key']}", "Idempotency-Key": "e2e-1"}
+        body = {"text": "Hola a todos. Esto es una prueba.", "language": "es", "size": 256,
+                "webhook_url": f"http://127.0.0.1:{hooks.server_address[1]}/hook"}  # fmt: skip
+        first = httpx.post(base + "/v1/videos", json=body, headers=headers, timeout=30)
+        again = httpx.post(base + "/v1/videos", json=body, headers=headers, timeout=30)
+        assert first.status_code == again.status_code == 202, first.text
+        video_id = first.json()["id"]
+        assert again.json()["id"] == video_id
+        deadline = time.monotonic() + 180
+        while True:
+            video = httpx.get(f"{base}/v1/videos/{video_id}", headers=headers, timeout=10).json()
+            if video["status"] in ("done", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert video["status"] == "done", video
+        mp4 = httpx.get(video["links"]["video"], timeout=30,
+                        headers={**headers, "Range": "bytes=0-11"})  # fmt: skip
+        assert mp4.status_code == 206 and mp4.content[4:8] == b"ftyp"
+        assert int(mp4.headers["content-range"].split("/")[1]) > 1000
+        other = httpx.get(f"{base}/v1/videos/{video_id}", timeout=10,
+                          headers={"Authorization": f"Bearer {bob['key']}"})  # fmt: skip
+        assert other.status_code == 404 and other.json()["error"]["type"] == "not_found"
+        assert Hooks.arrived.wait(30), "no webhook arrived"
+        hook_headers, raw = Hooks.received[0]
+        assert json.loads(raw)["type"] == "video.succeeded"
+        assert documented_verify()(ana["webhook_secret"], hook_headers["Parlante-Signature"], raw)
+    finally:
+        hooks.shutdown()
