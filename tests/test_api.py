@@ -226,3 +226,10 @@ def test_openapi_and_docs_are_served(client: TestClient) -> None:
     assert "/v1/videos" in schema["paths"] and "/v1/videos/{video_id}/video.mp4" in schema["paths"]
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert client.get("/docs").status_code == 200
+
+
+def test_server_paths_are_never_request_fields(client: TestClient, parlante: Parlante) -> None:
+    got = client.post("/v1/videos", json={"text": TEXT, "audio": "/etc/hosts"},
+                      headers=auth(parlante, ANA))  # fmt: skip
+    assert_error(got, 422, "invalid_request", "audio")
+    assert parlante.renders.jobs(ANA) == []

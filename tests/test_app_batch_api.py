@@ -22,7 +22,7 @@ def test_batch_preview_problems_and_start(fakes):
     assert button(at, "Start batch").disabled
     at.file_uploader(key="batch_file").set_value(("lista.csv", sheet(GOOD), "text/csv")).run()
     assert "rows are wrong" not in texts(at)
-    assert [m.value for m in at.metric][0] == "7"
+    assert at.metric[0].value == "7"
     preview = at.dataframe[0].value
     assert preview["Row"].tolist() == [2, 3, 4, 5, 6] and preview["Title"].tolist()[0] == "Para Ana"
     button(at, "Start batch").click().run()

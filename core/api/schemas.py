@@ -28,6 +28,9 @@ MEDIA_FILES = {
 # RenderRequest fields the API writes out itself (or never lets a client set).
 _OWN = {"text", "language", "voice_id", "avatar", "size", "rate", "pitch", "title", "use_cache",
         "job_id"}  # fmt: skip
+# Fields that name a file on the server: a caller must never make the server read its files
+# (narration audio would need an upload route of its own, as photos have).
+SERVER_PATHS = {"audio"}
 
 
 class ErrorBody(BaseModel):
@@ -55,7 +58,7 @@ def _render_fields() -> dict[str, Any]:
     hints = typing.get_type_hints(RenderRequest)
     extra: dict[str, Any] = {}
     for f in dataclasses.fields(RenderRequest):
-        if f.name in _OWN or f.name.startswith("_"):
+        if f.name in _OWN or f.name in SERVER_PATHS or f.name.startswith("_"):
             continue
         default = f.default if f.default is not dataclasses.MISSING else None
         if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
