@@ -31,7 +31,8 @@ VOLUME /data
 
 # Numeric, so runtimes can verify it is not root without reading /etc/passwd.
 USER 10001:10001
-EXPOSE 8501
+# 8501: the app (Streamlit); 8000: the HTTP API (`python -m core serve`, docker-compose.yml)
+EXPOSE 8501 8000
 
 # No curl in the slim image: ask Streamlit's health endpoint with the standard library.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

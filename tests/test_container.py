@@ -76,7 +76,7 @@ def test_runs_as_a_non_root_user() -> None:
 
 
 def test_exposes_8501_and_honours_port() -> None:
-    assert args_of("EXPOSE") == ["8501"]
+    assert args_of("EXPOSE") == ["8501 8000"]  # the app, the HTTP API
     assert env_vars()["PORT"] == "8501"
     assert '--server.port="${PORT:-8501}"' in ENTRYPOINT.read_text()
 

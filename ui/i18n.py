@@ -311,9 +311,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "batch.title": {"en": "Videos from a spreadsheet", "es": "Vídeos desde una hoja de cálculo"},
     "batch.intro": {
         "en": "One row per video. Columns: text (or topic), language, voice, avatar, title, "
-        "and any {placeholder} the template uses. CSV or XLSX.",
+        "and one per placeholder of the template (Hola {nombre} → a column nombre). CSV or XLSX.",
         "es": "Una fila por vídeo. Columnas: text (o topic), language, voice, avatar, title, y "
-        "cualquier {marcador} que use la plantilla. CSV o XLSX.",
+        "una por marcador de la plantilla (Hola {nombre} → una columna nombre). CSV o XLSX.",
     },
     "batch.file": {"en": "Spreadsheet (CSV or XLSX)", "es": "Hoja de cálculo (CSV o XLSX)"},
     "batch.template": {

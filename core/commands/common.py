@@ -11,7 +11,8 @@ from core.errors import InputError
 from core.messages import Msg
 
 
-def emit_json(data: Any, out: TextIO = sys.stdout) -> None:
+def emit_json(data: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout  # looked up now: tests and callers may have replaced it
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     out.flush()
 
