@@ -1,4 +1,5 @@
-"""The command line: ``python -m core voices|avatars|looks|render|script|credits|serve|apikey|batch``.
+"""The command line: ``python -m core <command>`` (voices, avatars, looks, render, script,
+credits, serve, apikey, batch).
 
 Exit codes: 0 done; 2 wrong input; 3 configuration or account problem; 4 the provider
 failed after retries or refused. Errors are one line on stderr starting ``error:``.
@@ -47,7 +48,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         )
         # keys masked in every log line from here; serve and batch run the job queue
         app = Parlante.open(settings, jobs=getattr(args, "jobs", False))
-        return args.func(args, app)
+        try:
+            return args.func(args, app)
+        finally:
+            app.close()  # a runner started here gives unfinished jobs back to the queue
     except AppError as err:
         message = settings.redact(err.message) if settings else err.message
         sys.stderr.write(f"error: {message}\n")

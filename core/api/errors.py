@@ -71,7 +71,7 @@ _PARAMS = (
     ("brief.duration", "script.duration_s"),
     ("brief.unknown_language", "language"), ("brief.unknown_tone", "tone"),
     ("brief.audience", "audience"), ("brief.", "prompt"), ("webhook.", "webhook_url"),
-    ("engine.", "engine"), ("api.idempotency", "Idempotency-Key"),
+    ("engine.", "engine"), ("api.idempotency", "Idempotency-Key"), ("look.", "look"),
 )  # fmt: skip
 
 

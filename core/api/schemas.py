@@ -29,8 +29,9 @@ MEDIA_FILES = {
 _OWN = {"text", "language", "voice_id", "avatar", "size", "rate", "pitch", "title", "use_cache",
         "job_id"}  # fmt: skip
 # Fields that name a file on the server: a caller must never make the server read its files
-# (narration audio would need an upload route of its own, as photos have).
-SERVER_PATHS = {"audio"}
+# (narration audio, slides and music would need upload routes of their own, as photos have).
+SERVER_PATHS = {"audio", "look.slides", "look.music"}
+NAME_ONLY = {"look.background"}  # a theme id or "blur" here (an image path only in the app)
 
 
 class ErrorBody(BaseModel):
@@ -53,6 +54,32 @@ class ScriptBrief(BaseModel):
     duration_s: float = Field(30.0, ge=10, le=300, description="Target speaking time")
 
 
+def _default(f: dataclasses.Field) -> Any:  # type: ignore[type-arg]
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        return f.default_factory()  # type: ignore[misc]
+    return None
+
+
+def _api_model(cls: type, prefix: str) -> type[BaseModel]:
+    """A request model for a nested option dataclass (e.g. Look), without server paths."""
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        dotted = prefix + f.name
+        if dotted in SERVER_PATHS:
+            continue
+        kind = hints.get(f.name, Any)
+        if dotted in NAME_ONLY:
+            fields[f.name] = (str, Field(_default(f), pattern=r"^[A-Za-z0-9_-]{0,40}$"))
+        elif dataclasses.is_dataclass(kind):
+            fields[f.name] = (_api_model(kind, dotted + "."), Field(default_factory=dict))
+        else:
+            fields[f.name] = (kind, Field(_default(f)))
+    return create_model(cls.__name__, __config__=ConfigDict(extra="forbid"), **fields)
+
+
 def _render_fields() -> dict[str, Any]:
     """Fields RenderRequest has beyond the written-out ones, with their types and defaults."""
     hints = typing.get_type_hints(RenderRequest)
@@ -60,10 +87,12 @@ def _render_fields() -> dict[str, Any]:
     for f in dataclasses.fields(RenderRequest):
         if f.name in _OWN or f.name in SERVER_PATHS or f.name.startswith("_"):
             continue
-        default = f.default if f.default is not dataclasses.MISSING else None
-        if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-            default = f.default_factory()  # type: ignore[misc]
-        extra[f.name] = (hints.get(f.name, Any), Field(default))
+        kind = hints.get(f.name, Any)
+        if dataclasses.is_dataclass(kind):  # e.g. the look: its own model, defaults filled in
+            model = _api_model(kind, f.name + ".")  # type: ignore[arg-type]
+            extra[f.name] = (model, Field(default_factory=model))
+        else:
+            extra[f.name] = (kind, Field(_default(f)))
     return extra
 
 
@@ -78,7 +107,9 @@ class _VideoCreateBase(BaseModel):
         None, max_length=200, description="A presenter id from /v1/avatars (built-in or photo)"
     )
     engine: Engine = "local"  # type: ignore[valid-type]
-    size: int = Field(512, ge=256, le=1080, description="Frame size in pixels")
+    size: int | None = Field(
+        None, ge=256, le=1080, description="A square video of this many pixels (overrides look)"
+    )
     rate: float = Field(1.0, ge=0.5, le=2.0, description="Speaking rate")
     pitch: float = Field(1.0, ge=0.5, le=2.0, description="Voice pitch (offline engine)")
     title: str = Field("", max_length=200)

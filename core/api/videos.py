@@ -64,11 +64,12 @@ def _render_request(app: Parlante, caller: Caller, body: Any, text: str) -> Rend
         raise InputError("api.unknown_avatar", avatar=body.avatar[:80])
     extra = {k: getattr(body, k) for k in type(body).model_fields if k not in _OWN_FIELDS}
     extra = {k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in extra.items()}
-    return RenderRequest(
-        text=text, language=body.language, voice_id=body.voice or None, avatar=body.avatar or None,
-        size=body.size, rate=body.rate, pitch=body.pitch, title=body.title,
-        use_cache=body.use_cache, **extra,
-    )  # fmt: skip
+    data = {
+        "text": text, "language": body.language, "voice_id": body.voice or None,
+        "avatar": body.avatar or None, "size": body.size, "rate": body.rate, "pitch": body.pitch,
+        "title": body.title, "use_cache": body.use_cache, **extra,
+    }  # fmt: skip
+    return RenderRequest.from_json(data)
 
 
 def _submit(app: Parlante, caller: Caller, body: Any) -> Job:

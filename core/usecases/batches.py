@@ -155,7 +155,8 @@ class Batches:
         else:
             request = RenderRequest(
                 text=filled, language=language, voice_id=values.get("voice") or None,
-                avatar=values.get("avatar") or None, size=int(numbers["size"]),
+                avatar=values.get("avatar") or None,
+                size=int(numbers["size"]) if values.get("size") else None,
                 rate=numbers["rate"], title=row.title,
             )  # fmt: skip
             row.request = request
