@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.app_harness import button, fakes, open_app, runtime, texts
 from tests.test_batches import GOOD, TEMPLATE, sheet, ten_rows
+from ui import state
 
 __all__ = ["fakes"]
 
@@ -27,7 +28,7 @@ def test_batch_preview_problems_and_start(fakes):
     assert preview["Row"].tolist() == [2, 3, 4, 5, 6] and preview["Title"].tolist()[0] == "Para Ana"
     button(at, "Start batch").click().run()
     assert "7 videos queued, 0 already done" in texts(at)
-    app = runtime(at).app
+    app = at.session_state[state.RUNTIME].app
     [batch] = app.batches.list("")
     for row in batch.rows:
         assert runtime(at).runner.wait(row.job_id, timeout=30).status == "done"
@@ -58,7 +59,7 @@ def test_api_keys_created_once_listed_and_revoked(fakes):
     assert not at.exception, at.exception
     codes = [c.value for c in at.code]
     assert len(codes) == 2 and codes[0].startswith("pk_") and codes[1].startswith("whsec_")
-    app = runtime(at).app
+    app = at.session_state[state.RUNTIME].app
     assert app.apikeys.authenticate(codes[0]) is not None
     at.run()
     assert not at.code  # shown once
