@@ -133,8 +133,14 @@ class Compositor:
                 ramp[:edge] = np.linspace(0.0, 1.0, edge)
             if x + w < s.width:
                 ramp[w - edge :] = np.linspace(1.0, 0.0, edge)
-            if (ramp < 1).any():
-                self._feather = (np.broadcast_to(ramp, (h, w)) * 255).astype(np.uint8)
+            column = np.ones(h, np.float32)
+            y = s.presenter[1]
+            if y > 0:
+                column[:edge] = np.linspace(0.0, 1.0, edge)
+            if y + h < s.height:
+                column[h - edge :] = np.linspace(1.0, 0.0, edge)
+            if (ramp < 1).any() or (column < 1).any():
+                self._feather = (np.minimum(column[:, None], ramp[None, :]) * 255).astype(np.uint8)
 
     def base(self, scene: int) -> np.ndarray:
         """Scene ``scene``'s still picture: background, slide, bubble ring (cached)."""
