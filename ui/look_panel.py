@@ -58,6 +58,14 @@ def _theme_label(theme_id: str) -> str:
     return state.t(f"look.background_{theme_id or 'default'}")
 
 
+def _pick(label: str, labels: dict[str, str], current: str, key: str) -> str:
+    """A selectbox over translated labels (plain strings), giving back the chosen id."""
+    names = list(labels.values())
+    at = list(labels).index(current) if current in labels else 0
+    chosen = st.selectbox(label, names, index=at, key=key)
+    return next((k for k, v in labels.items() if v == chosen), "")
+
+
 def _swatches() -> str:
     cells = "".join(
         f'<span title="{state.t(f"theme.{t.id}")}" style="display:inline-block;width:2.2em;'
@@ -73,30 +81,27 @@ def panel(choices: Choices, text: str, avatar: Avatar | None, user: str) -> Look
     ss = st.session_state
     rt = state.runtime()
     library = rt.services.library
+    lang = state.lang()  # translated options: widgets per language (a switch starts afresh)
     with st.expander(state.t("look.header"), expanded=True, icon=":material/palette:"):
         c1, c2 = st.columns(2)
         fmt = c1.radio(
             state.t("look.format"), list(FORMATS), horizontal=True,
             index=list(FORMATS).index(choices.format) if choices.format in FORMATS else 0,
-            format_func=lambda f: state.t(f"format.{f}"),
+            captions=[state.t(f"format.{f}") for f in FORMATS], key=f"look-format-{lang}",
         )  # fmt: skip
         resolution = c2.radio(
             state.t("look.resolution"), list(RESOLUTIONS), horizontal=True,
             index=RESOLUTIONS.index(choices.resolution) if choices.resolution in RESOLUTIONS else 0,
             format_func=lambda r: f"{r}p",
         )  # fmt: skip
-        layouts = ["", *LAYOUT_NOTES]
-        layout = st.selectbox(
-            state.t("look.layout"), layouts,
-            index=layouts.index(choices.layout) if choices.layout in layouts else 0,
-            format_func=lambda v: state.t(f"layout.{v or 'auto'}"),
-        )  # fmt: skip
+        layouts = {v: state.t(f"layout.{v or 'auto'}") for v in ["", *LAYOUT_NOTES]}
+        layout = _pick(state.t("look.layout"), layouts, choices.layout, f"look-layout-{lang}")
         st.markdown(_swatches(), unsafe_allow_html=True)
         options = ["", *THEMES, "blur", IMAGE]
         current = IMAGE if "/" in choices.background else choices.background
-        background = st.selectbox(
-            state.t("look.background"), options,
-            index=options.index(current) if current in options else 0, format_func=_theme_label,
+        background = _pick(
+            state.t("look.background"), {v: _theme_label(v) for v in options}, current,
+            f"look-background-{lang}",
         )  # fmt: skip
         if background == IMAGE:
             _kept(BACKGROUND, st.file_uploader(

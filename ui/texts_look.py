@@ -5,9 +5,9 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "look.header": {"en": "Look", "es": "Aspecto"},
     "look.format": {"en": "Format", "es": "Formato"},
-    "format.16:9": {"en": "16:9 class, YouTube", "es": "16:9 clase, YouTube"},
-    "format.9:16": {"en": "9:16 reels, shorts", "es": "9:16 reels, shorts"},
-    "format.1:1": {"en": "1:1 feed", "es": "1:1 muro"},
+    "format.16:9": {"en": "class, YouTube", "es": "clase, YouTube"},
+    "format.9:16": {"en": "reels, shorts", "es": "reels, shorts"},
+    "format.1:1": {"en": "feeds", "es": "muro"},
     "look.resolution": {"en": "Resolution", "es": "Resolución"},
     "look.layout": {"en": "Layout", "es": "Disposición"},
     "layout.auto": {
