@@ -31,7 +31,7 @@ def test_upload_a_narration_generate_and_play(app: App, page: Any, tmp_path: Pat
     assert page.locator("audio").count() >= 1  # the recording can be listened to
 
     page.get_by_role("button", name="Generate video").click()
-    page.wait_for_function(VIDEO_PLAYS, timeout=180000)
+    page.wait_for_function(VIDEO_PLAYS, timeout=600000)  # a loaded machine renders slowly
     duration = page.evaluate("() => document.querySelector('video').duration")
     assert abs(duration - seconds) < 0.5, (duration, seconds)  # the video is the recording
     page.get_by_text("No script was given, so the video has no subtitles.").wait_for()
