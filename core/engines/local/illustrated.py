@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 _LEVELS = 12  # pose values are quantised to 1/12: finer than the eye can tell apart
-_CACHE_SIZE = 2048  # sprites per presenter; a sprite is a few KB
+_CACHE_BYTES = 160 * 1024 * 1024  # sprites per presenter (a 1080p mouth is ~250 KB)
 _MIN_SIDE, _MAX_SIDE = 64, 4096
 _SS = 2  # 2× supersampling: indistinguishable from 3× at video size, half the cost
 _BROW_LEVELS = 6  # brows -1..1 in steps of 1/6
@@ -141,6 +141,7 @@ class IllustratedPresenter:
         px, py = self.place.point(*PIVOT)
         self._pivot = (px - self._x0, py - self._y0)
         self._sprites: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._sprite_bytes = 0
         self._lock = threading.Lock()  # frames and the thumbnail may render on two threads
 
     # -- sprites -----------------------------------------------------------------------
@@ -170,9 +171,11 @@ class IllustratedPresenter:
             draw_mouth(c, pose, self.look, grin=key[6] / _LEVELS)
         sprite = _premultiplied(c)
         with self._lock:
-            self._sprites[key] = sprite
-            if len(self._sprites) > _CACHE_SIZE:
-                self._sprites.popitem(last=False)
+            if key not in self._sprites:
+                self._sprites[key] = sprite
+                self._sprite_bytes += sprite.nbytes
+            while self._sprite_bytes > _CACHE_BYTES and len(self._sprites) > 1:
+                self._sprite_bytes -= self._sprites.popitem(last=False)[1].nbytes
         return sprite
 
     def _paste(self, head: np.ndarray, box: tuple[int, int, int, int], sprite: np.ndarray) -> None:

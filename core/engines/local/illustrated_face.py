@@ -281,14 +281,14 @@ def draw_mouth(c: Canvas, pose: MouthPose, look: Look, grin: float = 0.0) -> Non
         )
         c.fill(teeth, mix(lip_dark, TEETH, min(1.0, tl * 1.3)))
         c.stroke(np.stack([MOUTH_X + x * 0.85, in_top - 0.001], 1), lip_dark, 0.003)
-    if look.moustache:
-        _moustache(c, look, float(out_top.min()))
     for sign in (-1, 1):
         corner = (MOUTH_X + sign * (half + 0.003), MOUTH_Y - smile - 0.0005)
         dimple = np.array(
             [corner, (corner[0] + sign * 0.004, corner[1] - 0.003 * (1 - pr) + 0.002 * pr)]
         )
         c.stroke(dimple, mix(look.skin_shadow, lip_dark, 0.3), 0.0022 + 0.001 * pr)
+    if look.moustache:  # last: it lies over the lip and the corners
+        _moustache(c, look, float(out_top.min()))
 
 
 def _moustache(c: Canvas, look: Look, lip_top: float) -> None:
@@ -296,19 +296,21 @@ def _moustache(c: Canvas, look: Look, lip_top: float) -> None:
     y = min(max(lip_top + 0.004, MOUTH_Y - 0.016), MOUTH_Y - 0.004)
     shape = spline(
         [
-            (MOUTH_X - 0.055, y + 0.012),
-            (MOUTH_X - 0.04, y - 0.01),
-            (MOUTH_X, y - 0.02),
-            (MOUTH_X + 0.04, y - 0.01),
-            (MOUTH_X + 0.055, y + 0.012),
+            (MOUTH_X - 0.052, y + 0.007),
+            (MOUTH_X - 0.038, y - 0.009),
+            (MOUTH_X - 0.012, y - 0.016),
+            (MOUTH_X, y - 0.012),
+            (MOUTH_X + 0.012, y - 0.016),
+            (MOUTH_X + 0.038, y - 0.009),
+            (MOUTH_X + 0.052, y + 0.007),
             (MOUTH_X + 0.03, y + 0.002),
-            (MOUTH_X, y + 0.001),
+            (MOUTH_X, y + 0.003),
             (MOUTH_X - 0.03, y + 0.002),
         ],
         per=8,
     )
     c.fill(shape, look.hair)
-    c.shade(ellipse(MOUTH_X, y - 0.012, 0.04, 0.006), look.hair_light, 0.4, 0.004, clip=shape)
+    c.shade(ellipse(MOUTH_X, y - 0.01, 0.04, 0.005), look.hair_light, 0.35, 0.004, clip=shape)
     c.shade(ellipse(MOUTH_X, y + 0.002, 0.05, 0.004), look.hair_dark, 0.5, 0.004, clip=shape)
 
 
