@@ -69,3 +69,17 @@ def test_stills_are_opaque_squares(photo: Avatar) -> None:
         image = still(avatar, 128)
         assert image.shape == (128, 128, 3) and image.dtype == np.uint8
         assert image.std() > 10
+
+
+def test_flattened_frames_match_the_rgba_frames_over_the_background() -> None:
+    """The engine's fast path (head straight onto the background) draws the same picture."""
+    from core.engines.local.alpha import Flattened, over
+
+    avatar = builtin_avatars()[2]
+    presenter = load_presenter(avatar, 320, 180)
+    background = backdrop(avatar, 320, 180)
+    flat = Flattened(presenter, background)
+    for state in (REST, FrameState(mouth=MouthPose(open=0.7), blink=0.6, head_dx=3, nod=0.5)):
+        fast = flat(state)
+        assert fast.shape == (180, 320, 3)
+        assert np.abs(fast.astype(int) - over(presenter.render(state), background)).max() <= 2

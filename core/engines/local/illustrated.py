@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -185,6 +186,33 @@ class IllustratedPresenter:
     # -- frames ------------------------------------------------------------------------
     def render(self, state: FrameState) -> np.ndarray:
         """The frame for ``state``: body, then the head with its eyes and mouth, moved."""
+        over = _premultiplied_over(self._posed_head(state), self._body_under)
+        frame = self._base.copy()
+        frame[self._y0 : self._y1, self._x0 : self._x1] = _straight(over)
+        return frame
+
+    def flattened(self, background: np.ndarray) -> Callable[[FrameState], np.ndarray]:
+        """Frames over an opaque RGB ``background`` (the canvas's size), as RGB.
+
+        The same pictures as ``over(render(state), background)``, for less: the body is put
+        on the background once, and per frame the premultiplied head goes straight onto it.
+        """
+        from core.engines.local.alpha import over
+
+        static = over(self._base, background)
+        under = np.ascontiguousarray(static[self._y0 : self._y1, self._x0 : self._x1])
+
+        def frame(state: FrameState) -> np.ndarray:
+            out = static.copy()
+            out[self._y0 : self._y1, self._x0 : self._x1] = _onto_opaque(
+                self._posed_head(state), under
+            )
+            return out
+
+        return frame
+
+    def _posed_head(self, state: FrameState) -> np.ndarray:
+        """The head layer (premultiplied RGBA, the crop) with this state's eyes and mouth, moved."""
         head = self._head.copy()
         eyes = (_quantise(state.blink), round(min(1.0, max(-1.0, state.brows)) * _BROW_LEVELS))
         if any(eyes):
@@ -198,10 +226,7 @@ class IllustratedPresenter:
         if matrix is not None:
             shape = (head.shape[1], head.shape[0])
             head = cv2.warpAffine(head, matrix, shape, flags=cv2.INTER_LINEAR)
-        over = _premultiplied_over(head, self._body_under)
-        frame = self._base.copy()
-        frame[self._y0 : self._y1, self._x0 : self._x1] = _straight(over)
-        return frame
+        return head
 
     def _motion(self, state: FrameState) -> np.ndarray | None:
         """The head's affine move: shift, turn about the neck, and a nod (dip + foreshortening)."""
@@ -226,6 +251,20 @@ def _draw_eyes(c: Canvas, look: Look, blink: float, brows: float) -> None:
     draw_brows(c, look, brows)
     draw_eyes(c, blink, look)
     draw_eye_overlay(c, look)
+
+
+def _onto_opaque(front: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """Premultiplied RGBA ``front`` over opaque RGB ``back`` → RGB (edges blended only)."""
+    alpha = front[..., 3]
+    out = back.copy()
+    cv2.copyTo(cv2.cvtColor(front, cv2.COLOR_RGBA2RGB), cv2.compare(alpha, 254, cv2.CMP_GT), out)
+    edge = np.flatnonzero((alpha.reshape(-1) - np.uint8(1)) < 254)
+    if edge.size:
+        f = front.reshape(-1, 4)[edge]
+        keep = 255 - f[:, 3:4].astype(np.uint16)
+        b = back.reshape(-1, 3)[edge].astype(np.uint16)
+        out.reshape(-1, 3)[edge] = np.minimum(255, f[:, :3] + (b * keep + 127) // 255)
+    return out
 
 
 def _premultiplied_over(front: np.ndarray, back: np.ndarray) -> np.ndarray:
