@@ -43,6 +43,8 @@ HEAD_UNIT = 512.0  # FrameState head motion is in 1/512 of the canvas's shorter 
 NOD_DROP = 5.0  # a full nod lowers the head this many head units
 PAUSE_SMILE = 0.8  # FrameState.smile at which a smiling photo is back to its own smile
 INVERT_STEPS = 3
+LASH_FROM = 0.75  # blink beyond which the lash line of a closed eye is drawn
+FIELD_SAMPLES = 110  # warp samples across the face (cheek to cheek); the rest is resized
 BLINK_STAGES = (1 / 3, 2 / 3, 1.0)
 
 _faces: OrderedDict[str, Face] = OrderedDict()  # image digest → face, a few recent ones
@@ -162,6 +164,11 @@ class PhotoPresenter:
             cv2.fillPoly(gap, [np.round(face.points[INNER_LIPS]).astype(np.int32)], 255)
             gap = cv2.dilate(gap, np.ones((3, 3), np.uint8))
             self._warped = cv2.inpaint(self._base, gap, 3, cv2.INPAINT_TELEA)
+        lashes = self._base[
+            np.clip(np.round(face.points[[37, 38, 43, 44], 1]).astype(int), 0, self.height - 1),
+            np.clip(np.round(face.points[[37, 38, 43, 44], 0]).astype(int), 0, self.width - 1),
+        ].astype(np.float32)
+        self._lash = lashes.min(axis=0) * 0.9  # the darkest of the upper lash line
         self._look = MouthLook(
             tooth=self._tooth_colour(), light=self._skin_light(), mouth_width=face.mouth_width
         )
@@ -184,7 +191,7 @@ class PhotoPresenter:
         y1 = min(self.height, int(chin + 1.05 * fw) + 1)
         self.region = (x0, y0, x1, y1)
         # The warp is worked out every ``step`` px (it is smooth) and resized to the region.
-        self._step = step = 2 if (x1 - x0) * (y1 - y0) > 120_000 else 1
+        self._step = step = max(1, round(fw / FIELD_SAMPLES))
         self._size = (x1 - x0, y1 - y0)
         full_x, full_y = np.meshgrid(
             np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
@@ -315,19 +322,59 @@ class PhotoPresenter:
         mouth_moves = ("open", "round", "wide", "press", "shut", "lip_teeth", "relax", "smile")
         mouth = any(m in active for m in mouth_moves)
         # With the mouth still, the photo's own (teeth and all) is what shows.
+        # Fixed-point maps (1/32 px) remap about twice as fast as float ones.
+        map1, map2 = cv2.convertMaps(self._grid + back, None, cv2.CV_16SC2)
         out = cv2.remap(
             self._warped if mouth else self._base,
-            self._grid + back,
-            None,
+            map1,
+            map2,
             cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REPLICATE,
         )
         if mouth:
             self._draw_mouth(out, active, dx, dy, angle)
+        if active.get("blink", 0.0) > LASH_FROM:
+            self._draw_lashes(out, active, dx, dy, angle)
         frame = self._base.copy()
         x0, y0, x1, y1 = self.region
         frame[y0:y1, x0:x1] = out
         return frame
+
+    def _moved(
+        self, idx: list[int], w: dict[str, float], dx: float, dy: float, angle: float
+    ) -> np.ndarray:
+        """Where rig points ``idx`` are in this frame (the moves, then the head's motion)."""
+        rig = self._rig
+        pts = rig.points[idx].copy()
+        for move, c in w.items():
+            pts += c * rig.moves[move][idx]
+        if abs(angle) >= 1e-3:
+            forward = cv2.getRotationMatrix2D(self._pivot, angle, 1.0)
+            pts = pts @ forward[:, :2].T + forward[:, 2]
+        return pts + np.array([dx, dy])
+
+    def _draw_lashes(
+        self, out: np.ndarray, w: dict[str, float], dx: float, dy: float, angle: float
+    ) -> None:
+        """A closed eye's lash line along the lower lid, where the lids meet (it also hides
+        the last sliver of the eye the warp squeezes there)."""
+        strength = min(1.0, (w["blink"] - LASH_FROM) / (1.0 - LASH_FROM))
+        x0, y0 = self.region[0], self.region[1]
+        mask = np.zeros(out.shape[:2], np.uint8)
+        thick = max(1, round(0.012 * self.face.eye_distance))
+        for upper, lower in (
+            ([36, 37, 38, 39], [36, 41, 40, 39]),
+            ([42, 43, 44, 45], [42, 47, 46, 45]),
+        ):
+            meet = (self._moved(upper, w, dx, dy, angle) + self._moved(lower, w, dx, dy, angle)) / 2
+            pts = meet - [x0, y0]
+            line = np.round(pts * 16).astype(np.int32)
+            cv2.polylines(mask, [line], False, 255, thick, cv2.LINE_AA, shift=4)
+        ys, xs = np.nonzero(mask)
+        if len(ys) == 0:
+            return
+        a = (mask[ys, xs].astype(np.float32) / 255.0 * 0.7 * strength)[:, None]
+        out[ys, xs] = (out[ys, xs] * (1.0 - a) + self._lash * a + 0.5).astype(np.uint8)
 
     def _blink(self, amount: float) -> list[tuple[np.ndarray, float]]:
         """The blink at ``amount`` as a blend of the two nearest precomputed stages."""
