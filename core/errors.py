@@ -5,7 +5,9 @@ AppError
 │   └── NotFound          no such video, job or photo among the acting user's own
 ├── ConfigError       a missing/invalid key or setting; names the variable (exit 3)
 └── ProviderError     an outside service failed (exit 4 unless a subclass says otherwise)
+    ├── RequestRefused    the provider refused a request (4xx): input or request wrong (exit 2)
     ├── AuthError         key rejected (exit 3)
+    │   └── PermissionDenied  the key is fine but may not do this (plan, feature) (exit 3)
     ├── QuotaError        no credits / quota (exit 3)
     │   └── LimitReached      this app's own daily cap for the user is reached (exit 3)
     ├── RateLimited       429, after retries (exit 4)
@@ -166,8 +168,20 @@ class ProviderError(AppError):
         self.retry_after = retry_after
 
 
+class RequestRefused(ProviderError):
+    """The provider refused a request as malformed (400/413/415/422). Often the person's
+    input, sometimes our own request (a paging token, an upload): the message keeps the
+    status and the provider's request id so either can be told apart and reported."""
+
+    exit_code = 2
+
+
 class AuthError(ProviderError):
     exit_code = 3
+
+
+class PermissionDenied(AuthError):
+    """403: the key was accepted but may not do this (a feature not in the plan)."""
 
 
 class QuotaError(ProviderError):

@@ -77,6 +77,49 @@ class CacheJournal:
         self.cache.delete(self.prefix + self.NAMES)
 
 
+class SharedJournal:
+    """A job's own notes, backed by notes kept per request and user.
+
+    Why: a render that got as far as paid work (D-ID's talk) and then failed — poll
+    deadline, download error, a killed process — keeps its resume token in its job. Retrying
+    that job resumes it; but pressing Generate again makes a *new* job for the same request.
+    That job finds the token here and resumes the same work instead of paying again. A
+    refund clears both, so refunded work is never adopted.
+    """
+
+    def __init__(self, own: Journal, shared: Journal) -> None:
+        self.own = own
+        self.shared = shared
+
+    def get(self, name: str) -> str | None:
+        value = self.own.get(name)
+        if value is None:  # never set for this job ("" means cleared: start afresh)
+            value = self.shared.get(name)
+            if value:
+                self.own.set(name, value)
+        return value
+
+    def set(self, name: str, value: str) -> None:
+        self.own.set(name, value)
+        self.shared.set(name, value)
+
+    def resume_token(self) -> str | None:
+        token = self.own.resume_token()
+        if not token:
+            token = self.shared.resume_token()
+            if token:
+                self.own.save_resume_token(token)  # adopted: the job's row says what it resumes
+        return token
+
+    def save_resume_token(self, token: str) -> None:
+        self.own.save_resume_token(token)
+        self.shared.save_resume_token(token)
+
+    def refund(self) -> None:
+        self.own.refund()
+        self.shared.refund()
+
+
 def clean_text(text: str, settings: Settings, audio: str | None = None) -> str:
     """The script, stripped. It may be empty only with a narration ``audio`` (the video then
     has no subtitles)."""
@@ -171,9 +214,10 @@ def render_video(
             on_progress("done", 1.0, msg("progress.from_library"))
             return record.to_video(cached=True, render_s=time.perf_counter() - started)
     engine = services.engine(engine_id)
-    own_journal = CacheJournal(services.cache, key)
+    own_journal = CacheJournal(services.cache, f"{key}:{user}")  # per request and user
+    notes: Journal = SharedJournal(journal, own_journal) if journal else own_journal
     metered = (
-        MeteredJournal(journal or own_journal, services.usage, user).start()  # LimitReached
+        MeteredJournal(notes, services.usage, user).start()  # LimitReached
         if is_metered(services, engine_id)
         else None
     )
@@ -182,7 +226,7 @@ def render_video(
         services.usage.check(user, TTS_CHARS, speech_chars)  # LimitReached
     staging = services.library.staging_dir()
     try:
-        clip = engine.render(plan, staging, on_progress, metered or journal or own_journal)
+        clip = engine.render(plan, staging, on_progress, metered or notes)
         if clip.extra.get("tts_chars"):
             services.usage.add(user, TTS_CHARS, int(clip.extra["tts_chars"]))
         output = compose_video(clip, planned.look, staging, on_progress)

@@ -26,6 +26,7 @@ from core.errors import (
     QuotaError,
     RateLimited,
     RenderRejected,
+    RequestRefused,
 )
 from core.models import Avatar, RenderRequest
 from tests.conftest import FAKE_DID_KEY
@@ -85,11 +86,14 @@ def engine(data_dir: Path, time_: FakeTime) -> DidEngine:
     return make_engine(data_dir, time_)
 
 
+IMAGE_WITH_FACE = {"id": "img", "url": "s3://b/i.jpg", "faces": [{"size": 200, "top_left": [1, 2]}]}
+
+
 @pytest.fixture
 def api(requests_mock, mp4: bytes):
     """The happy D-ID: voices, upload, create, a talk that is done on the third poll."""
     requests_mock.get(f"{API}/tts/voices", json=voices_json())
-    requests_mock.post(f"{API}/images", status_code=201, json={"id": "img", "url": "s3://b/i.jpg"})
+    requests_mock.post(f"{API}/images", status_code=201, json=IMAGE_WITH_FACE)
     requests_mock.post(f"{API}/talks", status_code=201, json={"id": "tlk_1", "status": "created"})
     requests_mock.get(TALKS, json={"talks": []})
     requests_mock.get(f"{API}/talks/tlk_1", [{"json": j} for j in talk_states("done")])
@@ -172,8 +176,15 @@ def test_unknown_or_mismatched_voice_is_an_input_error(engine: DidEngine, api) -
         plan_for(engine, voice_id="en-US-GuyNeural", language="es")
     with pytest.raises(InputError, match="no voice for language 'xx'"):
         plan_for(engine, language="xx")
-    with pytest.raises(InputError, match="3 to 40000"):
+    with pytest.raises(InputError, match="3 to 10000"):
         plan_for(engine, text="Hi")
+
+
+def test_plain_text_is_limited_to_10000_characters_not_40000(engine: DidEngine, api) -> None:
+    """D-ID allows 40,000 characters only with SSML tags; plain text stops at 10,000."""
+    plan_for(engine, text="a" * 10_000)
+    with pytest.raises(InputError, match=r"3 to 10000 characters \(got 10001\)"):
+        plan_for(engine, text="a" * 10_001)
 
 
 def test_cache_parts_cover_the_output_and_never_the_key(engine: DidEngine, api) -> None:
@@ -431,7 +442,7 @@ def test_a_plain_http_result_link_is_refused(engine, api, tmp_path) -> None:
         (
             400,
             {"kind": "ValidationError", "description": "bad", "details": {"f": 1}},
-            InputError,
+            RequestRefused,
             'Details: {"f": 1}',
         ),
     ],
@@ -457,3 +468,51 @@ def test_credits(engine, requests_mock) -> None:
     requests_mock.get(f"{API}/credits", json={"total": 20})
     with pytest.raises(ProviderError, match="'remaining'"):
         engine.credits()
+
+
+# --- D-ID's own face check, before any credit is spent -------------------------------------
+
+
+def test_upload_asks_d_id_to_detect_faces_and_a_faceless_presenter_is_refused(
+    engine, api, tmp_path
+) -> None:
+    api.post(
+        f"{API}/images", status_code=201, json={"id": "img", "url": "s3://b/i.jpg", "faces": []}
+    )
+    with pytest.raises(InputError, match="D-ID found no face in Ana") as info:
+        render(engine, tmp_path, MemoryJournal())
+    assert "nothing was charged" in info.value.message and info.value.exit_code == 2
+    (upload,) = calls(api, "POST", f"{API}/images")
+    assert b'name="detect_faces"' in upload.body
+    assert calls(api, "POST", f"{API}/talks") == []  # no talk, no credit
+    with pytest.raises(InputError, match="no face"):  # remembered with the upload: no new call
+        render(engine, tmp_path, MemoryJournal())
+    assert len(calls(api, "POST", f"{API}/images")) == 1
+
+
+def test_without_faces_in_the_upload_answer_the_detection_endpoint_is_asked(
+    engine, api, tmp_path
+) -> None:
+    api.post(f"{API}/images", status_code=201, json={"id": "img", "url": "s3://b/i.jpg"})
+    detect = api.post(f"{API}/images/face-detection", json={"faceCrops": [], "metadata": {}})
+    with pytest.raises(InputError, match="D-ID found no face"):
+        render(engine, tmp_path, MemoryJournal())
+    assert detect.last_request.json() == {"source_url": "s3://b/i.jpg"}
+    assert calls(api, "POST", f"{API}/talks") == []
+
+
+def test_a_detected_face_lets_the_talk_be_created(engine, api, tmp_path) -> None:
+    api.post(f"{API}/images", status_code=201, json={"id": "img", "url": "s3://b/j.jpg"})
+    crop = {"left": 0.1, "top": 0.1, "right": 0.9, "bottom": 0.9}
+    api.post(f"{API}/images/face-detection", json={"faceCrops": [crop], "metadata": {}})
+    render(engine, tmp_path, MemoryJournal())
+    assert len(calls(api, "POST", f"{API}/talks")) == 1
+
+
+def test_a_failure_after_the_talk_exists_says_the_talk_is_kept(engine, api, tmp_path) -> None:
+    api.get(f"{API}/talks/tlk_1", json=talk_states("started")[-1])
+    journal = MemoryJournal()
+    with pytest.raises(ProviderTimeout, match="did not finish talk tlk_1") as info:
+        render(engine, tmp_path, journal)
+    assert "The talk tlk_1 is kept: press Retry" in info.value.message
+    assert "Reintentar" in info.value.text("es") and journal.get("talk_id") == "tlk_1"

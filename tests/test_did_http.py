@@ -19,11 +19,13 @@ from core.engines.did_http import (
 from core.errors import (
     AuthError,
     InputError,
+    PermissionDenied,
     ProviderError,
     ProviderTimeout,
     QuotaError,
     RateLimited,
     RenderRejected,
+    RequestRefused,
 )
 from core.retry import RetryPolicy, is_transient, parse_retry_after
 from tests.conftest import FAKE_DID_KEY
@@ -174,7 +176,7 @@ def test_deadline_on_the_injected_clock_returns_the_last_result(time_: FakeTime)
         (
             400,
             b'{"kind":"ValidationError","description":"invalid voice","details":{"voice_id":"xx"}}',
-            InputError,
+            RequestRefused,
             2,
             'ValidationError: invalid voice). Details: {"voice_id": "xx"}',
         ),
@@ -188,11 +190,17 @@ def test_deadline_on_the_injected_clock_returns_the_last_result(time_: FakeTime)
         (
             403,
             b'{"message":"Forbidden"}',
-            AuthError,
+            PermissionDenied,
             3,
-            "D-ID rejected the key — check DID_API_KEY",
+            "D-ID refused permission for POST /talks (HTTP 403: Forbidden). The key works",
         ),
-        (403, b'{"Message":"User is not authorized"}', AuthError, 3, "User is not authorized"),
+        (
+            403,
+            b'{"Message":"User is not authorized"}',
+            PermissionDenied,
+            3,
+            "User is not authorized). The key works, but this account may not do this",
+        ),
         (
             402,
             b'{"kind":"InsufficientCreditsError","description":"not enough credits"}',
@@ -247,6 +255,18 @@ def test_one_mapping_reads_both_body_shapes(
     assert text in err.message
     if isinstance(err, ProviderError):
         assert err.status == status and err.provider == "D-ID"
+
+
+def test_every_provider_error_keeps_the_status_and_request_id() -> None:
+    """Even a 400 caused by our own request (a paging token, the upload) must be traceable."""
+    for status in (400, 401, 402, 403, 404, 413, 415, 422, 429, 451, 500, 503, 418):
+        err = error_for_status(status, b'{"kind":"X"}', {"x-request-id": "req-42"}, "GET /talks")
+        assert isinstance(err, ProviderError), status
+        assert err.status == status and err.request_id == "req-42", status
+        assert f"HTTP {status}" in err.message and "request id req-42" in err.message, status
+        assert "request_id" not in err.text("es") and "petición req-42" in err.text("es")
+    bare = error_for_status(400, b"{}", {}, "GET /talks")
+    assert bare.request_id is None and "request id req" not in bare.message
 
 
 def test_429_carries_retry_after_in_both_forms() -> None:

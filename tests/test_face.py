@@ -72,3 +72,31 @@ def test_transformed_scales_and_shifts_everything() -> None:
     assert (moved.mouth_x, moved.mouth_y, moved.mouth_hw) == (125.0, 197.0, 40.0)
     assert moved.left_eye == (85.0, 107.0) and moved.eye_hh == 8.0
     assert moved.eye_y == 107.0
+
+
+def test_each_thread_has_its_own_cascade_and_finds_the_same_face() -> None:
+    """detectMultiScale is not thread-safe: renders side by side must not share one."""
+    import threading
+
+    from core.engines.local import face
+
+    name = "haarcascade_frontalface_alt2.xml"
+    image = synthetic_face(320)
+    alone = find_face(image)
+    together = threading.Barrier(4)
+    results: list[tuple[object, FaceBox]] = []
+
+    def detect() -> None:
+        together.wait()
+        cascade = face._cascade(name)
+        found = [find_face(image) for _ in range(3)]
+        assert face._cascade(name) is cascade  # loaded once per thread
+        results.extend((cascade, f) for f in found)
+
+    threads = [threading.Thread(target=detect) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(cascade) for cascade, _ in results}) == 4  # one per thread, all alive
+    assert all(found == alone for _, found in results)

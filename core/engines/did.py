@@ -44,12 +44,16 @@ from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.retry import RetryPolicy
 from core.subtitles import TimedWord
 
-MIN_TEXT, MAX_TEXT = 3, 40_000  # D-ID's limits for a text script
+MIN_TEXT = 3
+# D-ID: 40,000 characters including SSML tags, but at most 10,000 of plain text. Parlante
+# sends plain text (script.ssml is never set), so 10,000 is the limit that applies.
+MAX_TEXT_SSML, MAX_TEXT = 40_000, 10_000
 MAX_VIDEO_BYTES = 512 * 1024 * 1024
 VOICES_TTL_S = 24 * 3600
 IMAGE_TTL_S = 12 * 3600  # D-ID keeps uploads 24–48 h: reuse well inside that
 POLL_ERRORS_TOLERATED = 8  # consecutive failed polls before giving up (before the deadline)
 NOTE_USER_DATA = "user_data"  # the talk id itself is the journal's resume token
+DETECT_FACES = {"detect_faces": "true"}  # multipart field of POST /images
 
 UPLOAD_SIDE = 512  # the still uploaded to D-ID has at least this short side
 DID_FILE = "did-talk.mp4"  # the downloaded talk, scratch in the work folder
@@ -225,16 +229,21 @@ class DidEngine:
         still, face = self._still_image(plan)
         if state is None:
             on_progress("upload", 0.03, msg("progress.did_upload", name=plan.avatar.name))
-            source_url = self._upload(still)
+            source_url = self._upload(still, plan.avatar.name)  # no face: refused, no charge
             audio_url = self._upload_audio(plan) if plan.request.audio else None
             on_progress("create", 0.08, msg("progress.did_create"))
             talk_id = self._create(plan, source_url, journal, audio_url)
             journal.save_resume_token(talk_id)  # before polling: a restart resumes this talk
         else:
             on_progress("render", 0.1, msg("progress.did_resume", talk=talk_id))
-        state = self._wait(talk_id, on_progress, journal, state)
-        on_progress("download", 0.9, msg("progress.did_download"))
-        self._download(state, workdir / DID_FILE)
+        try:
+            state = self._wait(talk_id, on_progress, journal, state)
+            on_progress("download", 0.9, msg("progress.did_download"))
+            self._download(state, workdir / DID_FILE)
+        except ProviderError as err:
+            if journal.resume_token() == talk_id:  # not a failed (refunded) talk: say so
+                err.append("did.talk_kept", talk=talk_id)
+            raise
         _log.info("D-ID talk %s downloaded", talk_id)
         clip = clip_from_mp4(workdir / DID_FILE, plan.request.text)
         sx, sy = clip.width / still.shape[1], clip.height / still.shape[0]
@@ -266,22 +275,41 @@ class DidEngine:
         scale = max(1.0, UPLOAD_SIDE / min(w, h))
         return self._still(plan.avatar, round(w * scale) // 2 * 2, round(h * scale) // 2 * 2)
 
-    def _upload(self, still: np.ndarray) -> str:
-        """``POST /images``; the same image bytes reuse the URL from the last 12 hours."""
+    def _upload(self, still: np.ndarray, name: str) -> str:
+        """``POST /images`` with ``detect_faces``: D-ID's own face check before any credit is
+        spent (InputError when it finds none). The same image bytes reuse the URL (and the
+        check) from the last 12 hours."""
         jpeg = jpeg_for_upload(still)
-        key = make_key("did-image", "1", api=self.settings.did_api_url, image=digest_bytes(jpeg))
-        url = self.cache.get(key)
-        if url:
-            return str(url)
+        key = make_key("did-image", "2", api=self.settings.did_api_url, image=digest_bytes(jpeg))
+        cached = self.cache.get(key)
+        if isinstance(cached, dict) and cached.get("url"):
+            url, faces = str(cached["url"]), cached.get("faces")
+        else:
 
-        def attempt() -> str:
-            files = {"image": ("presenter.jpg", jpeg, "image/jpeg")}
-            reply = self.http.call("POST", "/images", files=files)
-            return require(reply, "url", str, "POST /images")
+            def attempt() -> tuple[str, int | None]:
+                files = {"image": ("presenter.jpg", jpeg, "image/jpeg")}
+                reply = self.http.call("POST", "/images", files=files, data=DETECT_FACES)
+                found = reply.get("faces") if isinstance(reply, dict) else None
+                count = len(found) if isinstance(found, list) else None
+                return require(reply, "url", str, "POST /images"), count
 
-        url = self.http.retrying("D-ID upload image")(attempt)
-        self.cache.set(key, url, expire=IMAGE_TTL_S)
+            url, faces = self.http.retrying("D-ID upload image")(attempt)
+            if faces is None:  # the upload did not report faces: ask the detection endpoint
+                faces = self._detect_faces(url)
+            self.cache.set(key, {"url": url, "faces": faces}, expire=IMAGE_TTL_S)
+        if faces == 0:
+            raise InputError("did.no_face", name=name)
         return url
+
+    def _detect_faces(self, source_url: str) -> int:
+        """``POST /images/face-detection``: how many faces D-ID finds in an uploaded image."""
+
+        def attempt() -> int:
+            body = {"source_url": source_url}
+            reply = self.http.call("POST", "/images/face-detection", json_body=body)
+            return len(require(reply, "faceCrops", list, "POST /images/face-detection"))
+
+        return int(self.http.retrying("D-ID face detection")(attempt))
 
     def _upload_audio(self, plan: RenderPlan) -> str:
         """``POST /audios`` with the narration; the same recording reuses its URL for 12 h."""
@@ -306,11 +334,8 @@ class DidEngine:
     ) -> str:
         """``POST /talks`` at most once per job: after any failed attempt, or when a previous
         run got as far as choosing a user_data, first look for a talk carrying it."""
-        previous = journal.get(NOTE_USER_DATA) or ""
-        if plan.request.job_id:
-            user_data = f"parlante:{plan.request.job_id}"
-        else:
-            user_data = previous or f"parlante:{uuid.uuid4().hex}"
+        previous = journal.get(NOTE_USER_DATA) or ""  # maybe an earlier job's, same request
+        user_data = previous or f"parlante:{plan.request.job_id or uuid.uuid4().hex}"
         journal.set(NOTE_USER_DATA, user_data)  # before the POST, in case we die during it
         body = talk_body(plan, source_url, user_data, audio_url)
         tries = 0

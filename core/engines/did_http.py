@@ -23,12 +23,13 @@ import requests
 from core.errors import (
     AppError,
     AuthError,
-    InputError,
+    PermissionDenied,
     ProviderError,
     ProviderTimeout,
     QuotaError,
     RateLimited,
     RenderRejected,
+    RequestRefused,
 )
 from core.messages import Msg, msg
 from core.redaction import mask
@@ -103,14 +104,20 @@ def error_for_status(
     """
     kind, description, details = _body_fields(body)
     said = ": ".join(p for p in (kind, description) if p)
-    reason = f"HTTP {status}" + (f": {said}" if said else "")
     request_id = next((headers[h] for h in _REQUEST_ID_HEADERS if h in headers), None)
+    ref = msg("did.request_ref", request_id=request_id) if request_id else ""
+    # every D-ID error keeps the status and D-ID's request id, in its text and its fields
+    reason = msg("did.reason", status=status, said=f": {said}" if said else "", ref=ref)
     info: dict[str, Any] = {"provider": PROVIDER, "status": status, "request_id": request_id}
     extra = msg("did.details", details=details) if details else ""
     if status in (400, 413, 415, 422):
-        return InputError("did.refused_input", where=where, reason=reason, details=extra)
-    if status in (401, 403):
+        return RequestRefused(
+            "did.refused_input", where=where, reason=reason, details=extra, **info
+        )
+    if status == 401:
         return AuthError("did.key_rejected", reason=reason, **info)
+    if status == 403:
+        return PermissionDenied("did.forbidden", where=where, reason=reason, **info)
     if status == 402:
         return QuotaError("did.no_credits", reason=reason, **info)
     if status == 404:
@@ -186,6 +193,7 @@ class DidHttp:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         files: Any = None,
+        data: Any = None,
         expect: tuple[int, ...] = (200, 201),
     ) -> Any:
         """One attempt at an API call; returns the parsed JSON or raises a typed error."""
@@ -202,6 +210,7 @@ class DidHttp:
                 params=params,
                 json=json_body,
                 files=files,
+                data=data,
                 headers=headers,
                 timeout=TIMEOUT,
                 allow_redirects=False,  # never replay the key to wherever a redirect points

@@ -41,8 +41,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "D-ID necesita un guion de {min} a {max} caracteres (tiene {chars}).",
     },
     "did.refused_input": {
-        "en": "D-ID refused {where} ({reason}).{details} Fix the input and try again.",
-        "es": "D-ID rechazó {where} ({reason}).{details} Corrija los datos y vuelva a intentarlo.",
+        "en": "D-ID refused {where} ({reason}).{details} If the script, voice or photo is "
+        "the cause, fix it and try again; otherwise report the request id.",
+        "es": "D-ID rechazó {where} ({reason}).{details} Si la causa es el guion, la voz o "
+        "la foto, corríjalo y vuelva a intentarlo; si no, comunique el identificador de la "
+        "petición.",
+    },
+    "did.request_ref": {"en": "; request id {request_id}", "es": "; petición {request_id}"},
+    "did.reason": {"en": "HTTP {status}{said}{ref}", "es": "HTTP {status}{said}{ref}"},
+    "did.forbidden": {
+        "en": "D-ID refused permission for {where} ({reason}). The key works, but this "
+        "account may not do this — often a feature its plan does not include. Check the plan "
+        "at https://studio.d-id.com, or make the video offline.",
+        "es": "D-ID denegó el permiso para {where} ({reason}). La clave funciona, pero "
+        "esta cuenta no puede hacerlo; a menudo es una función que su plan no incluye. Revise "
+        "el plan en https://studio.d-id.com, o haga el vídeo sin conexión.",
+    },
+    "did.no_face": {
+        "en": "D-ID found no face in {name}, so it cannot animate it (nothing was charged). "
+        "Choose a photo of one person facing the camera, or make the video offline.",
+        "es": "D-ID no encontró ninguna cara en {name}, así que no puede animarla (no se cobró "
+        "nada). Elija una foto de una persona mirando a la cámara, o haga el vídeo sin conexión.",
+    },
+    "did.talk_kept": {
+        "en": "The talk {talk} is kept: press Retry (or make the same video again) to resume "
+        "it without paying twice.",
+        "es": "El vídeo {talk} de D-ID se conserva: pulse Reintentar (o haga el mismo vídeo otra "
+        "vez) para retomarlo sin pagarlo dos veces.",
     },
     "did.where_download": {"en": "the video download", "es": "la descarga del vídeo"},
     "did.details": {"en": " Details: {details}.", "es": " Detalles: {details}."},
@@ -63,9 +88,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "D-ID no reconoce {where} ({reason}).",
     },
     "did.rate_limited": {
-        "en": "D-ID is limiting the request rate on {where} ({reason}{hint}). Wait a minute and "
-        "try again.",
-        "es": "D-ID está limitando el ritmo de peticiones en {where} ({reason}{hint}). Espere "
+        "en": "D-ID is limiting the request rate on {where} ({reason}{hint}). Wait a "
+        "minute and try again.",
+        "es": "D-ID está limitando el ritmo de peticiones en {where} "
+        "({reason}{hint}). Espere "
         "un minuto y vuelva a intentarlo.",
     },
     "did.wait_hint": {
@@ -78,8 +104,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "did.server": {
         "en": "D-ID had a server problem on {where} ({reason}). Try again in a few minutes.",
-        "es": "D-ID tuvo un problema en su servidor en {where} ({reason}). Vuelva a intentarlo "
-        "en unos minutos.",
+        "es": "D-ID tuvo un problema en su servidor en {where} ({reason}). Vuelva a "
+        "intentarlo en unos minutos.",
     },
     "did.unexpected_status": {
         "en": "D-ID answered {where} with an unexpected {reason}.",
@@ -140,8 +166,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "guarda.",
     },
     "did.video_unreadable": {
-        "en": "The video D-ID returned could not be read ({detail}). Run the same command again "
-        "to download it afresh.",
+        "en": "The video D-ID returned could not be read ({detail}). Retry (or run the same "
+        "command again) to download it afresh.",
         "es": "No se pudo leer el vídeo que devolvió D-ID ({detail}). Vuelva a generarlo para "
         "descargarlo de nuevo.",
     },
@@ -150,10 +176,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "(se abandonó tras {failures} consultas fallidas seguidas)",
     },
     "did.not_finished": {
-        "en": "D-ID did not finish talk {talk} within {seconds:g} s (still {status}). Run the "
-        "same command again to keep waiting for it, or raise DID_POLL_DEADLINE_S.",
-        "es": "D-ID no terminó el vídeo {talk} en {seconds:g} s (sigue «{status}»). Vuelva a "
-        "generarlo para seguir esperándolo, o aumente DID_POLL_DEADLINE_S.",
+        "en": "D-ID did not finish talk {talk} within {seconds:g} s (still {status}). The talk "
+        "is kept: press Retry (or generate the same video again, or run the same command "
+        "again) to keep waiting for it without paying twice, or raise DID_POLL_DEADLINE_S.",
+        "es": "D-ID no terminó el vídeo {talk} en {seconds:g} s (sigue «{status}»). El vídeo "
+        "se conserva: pulse Reintentar (o genere el mismo vídeo otra vez) para seguir "
+        "esperándolo sin pagarlo dos veces, o aumente DID_POLL_DEADLINE_S.",
     },
     "did.rejected": {
         "en": "D-ID could not render the video — talk {talk} {status} ({said}). D-ID refused "

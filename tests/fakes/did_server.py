@@ -1,9 +1,10 @@
 """A small fake of D-ID's Talks API on 127.0.0.1, with faults you can inject.
 
-It speaks the subset Parlante uses (POST /images, POST/GET /talks, GET /talks/{id},
-GET /tts/voices, GET /credits) plus a "storage" host path serving the result MP4 behind
-pre-signed-looking links. The MP4 is a real one, made with PyAV at start-up, so the engine
-decodes it for duration, subtitles and thumbnail exactly as it would D-ID's.
+It speaks the subset Parlante uses (POST /images with detect_faces, POST
+/images/face-detection, POST/GET /talks, GET /talks/{id}, GET /tts/voices, GET /credits)
+plus a "storage" host path serving the result MP4 behind pre-signed-looking links. The
+MP4 is a real one, made with PyAV at start-up, so the engine decodes it for duration,
+subtitles and thumbnail exactly as it would D-ID's.
 
 Faults are rules consumed in order: ``add_fault("429", times=3, match="POST /talks")``.
 Kinds: "429" (with Retry-After), "5xx", "504-created" (a create that stores the talk and
@@ -99,12 +100,16 @@ class FakeDid:
     render_s: float = 0.3
     retry_after: str = "1"
     expire_links: int = 0  # the next N storage downloads answer 403 (an expired link)
+    faces: int = 1  # how many faces D-ID "finds" in any uploaded image
+    upload_reports_faces: bool = True  # False: POST /images ignores detect_faces
+    down: bool = False  # True: every API call is refused at the connection (D-ID unreachable)
     faults: list[Fault] = field(default_factory=list)
     talks: dict[str, Talk] = field(default_factory=dict)
     log: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
     creates: int = 0
     uploads: int = 0
     audio_uploads: list[bytes] = field(default_factory=list)
+    face_checks: int = 0
     storage_auth_headers: int = 0
     video: bytes = b""
 
@@ -240,6 +245,7 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(raw)))
+        self.send_header("x-request-id", f"req-{id(self):x}-{status}")
         self.end_headers()
         self.wfile.write(raw)
         fake = self.server_fake
@@ -252,6 +258,10 @@ class _Handler(BaseHTTPRequestHandler):
         path, query = parts.path, parse_qs(parts.query)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if fake.down:  # unreachable: drop the connection without an answer
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return None
         if path.startswith("/storage/"):
             return self._storage(path, query)
         auth = self.headers.get("Authorization") or ""
@@ -278,10 +288,35 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = self.headers.get("Content-Type") or ""
         if "multipart/form-data" not in ctype or b'name="image"' not in body:
             return self._send(400, {"kind": "BadRequestError", "description": "image missing"})
-        with self.server_fake.lock:
-            self.server_fake.uploads += 1
-            n = self.server_fake.uploads
-        self._send(201, {"id": f"img_{n}", "url": f"s3://d-id-images/fake/img_{n}.jpg"})
+        fake = self.server_fake
+        with fake.lock:
+            fake.uploads += 1
+            n = fake.uploads
+        answer: dict[str, Any] = {"id": f"img_{n}", "url": f"s3://d-id-images/fake/img_{n}.jpg"}
+        if b'name="detect_faces"' in body and fake.upload_reports_faces:
+            with fake.lock:
+                fake.face_checks += 1
+            answer["faces"] = [
+                {"size": 200, "top_left": [40 + 10 * i, 30], "overlap": "NO",
+                 "detect_confidence": 0.99, "face_id": f"face_{n}_{i}"}
+                for i in range(fake.faces)
+            ]  # fmt: skip
+        self._send(201, answer)
+
+    def _post_face_detection(self, path: str, query: Any, body: bytes, fault: str | None) -> None:
+        fake = self.server_fake
+        try:
+            source = json.loads(body)["source_url"]
+        except (ValueError, KeyError, TypeError):
+            return self._send(400, {"kind": "BadRequestError", "description": "source_url"})
+        if not str(source).startswith("s3://d-id-images/"):
+            return self._send(400, {"kind": "BadRequestError", "description": "invalid image"})
+        with fake.lock:
+            fake.face_checks += 1
+        crops = [{"left": 0.2, "top": 0.1, "right": 0.8, "bottom": 0.7} for _ in range(fake.faces)]
+        self._send(
+            200, {"faceCrops": crops, "metadata": {"width": 512, "height": 512, "length": 0}}
+        )
 
     def _post_audios(self, path: str, query: Any, body: bytes, fault: str | None) -> None:
         ctype = self.headers.get("Content-Type") or ""
@@ -395,6 +430,8 @@ def _route(method: str, path: str) -> str:
         return "post_images"
     if method == "POST" and path == "/audios":
         return "post_audios"
+    if method == "POST" and path == "/images/face-detection":
+        return "post_face_detection"
     if method == "POST" and path == "/talks":
         return "post_talks"
     if method == "GET" and path == "/talks":
