@@ -45,6 +45,13 @@ def _cancel(job_id: str) -> None:
     rt.runner.cancel(job_id)
 
 
+def _retry(job_id: str) -> None:
+    """The same job again, with its notes: a D-ID job resumes its talk (never pays twice)."""
+    if rt.runner.retry(job_id, user) is not None:
+        ss[state.JOB] = job_id
+        st.toast(state.t("create.retried"), icon=":material/replay:")
+
+
 def _new_video() -> None:
     """Start afresh: the box is emptied, and the old script kept for "Undo"."""
     ss[state.JOB] = None
@@ -335,16 +342,22 @@ def finished_job(job: Job) -> None:
                 play_video(record)
             row = st.container(horizontal=True)
             row.download_button(
-                state.t("create.download_mp4"), record.video_path.read_bytes(),
+                state.t("create.download_mp4"), record.video_path.read_bytes,  # read on click only
                 file_name=f"parlante-{record.id}.mp4", mime="video/mp4",
                 icon=":material/download:", on_click="ignore",
             )  # fmt: skip
             row.download_button(
-                state.t("create.download_srt"), record.srt_path.read_bytes(),
+                state.t("create.download_srt"), record.srt_path.read_bytes,
                 file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
                 icon=":material/subtitles:", on_click="ignore",
             )  # fmt: skip
-    st.button(state.t("create.new_video"), on_click=_new_video, icon=":material/add:")
+    row = st.container(horizontal=True)
+    if job.status in (FAILED, CANCELLED):
+        row.button(
+            state.t("create.retry"), on_click=_retry, args=(job.id,), icon=":material/replay:",
+            type="primary", key=f"retry-{job.id}",
+        )  # fmt: skip
+    row.button(state.t("create.new_video"), on_click=_new_video, icon=":material/add:")
 
 
 st.title(state.t("create.title"))

@@ -7,7 +7,7 @@ import streamlit as st
 from core.choices import ENGINE_IDS as ENGINES
 from core.choices import choices_from_video, load_choices, save_choices
 from core.history import STATUSES, HistoryItem, history
-from core.jobstore import QUEUED, RUNNING
+from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING
 from core.library import VideoRecord
 from ui import look_panel, state
 from ui.common import (
@@ -35,6 +35,11 @@ def _own(video_id: str) -> VideoRecord | None:
     """The video, if it is this user's (ids come from their own gallery; checked anyway)."""
     record = library.get_video(video_id)
     return record if record is not None and record.user == user else None
+
+
+def _retry(job_id: str) -> None:
+    if rt.runner.retry(job_id, user) is not None:
+        st.toast(state.t("create.retried"), icon=":material/replay:")
 
 
 def _open(video_id: str | None) -> None:
@@ -95,12 +100,12 @@ def detail(video_id: str) -> None:
             play_video(record)
             row = st.container(horizontal=True)
             row.download_button(
-                state.t("create.download_mp4"), record.video_path.read_bytes(),
+                state.t("create.download_mp4"), record.video_path.read_bytes,  # read on click only
                 file_name=f"parlante-{record.id}.mp4", mime="video/mp4", on_click="ignore",
                 icon=":material/download:",
             )  # fmt: skip
             row.download_button(
-                state.t("create.download_srt"), record.srt_path.read_bytes(),
+                state.t("create.download_srt"), record.srt_path.read_bytes,
                 file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
                 on_click="ignore", icon=":material/subtitles:",
             )  # fmt: skip
@@ -161,6 +166,9 @@ def card(item: HistoryItem) -> None:
         elif item.kind == "job":
             if item.error:
                 st.caption(escape_markdown(job_error(rt, item)))
+            if item.status in (FAILED, CANCELLED):  # a D-ID job resumes its talk: no new charge
+                st.button(state.t("create.retry"), key=f"retry-{item.id}", on_click=_retry,
+                          args=(item.id,), icon=":material/replay:")  # fmt: skip
             st.button(state.t("history.remove"), key=f"forget-{item.id}",
                       on_click=rt.runner.forget, args=(item.id,), type="tertiary")  # fmt: skip
         else:

@@ -29,6 +29,7 @@ from ui.common import (
     language_picker,
     needs_key,
     voice_display,
+    voices_loading,
 )
 from ui.streaming import escape_markdown
 
@@ -142,6 +143,14 @@ def _delete_preset() -> None:
         ss.pop(K_PRESET_PICK, None)
 
 
+@st.fragment(run_every=1)
+def _wait_for_voices(engine: str, language: str) -> None:
+    """D-ID's voices are being fetched in the background: show that, and redraw when ready."""
+    if not voices_loading(rt, engine, language):
+        st.rerun()
+    st.info(state.t("voice.loading"), icon=":material/hourglass_empty:")
+
+
 def voice_section(choices: Choices) -> None:
     state.seed(K_ENGINE, choices.engine)
     st.segmented_control(
@@ -171,7 +180,10 @@ def voice_section(choices: Choices) -> None:
     st.caption(_kind_mark(kind or kinds[0]))
     if kind == "server" and not rt.settings.speech_server_configured:
         st.info(state.t("voice.no_server"))
-    found, problem = find_voices(rt, choices.engine, choices.language)
+    found, problem = find_voices(rt, choices.engine, choices.language)  # never waits
+    if voices_loading(rt, choices.engine, choices.language):
+        _wait_for_voices(choices.engine, choices.language)
+        return
     if needs_key(problem):  # in the page's own terms, not the command line's
         st.info(state.t("voice.did_needs_key"), icon=":material/key:")
     elif problem is not None:

@@ -111,6 +111,29 @@ def test_failed_job_shows_its_reason(fakes):
     assert f"The video failed: {reason}" in at.error[0].value
 
 
+def test_a_failed_job_is_retried_from_the_create_page_as_the_same_job(fakes):
+    from tests.fake_engine import REJECTED
+
+    fakes.fail_with = REJECTED
+    at = open_app()
+    at.text_area(key=state.SCRIPT_WIDGET).input("Hola otra vez.")
+    button(at, "Generate video").click()
+    at.run()
+    job_id = at.session_state[state.JOB]
+    runner = runtime(at).runner
+    runner.wait(job_id, timeout=20)
+    at.run()
+    fakes.fail_with = None
+    button(at, "Retry").click()
+    at.run()
+    assert at.session_state[state.JOB] == job_id  # the same job (its notes: a talk to resume)
+    assert runner.wait(job_id, timeout=20).status == "done"
+    assert fakes.talk_ids_seen == [None, f"tlk_{job_id}"]  # the retry saw the talk it left
+    at.run()
+    assert [b.label for b in at.button if b.label == "Retry"] == []
+    assert len(runner.jobs()) == 1
+
+
 def test_did_engine_shows_estimated_credits(fakes):
     from core.choices import load_choices, save_choices
 

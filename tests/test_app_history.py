@@ -69,6 +69,21 @@ def test_queued_and_running_jobs_appear_with_progress(fakes):
         runner.wait(job.id, timeout=20)
 
 
+def test_a_failed_job_is_retried_from_history(fakes):
+    from tests.fake_engine import REJECTED
+
+    fakes.fail_with = REJECTED
+    at = open_app(PAGE)
+    runner = runtime(at).runner
+    job = runner.wait(runner.submit(RenderRequest(text="Falla una vez."), "local").id)
+    at.run()
+    fakes.fail_with = None
+    button(at, "Retry").click()
+    at.run()
+    assert runner.wait(job.id, timeout=20).status == "done"
+    assert fakes.renders == [job.id, job.id]  # the same job, rendered again
+
+
 def test_open_play_and_delete_with_confirmation(fakes):
     at = open_app(PAGE)
     video_id = make_video(at, "Las abejas polinizan las flores.")

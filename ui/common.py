@@ -99,11 +99,15 @@ def avatars(rt: Runtime) -> list[Avatar]:
 def find_voices(
     rt: Runtime, engine: str, language: str | None
 ) -> tuple[list[Voice], AppError | None]:
-    """The engine's voices for ``language`` (all with None), or the error that stopped it."""
-    try:
-        return rt.app.voices.list(state.user(), engine, language), None
-    except AppError as err:
-        return [], err
+    """The engine's voices for ``language`` (all with None), or the error that stopped it.
+    Never waits on the network: a provider's list arrives in the background (while it does,
+    ``voices_loading`` is True and the list is empty)."""
+    found = rt.app.voices.available(state.user(), engine, language)
+    return found.voices, found.error
+
+
+def voices_loading(rt: Runtime, engine: str, language: str | None) -> bool:
+    return rt.app.voices.available(state.user(), engine, language).loading
 
 
 def voices(rt: Runtime, engine: str, language: str | None) -> tuple[list[Voice], str]:

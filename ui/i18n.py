@@ -127,6 +127,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "create.failed": {"en": "The video failed: {reason}", "es": "El vídeo falló: {reason}"},
     "create.download_mp4": {"en": "Download MP4", "es": "Descargar MP4"},
     "create.download_srt": {"en": "Download subtitles (SRT)", "es": "Descargar subtítulos (SRT)"},
+    "create.retry": {"en": "Retry", "es": "Reintentar"},
+    "create.retried": {"en": "Queued again", "es": "De nuevo en la cola"},
     "create.new_video": {"en": "Start another video", "es": "Empezar otro vídeo"},
     "create.reused": {
         "en": "Script and settings loaded from History.",

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "voice.list_failed": {
+        "en": "The voices could not be listed ({detail}). Try again in a moment.",
+        "es": "No se pudieron obtener las voces ({detail}). Vuelva a intentarlo en un momento.",
+    },
     "voice.no_preview": {
         "en": "This engine's voices are heard in the finished video only.",
         "es": "Las voces de este motor solo se oyen en el vídeo terminado.",

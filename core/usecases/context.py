@@ -15,6 +15,7 @@ from core.jobstore import Job
 from core.library import VideoRecord
 from core.services import Services
 from core.status import CreditsMonitor
+from core.voicelist import VoiceCatalogue
 
 
 @dataclass
@@ -23,6 +24,11 @@ class Context:
     services: Services
     runner: JobRunner
     credits: CreditsMonitor
+    voices: VoiceCatalogue = None  # type: ignore[assignment] — built from services if not given
+
+    def __post_init__(self) -> None:
+        if self.voices is None:
+            self.voices = VoiceCatalogue(self.services)  # provider voice lists, in the background
 
     @classmethod
     def build(cls, settings: Settings) -> Context:

@@ -11,6 +11,7 @@ from core.errors import InputError
 from core.models import Voice
 from core.usage import TTS_CHARS
 from core.usecases.context import Context
+from core.voicelist import VoiceList
 
 
 class Voices:
@@ -35,6 +36,11 @@ class Voices:
         from core.engines.local import speech
 
         return speech.default_voice(language).id
+
+    def available(self, user: str, engine: str, language: str | None = None) -> VoiceList:
+        """Like ``list``, but never waits on the network (for the pages): a provider's list
+        is fetched in the background; until it arrives the answer says ``loading``."""
+        return self.ctx.voices.get(engine, language)
 
     def preview(
         self, user: str, engine: str, voice_id: str, language: str, rate: float = 1.0
