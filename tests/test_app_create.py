@@ -128,7 +128,7 @@ def test_a_failed_job_is_retried_from_the_create_page_as_the_same_job(fakes):
     at.run()
     assert at.session_state[state.JOB] == job_id  # the same job (its notes: a talk to resume)
     assert runner.wait(job_id, timeout=20).status == "done"
-    assert fakes.talk_ids_seen == [None, f"tlk_{job_id}"]  # the retry saw the talk it left
+    assert fakes.tokens_seen == [None, f"tlk_{job_id}"]  # the retry saw the talk it left
     at.run()
     assert [b.label for b in at.button if b.label == "Retry"] == []
     assert len(runner.jobs()) == 1

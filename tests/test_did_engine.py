@@ -515,4 +515,4 @@ def test_a_failure_after_the_talk_exists_says_the_talk_is_kept(engine, api, tmp_
     with pytest.raises(ProviderTimeout, match="did not finish talk tlk_1") as info:
         render(engine, tmp_path, journal)
     assert "The talk tlk_1 is kept: press Retry" in info.value.message
-    assert "Reintentar" in info.value.text("es") and journal.get("talk_id") == "tlk_1"
+    assert "Reintentar" in info.value.text("es") and journal.resume_token() == "tlk_1"

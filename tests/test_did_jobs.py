@@ -17,7 +17,7 @@ from core.engines.did import DidEngine
 from core.jobs import DONE, FAILED, JobRunner, RunnerOptions
 from core.models import Avatar, RenderRequest
 from core.services import Services
-from core.usage import DID_VIDEOS
+from core.usage import METERED_VIDEOS as DID_VIDEOS
 from tests.conftest import FAKE_DID_KEY
 from tests.fakes.did_server import FakeDid
 from tests.test_did_http import FakeTime
@@ -67,7 +67,7 @@ def failed_at_the_poll_deadline(runner: JobRunner, fake: FakeDid) -> str:
     job = runner.wait(runner.submit(request(), "did", user=USER).id, timeout=60)
     assert job.status == FAILED, job
     assert "did not finish talk tlk_0001" in job.error and "is kept" in job.error
-    assert fake.creates == 1 and job.talk_id == "tlk_0001"
+    assert fake.creates == 1 and job.resume_token == "tlk_0001"
     fake.finish_in("tlk_0001", 0)  # D-ID finishes it meanwhile
     return job.id
 
@@ -86,7 +86,7 @@ def test_generating_the_same_video_again_reuses_the_talk(runner, fake, services)
     first = failed_at_the_poll_deadline(runner, fake)
     again = runner.wait(runner.submit(request(), "did", user=USER).id, timeout=60)
     assert again.id != first and again.status == DONE
-    assert fake.creates == 1 and again.talk_id == "tlk_0001"
+    assert fake.creates == 1 and again.resume_token == "tlk_0001"
     assert services.usage.used(USER, DID_VIDEOS) == 1
     third = runner.wait(runner.submit(request(), "did", user=USER).id, timeout=60)
     assert third.status == DONE and third.video_id == again.video_id  # from the library
@@ -96,7 +96,7 @@ def test_another_user_asking_the_same_gets_their_own_talk(runner, fake) -> None:
     failed_at_the_poll_deadline(runner, fake)
     fake.render_s = 0
     other = runner.wait(runner.submit(request(), "did", user="leo").id, timeout=60)
-    assert other.status == DONE and other.talk_id != "tlk_0001" and fake.creates == 2
+    assert other.status == DONE and other.resume_token != "tlk_0001" and fake.creates == 2
 
 
 def test_a_download_that_keeps_failing_keeps_the_talk_for_the_retry(runner, fake) -> None:

@@ -176,12 +176,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "(se abandonó tras {failures} consultas fallidas seguidas)",
     },
     "did.not_finished": {
-        "en": "D-ID did not finish talk {talk} within {seconds:g} s (still {status}). The talk "
-        "is kept: press Retry (or generate the same video again, or run the same command "
-        "again) to keep waiting for it without paying twice, or raise DID_POLL_DEADLINE_S.",
-        "es": "D-ID no terminó el vídeo {talk} en {seconds:g} s (sigue «{status}»). El vídeo "
-        "se conserva: pulse Reintentar (o genere el mismo vídeo otra vez) para seguir "
-        "esperándolo sin pagarlo dos veces, o aumente DID_POLL_DEADLINE_S.",
+        "en": "D-ID did not finish talk {talk} within {seconds:g} s (still {status}); raise "
+        "DID_POLL_DEADLINE_S to wait longer.",
+        "es": "D-ID no terminó el vídeo {talk} en {seconds:g} s (sigue «{status}»); aumente "
+        "DID_POLL_DEADLINE_S para esperar más.",
     },
     "did.rejected": {
         "en": "D-ID could not render the video — talk {talk} {status} ({said}). D-ID refused "
