@@ -7,6 +7,7 @@ with the script cache.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from core.cache import Cache, make_key
 from core.compose import COMPOSE_VERSION, LookPlan, check_look, compose_video
 from core.config import Settings
 from core.engines.base import MEDIA_FILES, Journal, RenderPlan
-from core.errors import InputError
+from core.errors import AppError, InputError
 from core.library import VideoRecord
 from core.messages import msg
 from core.models import (
@@ -37,6 +38,7 @@ from core.writers.cleanup import LiveCleaner
 from core.writers.prompt import TRANSLATE_VERSION
 from core.writers.timing import word_limit
 
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # no room to write the video
 MIN_SIZE, MAX_SIZE = 256, 1080
 
 
@@ -258,10 +260,12 @@ def render_video(
                 },
             ),
         )
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
         if metered is not None:
             metered.finish(done=False)
+        if isinstance(err, OSError) and err.errno in _DISK_FULL:
+            raise AppError("library.disk_full", folder=str(services.library.media_dir)) from err
         raise
     if metered is not None:
         metered.finish(done=True)

@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import tenacity
@@ -69,6 +69,26 @@ def parse_retry_after(
     return min(max(seconds, 0.0), cap)
 
 
+def should_retry_header(value: str | None) -> bool | None:
+    """A server's own verdict in ``x-should-retry`` (OpenAI and compatible servers send it):
+    True or False, None when absent or unreadable. It overrides the status-based guess."""
+    text = (value or "").strip().lower()
+    return {"true": True, "false": False}.get(text)
+
+
+def waits_too_long(retry_after: float | None) -> bool:
+    """A server asking for more than a minute: stop and tell when, instead of sleeping."""
+    return retry_after is not None and retry_after > RETRY_AFTER_CAP_S
+
+
+def try_after(seconds: float, now: float | None = None) -> dict[str, Any]:
+    """Parameters for the ``retry.try_after`` message: the wait and the UTC time it ends."""
+    end = (time.time() if now is None else now) + seconds
+    when = datetime.fromtimestamp(end, UTC)
+    at = when.strftime("%H:%M UTC" if seconds < 12 * 3600 else "%Y-%m-%d %H:%M UTC")
+    return {"seconds": round(seconds), "at": at}
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether trying again may succeed.
 
@@ -81,6 +101,8 @@ def is_transient(exc: BaseException) -> bool:
     explicit = getattr(exc, "transient", None)
     if explicit is not None:
         return bool(explicit)
+    if waits_too_long(exc.retry_after):
+        return False
     if isinstance(exc, RateLimited | ProviderTimeout):
         return True
     if isinstance(exc, AuthError | QuotaError | RenderRejected):
@@ -109,7 +131,7 @@ class Backoff(wait_base):
         if outcome is not None and outcome.failed:
             hint = getattr(outcome.exception(), "retry_after", None)
             if hint:
-                wait = max(wait, float(hint))
+                wait = max(wait, min(float(hint), RETRY_AFTER_CAP_S))
         return wait
 
 

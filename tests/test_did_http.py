@@ -275,8 +275,10 @@ def test_429_carries_retry_after_in_both_forms() -> None:
     date = email.utils.formatdate(NOW + 40, usegmt=True)
     err = error_for_status(429, b"", {"Retry-After": date}, "x", now=NOW)
     assert isinstance(err, RateLimited) and err.retry_after == pytest.approx(40.0)
-    err = error_for_status(429, b"", {"Retry-After": "86400"}, "x")
-    assert isinstance(err, RateLimited) and err.retry_after == 60.0
+    err = error_for_status(429, b"", {"Retry-After": "86400"}, "x", now=NOW)
+    assert isinstance(err, RateLimited) and err.retry_after == 86400.0
+    assert not is_transient(err)  # a day is not slept through: the person is told when
+    assert "asked to wait 86400 s: try again after 2023-11-15 22:13 UTC" in err.message
 
 
 def test_require_names_the_missing_field() -> None:

@@ -338,3 +338,17 @@ def test_retry_queues_a_failed_job_again_with_its_notes(services, runners, fake)
     done = runner.wait(job.id, timeout=20)
     assert done.status == DONE and fake.tokens_seen[-1] == f"tlk_{job.id}"  # same talk
     assert runner.retry(job.id) is None  # a finished video is not rendered again
+
+
+def test_a_full_disk_fails_the_job_with_what_to_do_and_leaves_nothing(services, runners, fake):
+    import errno
+
+    fake.fail_with = OSError(errno.ENOSPC, "No space left on device")
+    runner = start(services, runners, workers=1)
+    job = runner.wait(runner.submit(request(), "fake").id, timeout=20)
+    assert job.status == FAILED and "no room left on the disk" in job.error
+    assert "Libere espacio" in job.error_text("es")
+    assert not list(services.library.media_dir.glob(".staging-*"))
+    fake.fail_with = None
+    assert runner.retry(job.id) is not None
+    assert runner.wait(job.id, timeout=20).status == DONE

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from core.jobstore import JobStore
 from core.library import Library
+from core.models import RenderRequest
 from tests import procs
+from tests.conftest import FAKE_DID_KEY
+from tests.fakes.did_server import FakeDid
+
+TEXT = "Hola a todos. Bienvenidos al curso de hoy, vamos a aprender algo nuevo."
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -30,3 +44,109 @@ def test_many_processes_open_a_fresh_library_at_once(tmp_path: Path) -> None:
         opened = library.conn.execute("SELECT COUNT(*) FROM prefs").fetchone()[0]
         assert opened == n
         assert library.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# --- the job queue shared by real processes --------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def worker(env: dict[str, str]) -> subprocess.Popen[str]:
+    """A JobRunner in its own process; returns once it is taking jobs."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.procs", "worker"], cwd=ROOT, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip(), "the worker did not start"
+    return proc
+
+
+def kill(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)  # reaped, as the app's supervisor would
+
+
+def until(predicate: Callable[[], Any], timeout: float = 120.0, what: str = "") -> Any:
+    """Wait for another process to get somewhere (read from the shared database)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        threading.Event().wait(0.05)
+
+
+def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DID_", "OPENAI_"))}
+    return {**env, "APP_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra}
+
+
+def store(data_dir: Path) -> JobStore:
+    return JobStore(Library(data_dir), time.time)
+
+
+def test_two_runners_in_two_processes_share_one_queue(data_dir: Path, tmp_path: Path) -> None:
+    log = tmp_path / "renders.log"
+    env = base_env(data_dir, ENGINE_LOG=str(log), WORKERS="2")
+    workers = [worker(env), worker(env)]
+    try:
+        jobs = store(data_dir)
+        ids = [jobs.insert("logged", RenderRequest(text=f"Guion {i}.")).id for i in range(12)]
+        until(lambda: all(jobs.get(i).finished for i in ids), what="all jobs")
+    finally:
+        for proc in workers:
+            kill(proc)
+    assert [jobs.get(i).status for i in ids] == ["done"] * 12
+    started = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(job for _, job in started) == sorted(ids)  # each rendered exactly once
+    assert len({pid for pid, _ in started}) == 2  # both processes took jobs
+    assert len(Library(data_dir).list_videos()) == 12
+
+
+def test_a_local_render_killed_mid_way_is_finished_once_by_the_next_worker(
+    data_dir: Path,
+) -> None:
+    env = base_env(data_dir)
+    first = worker(env)
+    jobs = store(data_dir)
+    text = "Hola a todos. Este vídeo se interrumpe a medias y otro proceso lo termina."
+    job = jobs.insert("local", RenderRequest(text=text, language="es", size=256))
+    try:
+        until(lambda: (j := jobs.get(job.id)) and j.fraction > 0.2, what="mid-render")
+    finally:
+        kill(first)
+    assert jobs.get(job.id).status == "running"  # left behind by the dead process
+    second = worker(env)
+    try:
+        done = until(lambda: (j := jobs.get(job.id)) and j.finished and j, what="the end")
+    finally:
+        kill(second)
+    assert done.status == "done" and done.attempts == 2
+    videos = Library(data_dir).list_videos()
+    assert [v.id for v in videos] == [done.video_id] and videos[0].complete()
+    assert not list((data_dir / "media").glob(".staging-*"))  # the dead render's leftovers
+
+
+def test_a_d_id_render_killed_while_polling_resumes_the_same_talk(data_dir: Path) -> None:
+    with FakeDid(key=FAKE_DID_KEY, video_s=1.0, render_s=3600) as fake:
+        env = base_env(data_dir, DID_API_URL=fake.url, DID_API_KEY=FAKE_DID_KEY,
+                       DID_POLL_MIN_S="0.05")  # fmt: skip
+        first = worker(env)
+        jobs = store(data_dir)
+        job = jobs.insert("did", RenderRequest(text=TEXT, language="es", size=256))
+        try:
+            until(lambda: fake.polls() >= 2, what="polling")
+        finally:
+            kill(first)
+        assert jobs.get(job.id).resume_token == "tlk_0001"
+        fake.finish_in("tlk_0001", 0)
+        second = worker(env)
+        try:
+            done = until(lambda: (j := jobs.get(job.id)) and j.finished and j, what="the end")
+        finally:
+            kill(second)
+        assert done.status == "done" and fake.creates == 1  # resumed, never paid twice
+        assert [v.id for v in Library(data_dir).list_videos()] == [done.video_id]

@@ -141,6 +141,32 @@ def test_server_rejecting_stream_options_falls_back_once_and_remembers(
     assert "stream_options" not in fake.requests[2].body
 
 
+def test_a_400_about_something_else_does_not_turn_streamed_usage_off(
+    writer: OpenAIWriter, fake: FakeOpenAI
+) -> None:
+    too_long = {"message": "This model's maximum context length is 8192 tokens", "code": None}
+    fake.reply(Reply(status=400, error=too_long))
+    with pytest.raises(ProviderError, match="maximum context length"):
+        list(writer.stream(brief()))
+    assert len(fake.requests) == 1  # reported as it is: no second request without the option
+    stream = writer.stream(brief())
+    list(stream)
+    assert fake.requests[1].body["stream_options"] == {"include_usage": True}
+    assert stream.script.usage is not None
+
+
+@pytest.mark.parametrize("status", [422, 500])
+def test_a_refusal_of_stream_options_with_another_status_still_falls_back(
+    writer: OpenAIWriter, fake: FakeOpenAI, status: int
+) -> None:
+    refusing = Reply.ok("Hola. Adiós.", reject_stream_options=True, stream_options_status=status)
+    fake.default = refusing
+    first = writer.stream(brief())
+    list(first)
+    assert first.script.text == "Hola. Adiós."
+    assert ["stream_options" in r.body for r in fake.requests] == [True, False]
+
+
 def test_server_ignoring_stream_options_gives_no_usage(
     writer: OpenAIWriter, fake: FakeOpenAI
 ) -> None:
@@ -283,6 +309,34 @@ def test_max_retries_setting_bounds_the_attempts(
     with pytest.raises(RateLimited):
         writer.write(brief())
     assert len(fake.requests) == 1 and waits == []
+
+
+def test_x_should_retry_decides_over_the_status(
+    writer: OpenAIWriter, fake: FakeOpenAI, waits: list[float]
+) -> None:
+    no = Reply.server_error(503)
+    no.headers = {"x-should-retry": "false"}
+    fake.reply(no)
+    with pytest.raises(ProviderError):
+        writer.write(brief())
+    assert len(fake.requests) == 1 and waits == []  # a 503 the server says not to retry
+    yes = Reply(status=400, error={"message": "try me again"}, headers={"x-should-retry": "true"})
+    fake.reply(yes)
+    assert writer.write(brief()).text == CLEAN  # a 400 the server says to retry
+    assert len(fake.requests) == 3
+
+
+def test_a_retry_after_of_more_than_a_minute_stops_and_says_when(
+    writer: OpenAIWriter, fake: FakeOpenAI, waits: list[float]
+) -> None:
+    fake.default = Reply.rate_limited(retry_after="600")
+    with pytest.raises(RateLimited) as info:
+        writer.write(brief())
+    assert len(fake.requests) == 1 and waits == []  # no ten-minute sleep inside a page
+    assert info.value.retry_after == 600.0
+    assert "asked to wait 600 s: try again after" in info.value.message
+    assert info.value.message.endswith(" UTC.")
+    assert "vuelva a intentarlo después de las" in info.value.text("es")
 
 
 def test_insufficient_quota_fails_at_once(

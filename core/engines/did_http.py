@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -33,7 +34,7 @@ from core.errors import (
 )
 from core.messages import Msg, msg
 from core.redaction import mask
-from core.retry import RetryPolicy, Sleep, parse_retry_after
+from core.retry import RetryPolicy, Sleep, parse_retry_after, try_after, waits_too_long
 from core.urls import internal_host
 
 PROVIDER = "D-ID"
@@ -123,11 +124,15 @@ def error_for_status(
     if status == 404:
         return ProviderError("did.not_found", where=where, reason=reason, **info)
     if status == 429:
-        wait = parse_retry_after(headers.get("Retry-After"), now=now)
+        wait = parse_retry_after(headers.get("Retry-After"), now=now, cap=math.inf)
         hint = msg("did.wait_hint", seconds=float(wait)) if wait is not None else ""
-        return RateLimited(
+        limited = RateLimited(
             "did.rate_limited", where=where, reason=reason, hint=hint, retry_after=wait, **info
         )
+        if waits_too_long(wait):  # not slept through: say when to try again
+            assert wait is not None
+            limited.append("retry.try_after", **try_after(wait, now))
+        return limited
     if status == 451:
         return RenderRejected("did.moderation", where=where, reason=reason, **info)
     if status >= 500:

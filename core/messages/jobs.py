@@ -26,6 +26,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El vídeo dejó de avanzar durante {seconds} s (en el paso «{stage}») y se detuvo. "
         "Reinténtelo; si vuelve a ocurrir, comuníquelo junto con el registro del servidor.",
     },
+    "retry.try_after": {
+        "en": "The server asked to wait {seconds} s: try again after {at}.",
+        "es": "El servidor pidió esperar {seconds} s: vuelva a intentarlo después de las {at}.",
+    },
     "retry.gave_up": {
         "en": "(gave up after {attempts} attempts)",
         "es": "(se abandonó tras {attempts} intentos)",

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "library.disk_full": {
+        "en": "There is no room left on the disk to write the video (in {folder}). Free some "
+        "space there, then retry.",
+        "es": "No queda espacio en el disco para escribir el vídeo (en {folder}). Libere "
+        "espacio allí y vuelva a intentarlo.",
+    },
     "library.photo_not_stored": {
         "en": "This photo could not be stored; upload it again.",
         "es": "No se pudo guardar esta foto; vuelva a subirla.",

@@ -8,6 +8,7 @@ even the server's own text, which echoes a masked key).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -25,7 +26,7 @@ from core.errors import (
     RateLimited,
 )
 from core.messages import Msg, msg
-from core.retry import RETRY_AFTER_CAP_S, parse_retry_after
+from core.retry import parse_retry_after, should_retry_header, try_after, waits_too_long
 
 PROVIDER = "openai"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -88,11 +89,25 @@ class Server:
 
 
 def retry_after(headers: httpx2.Headers) -> float | None:
-    """Seconds the server asked us to wait: ``retry-after-ms`` (OpenAI's), else ``retry-after``."""
-    millis = parse_retry_after(headers.get("retry-after-ms"), cap=RETRY_AFTER_CAP_S * 1000)
+    """Seconds the server asked us to wait: ``retry-after-ms`` (OpenAI's), else ``retry-after``.
+
+    Not capped: a wait longer than a minute is not slept through but reported (when to try
+    again), see ``map_openai_error``."""
+    millis = parse_retry_after(headers.get("retry-after-ms"), cap=math.inf)
     if millis is not None:
         return millis / 1000
-    return parse_retry_after(headers.get("retry-after"))
+    return parse_retry_after(headers.get("retry-after"), cap=math.inf)
+
+
+def refuses_stream_options(err: BaseException) -> bool:
+    """Whether a failed request was refused *because of* ``stream_options`` (some OpenAI-
+    compatible servers do not know it, with a 400, a 422 or even a 500). Any other refusal
+    is reported as it is: a 400 about the prompt must not silently turn usage off."""
+    cause = err.__cause__ if isinstance(err, AppError) else err
+    if not isinstance(cause, openai.APIStatusError) or cause.status_code in (401, 403, 404, 429):
+        return False
+    said = f"{cause.message} {cause.body!r}".lower()
+    return "stream_options" in said or "include_usage" in said
 
 
 def is_quota(err: openai.APIStatusError) -> bool:
@@ -133,7 +148,10 @@ def map_openai_error(err: BaseException, server: Server) -> AppError:
     if isinstance(err, httpx2.TransportError):
         return ProviderTimeout("openai.connection_broke", provider=PROVIDER, **server.who())
     if isinstance(err, openai.APIStatusError):
-        return _map_status(err, server)
+        mapped = _server_advice(_map_status(err, server), err.response.headers)
+        if refuses_stream_options(err):
+            mapped.transient = False  # type: ignore[attr-defined] — asked again without it
+        return mapped
     if isinstance(err, openai.APIError):  # an error event inside a stream
         return ProviderError(
             "openai.stream_error", detail=_with_detail(err), provider=PROVIDER, **server.who()
@@ -141,6 +159,21 @@ def map_openai_error(err: BaseException, server: Server) -> AppError:
     return ProviderError(
         "openai.failed", kind=type(err).__name__, provider=PROVIDER, **server.who()
     )
+
+
+def _server_advice(error: AppError, headers: httpx2.Headers, now: float | None = None) -> AppError:
+    """The server's own say on retrying: ``x-should-retry`` decides; a ``Retry-After`` of
+    more than a minute stops the retries and tells when to try again."""
+    if not isinstance(error, ProviderError):
+        return error
+    verdict = should_retry_header(headers.get("x-should-retry"))
+    if verdict is not None:
+        error.transient = verdict  # type: ignore[attr-defined]
+    if waits_too_long(error.retry_after):
+        assert error.retry_after is not None
+        error.transient = False  # type: ignore[attr-defined]
+        error.append("retry.try_after", **try_after(error.retry_after, now))
+    return error
 
 
 def _map_status(err: openai.APIStatusError, server: Server) -> AppError:

@@ -39,6 +39,7 @@ from core.writers.openai_errors import (
     Server,
     map_openai_error,
     public_url,
+    refuses_stream_options,
 )
 from core.writers.prompt import PROMPT_VERSION, build_messages, translation_messages
 from core.writers.timing import count_words, word_limit
@@ -153,15 +154,16 @@ class OpenAIWriter:
     def _open_stream(self, messages: list[dict[str, str]]) -> Any:
         """A streamed completion, with usage if the server accepts ``stream_options``.
 
-        Some OpenAI-compatible servers reject the option (400/422); then we ask once more
-        without it and stop asking. Servers that ignore it simply send no usage (None).
+        Some OpenAI-compatible servers reject the option; when the refusal is about it (not
+        any 400), we ask once more without it and stop asking. Servers that ignore it simply
+        send no usage (None).
         """
         params: dict[str, Any] = {"model": self.model, "messages": messages, "stream": True}
         if self._stream_usage:
             try:
                 return self._create(**params, stream_options={"include_usage": True})
             except ProviderError as err:
-                if err.status not in (400, 422):
+                if not refuses_stream_options(err):
                     raise
                 _log.info("%s refused stream_options; streaming without usage", self.server.name)
                 self._stream_usage = False

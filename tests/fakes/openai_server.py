@@ -37,7 +37,8 @@ class Reply:
     chunk_delay_s: float = 0.0  # between streamed chunks
     finish_reason: str = "stop"
     usage: tuple[int, int] = (42, 0)  # prompt tokens, completion tokens (0: one per word)
-    reject_stream_options: bool = False  # 400 if the request has stream_options
+    reject_stream_options: bool = False  # refused (stream_options_status) if it has stream_options
+    stream_options_status: int = 400
     ignore_stream_options: bool = False  # never send the usage chunk
 
     @classmethod
@@ -191,7 +192,7 @@ class FakeOpenAI:
             def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
                 if reply.reject_stream_options and "stream_options" in body:
                     self._json(
-                        400,
+                        reply.stream_options_status,
                         {"error": {"message": "Unrecognized request argument: stream_options"}},
                     )
                     return
