@@ -83,7 +83,7 @@ class RunnerOptions:
     poll_s: float = 0.5  # how often idle workers look at the queue (submit wakes them at once)
     heartbeat_s: float = 5.0  # how often leases are renewed and orphans looked for
     stale_after_s: float = 30.0  # a running job whose lease is this old is orphaned
-    stall_after_s: float = 300.0  # a render with no progress this long is stopped (failed)
+    stall_after_s: float = 600.0  # a render with no progress this long is stopped (failed)
     max_attempts: int = 3  # interrupted this many times → failed
     progress_every_s: float = 0.2  # at most this often a progress write (stage changes: always)
 

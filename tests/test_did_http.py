@@ -278,7 +278,8 @@ def test_429_carries_retry_after_in_both_forms() -> None:
     err = error_for_status(429, b"", {"Retry-After": "86400"}, "x", now=NOW)
     assert isinstance(err, RateLimited) and err.retry_after == 86400.0
     assert not is_transient(err)  # a day is not slept through: the person is told when
-    assert "asked to wait 86400 s: try again after 2023-11-15 22:13 UTC" in err.message
+    assert "asked to wait 86400 s: try again after 2023-11-15 22:13 UTC." in err.message
+    assert "Wait a minute" not in err.message
 
 
 def test_require_names_the_missing_field() -> None:

@@ -335,7 +335,7 @@ def test_a_retry_after_of_more_than_a_minute_stops_and_says_when(
     assert len(fake.requests) == 1 and waits == []  # no ten-minute sleep inside a page
     assert info.value.retry_after == 600.0
     assert "asked to wait 600 s: try again after" in info.value.message
-    assert info.value.message.endswith(" UTC.")
+    assert info.value.message.endswith(" UTC.") and "Wait a minute" not in info.value.message
     assert "vuelva a intentarlo después de las" in info.value.text("es")
 
 

@@ -125,14 +125,16 @@ def error_for_status(
         return ProviderError("did.not_found", where=where, reason=reason, **info)
     if status == 429:
         wait = parse_retry_after(headers.get("Retry-After"), now=now, cap=math.inf)
+        if waits_too_long(wait):  # not slept through (never retried): say when to try again
+            assert wait is not None
+            return RateLimited(
+                "did.rate_limited_later", where=where, reason=reason, retry_after=wait,
+                **try_after(wait, now), **info,
+            )  # fmt: skip
         hint = msg("did.wait_hint", seconds=float(wait)) if wait is not None else ""
-        limited = RateLimited(
+        return RateLimited(
             "did.rate_limited", where=where, reason=reason, hint=hint, retry_after=wait, **info
         )
-        if waits_too_long(wait):  # not slept through: say when to try again
-            assert wait is not None
-            limited.append("retry.try_after", **try_after(wait, now))
-        return limited
     if status == 451:
         return RenderRejected("did.moderation", where=where, reason=reason, **info)
     if status >= 500:

@@ -87,6 +87,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "D-ID does not know {where} ({reason}).",
         "es": "D-ID no reconoce {where} ({reason}).",
     },
+    "did.rate_limited_later": {
+        "en": "D-ID is limiting the request rate on {where} ({reason}) and asked to wait "
+        "{seconds} s: try again after {at}.",
+        "es": "D-ID está limitando el ritmo de peticiones en {where} ({reason}) y pidió "
+        "esperar {seconds} s: vuelva a intentarlo después de las {at}.",
+    },
     "did.rate_limited": {
         "en": "D-ID is limiting the request rate on {where} ({reason}{hint}). Wait a "
         "minute and try again.",

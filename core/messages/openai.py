@@ -93,6 +93,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "{Who} está limitando las peticiones (429 Too Many Requests). Espere un minuto y "
         "vuelva a intentarlo.",
     },
+    "openai.rate_limited_later": {
+        "en": "{Who} is rate limiting requests (429 Too Many Requests) and asked to wait "
+        "{seconds} s: try again after {at}.",
+        "es": "{Who} está limitando las peticiones (429 Too Many Requests) y pidió esperar "
+        "{seconds} s: vuelva a intentarlo después de las {at}.",
+    },
     "openai.refused": {
         "en": "{Who} refused the request ({status}){detail}. Check OPENAI_MODEL ('{model}').",
         "es": "{Who} rechazó la petición ({status}){detail}. Revise OPENAI_MODEL («{model}»).",

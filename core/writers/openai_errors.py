@@ -172,7 +172,8 @@ def _server_advice(error: AppError, headers: httpx2.Headers, now: float | None =
     if waits_too_long(error.retry_after):
         assert error.retry_after is not None
         error.transient = False  # type: ignore[attr-defined]
-        error.append("retry.try_after", **try_after(error.retry_after, now))
+        if error.message_id != "openai.rate_limited_later":  # that one says when already
+            error.append("retry.try_after", **try_after(error.retry_after, now))
     return error
 
 
@@ -192,9 +193,13 @@ def _map_status(err: openai.APIStatusError, server: Server) -> AppError:
     if status == 429 and is_quota(err):
         return QuotaError("openai.no_quota", **common)
     if status == 429:
-        return RateLimited(
-            "openai.rate_limited", retry_after=retry_after(err.response.headers), **common
-        )
+        wait = retry_after(err.response.headers)
+        if waits_too_long(wait):  # not slept through: say when to try again
+            assert wait is not None
+            return RateLimited(
+                "openai.rate_limited_later", retry_after=wait, **try_after(wait), **common
+            )
+        return RateLimited("openai.rate_limited", retry_after=wait, **common)
     if status in (400, 422):
         return ProviderError(
             "openai.refused", detail=_with_detail(err), model=server.model, **common
