@@ -101,6 +101,7 @@ def api_overhead(data_dir: Path, clients: int, per_client: int) -> dict[str, flo
 
 
 def batch_throughput(data_dir: Path, rows: int) -> dict[str, float]:
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
     sheet = data_dir.parent / "lista.csv"
     with sheet.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
