@@ -112,7 +112,9 @@ class Batches:
         problems: list[RowProblem] = []
 
         def bad(column: str, problem: Msg | str) -> None:
-            problems.append(RowProblem(number, column, problem))
+            found = RowProblem(number, column, problem)
+            if found not in problems:  # e.g. one empty {nombre} used by the script and title
+                problems.append(found)
 
         engine = values.get("engine") or default_engine
         if engine not in ENGINE_IDS:
