@@ -35,6 +35,10 @@ class HistoryItem:
     format: str = ""  # a video's shape: "16:9", "9:16", "1:1"
     width: int = 0
     height: int = 0
+    voice_id: str = ""
+    language: str = ""
+    avatar: str = ""  # the presenter's id (a built-in's or a photo's)
+    avatar_name: str = ""
 
     def error_text(self, lang: str = "en") -> str:
         return message_text(self.error_data, lang, self.error)
@@ -55,6 +59,10 @@ def _from_video(v: VideoRecord) -> HistoryItem:
         format=str(v.settings.get("format") or "1:1"),
         width=int(v.settings.get("width") or v.size),
         height=int(v.settings.get("height") or v.size),
+        voice_id=v.voice,
+        language=v.language,
+        avatar=v.avatar,
+        avatar_name=str(v.settings.get("avatar_name") or ""),
     )
 
 
@@ -73,6 +81,9 @@ def _from_job(j: Job) -> HistoryItem:
         stage=j.stage,
         fraction=j.fraction,
         script=j.request.text,
+        voice_id=j.request.voice_id or "",
+        language=j.request.language,
+        avatar=j.request.avatar or "",
     )
 
 
@@ -92,6 +103,7 @@ def history(
         needle = search.strip().casefold()
         for job in runner.jobs(user, wanted, engine):
             item = _from_job(job)
-            if not needle or needle in item.title.casefold() or needle in item.script.casefold():
+            fields = (item.title, item.script, item.voice_id, item.avatar)
+            if not needle or any(needle in f.casefold() for f in fields):
                 items.append(item)
     return sorted(items, key=lambda i: i.created_at, reverse=True)

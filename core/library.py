@@ -177,14 +177,19 @@ class Library:
     ) -> list[VideoRecord]:
         sql = "SELECT * FROM videos WHERE user = ?"
         args: list[Any] = [user]
-        if search.strip():
-            sql += " AND (title LIKE ? ESCAPE '\\' OR script LIKE ? ESCAPE '\\')"
+        if search.strip():  # the title, the script, or the voice's or presenter's name or id
+            columns = (
+                "title", "script", "voice", "avatar",
+                "json_extract(settings_json, '$.voice_name')",
+                "json_extract(settings_json, '$.avatar_name')",
+            )  # fmt: skip
+            sql += " AND (" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")"
             needle = (
                 "%"
                 + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 + "%"
             )
-            args += [needle, needle]
+            args += [needle] * len(columns)
         if engine:
             sql += " AND engine = ?"
             args.append(engine)

@@ -18,6 +18,7 @@ from core.previews import find_avatar
 from core.writers.prompt import LANGUAGES, TONES
 from ui import look_panel, state
 from ui.common import (
+    avatar_display,
     avatar_still,
     engine_label,
     error_text,
@@ -262,7 +263,7 @@ def render_panel(text: str) -> None:
         if ss[state.NARRATION]:
             vname = state.t("create.narration_voice")
         info.text(state.t("create.voice", name=vname))
-        info.text(state.t("create.presenter", name=avatar.name if avatar else "—"))
+        info.text(state.t("create.presenter", name=avatar_display(avatar) if avatar else "—"))
         info.page_link(
             "pages/voice_avatar.py", label=state.t("create.change"), icon=":material/tune:"
         )

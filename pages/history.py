@@ -12,8 +12,12 @@ from core.library import VideoRecord
 from ui import look_panel, state
 from ui.common import (
     engine_label,
+    history_voice,
     job_error,
+    language_name,
+    named_voice,
     play_video,
+    presenter_name,
     seconds,
     stage_label,
     status_badge,
@@ -115,17 +119,7 @@ def detail(video_id: str) -> None:
             with st.expander(state.t("history.subtitles")):
                 st.text(record.srt_path.read_text(encoding="utf-8"))
             with st.expander(state.t("history.settings")):
-                st.json(
-                    {
-                        "engine": record.engine,
-                        "language": record.language,
-                        "voice": record.voice,
-                        "avatar": record.avatar,
-                        "size": record.size,
-                        "duration_s": round(record.duration_s, 2),
-                        **record.settings,
-                    }
-                )
+                st.markdown(settings_list(record))
         actions = st.container(horizontal=True)
         if actions.button(state.t("history.use_again"), icon=":material/replay:", type="primary"):
             _use_again(record.id)
@@ -144,6 +138,27 @@ def detail(video_id: str) -> None:
                      key="confirm-no")  # fmt: skip
 
 
+def settings_list(record: VideoRecord) -> str:
+    """How the video was made, as a readable list in the interface language."""
+    voice = named_voice(
+        record.voice, str(record.settings.get("voice_name") or ""), record.language, record.engine
+    )
+    rate = record.settings.get("rate")
+    rows = [
+        ("history.field_made", when(record.created_at)),
+        ("history.field_engine", engine_label(record.engine)),
+        ("history.field_language", language_name(record.language)),
+        ("history.field_voice", voice),
+        ("history.field_presenter",
+         presenter_name(record.avatar, str(record.settings.get("avatar_name") or ""),
+                        "illustrated" if "/" not in record.avatar else "photo")),
+        ("history.field_rate", f"{float(rate):.2f}×" if rate is not None else "—"),
+        ("history.field_size", state.t("history.size_px", size=record.size)),
+        ("history.field_duration", seconds(record.duration_s)),
+    ]  # fmt: skip
+    return "\n".join(f"- **{state.t(key)}:** {escape_markdown(str(value))}" for key, value in rows)
+
+
 def card(item: HistoryItem) -> None:
     with st.container(border=True):
         if item.thumbnail is not None:
@@ -152,7 +167,7 @@ def card(item: HistoryItem) -> None:
         st.caption(
             state.t(
                 "history.meta", date=when(item.created_at), engine=engine_label(item.engine),
-                voice=escape_markdown(item.voice or "—"), duration=seconds(item.duration_s),
+                voice=escape_markdown(history_voice(item)), duration=seconds(item.duration_s),
             )
         )  # fmt: skip
         if item.kind == "video":
@@ -178,8 +193,13 @@ def card(item: HistoryItem) -> None:
 
 def gallery(search: str, engine: str | None, status: str | None) -> None:
     items = history(library, rt.runner, user, search, engine, status)
-    if not items:
-        st.info(state.t("history.empty"))
+    if not items:  # nothing at all, or nothing that matches: two different things to say
+        if not (search.strip() or engine or status) or not history(library, rt.runner, user):
+            st.info(state.t("history.empty"))
+        elif search.strip():
+            st.info(state.t("history.no_match", search=escape_markdown(search.strip())))
+        else:
+            st.info(state.t("history.no_match_filters"))
         return
     for start in range(0, len(items), COLUMNS):
         columns = st.columns(COLUMNS)
@@ -199,7 +219,9 @@ def live_gallery(search: str, engine: str | None, status: str | None) -> None:
 st.title(state.t("history.title"))
 state.show_flash()
 f1, f2, f3 = st.columns([3, 1, 1])
-search = f1.text_input(state.t("history.search"), key=K_SEARCH, max_chars=200)
+search = f1.text_input(
+    state.t("history.search"), key=K_SEARCH, max_chars=200, help=state.t("history.search_help")
+)
 all_label = state.t("history.all")
 engine = f2.selectbox(
     state.t("history.engine"), [None, *ENGINES], key=K_ENGINE,

@@ -21,6 +21,7 @@ from core.errors import AppError
 from core.previews import add_photo, any_voice_preview, photo_advice
 from ui import state
 from ui.common import (
+    avatar_display,
     avatar_still,
     avatars,
     engine_label,
@@ -231,9 +232,13 @@ def voice_section(choices: Choices) -> None:
 
 def presenter_section(choices: Choices) -> None:
     st.subheader(state.t("voice.presenters"))
+    # Streamlit draws the drop zone's own words ("Drag and drop file here", the button, "per
+    # file") in English whatever the language; what it lets us set is the label, the help,
+    # the size limit it shows (15 MB, not its default 200 MB) and the file types. So the
+    # label and help say it all in the interface language.
     st.file_uploader(
         state.t("voice.upload"), type=["jpg", "jpeg", "png"], key=K_UPLOAD, on_change=_on_upload,
-        max_upload_size=15,
+        max_upload_size=15, help=state.t("voice.upload_help"),
     )  # fmt: skip
     st.caption(state.t("voice.photo_tips"))
     result = ss[state.UPLOAD_RESULT]
@@ -255,7 +260,7 @@ def presenter_section(choices: Choices) -> None:
             still = avatar_still(avatar, 256)
             if still:
                 st.image(still, width="stretch")
-            st.text(avatar.name)
+            st.text(avatar_display(avatar))
             if avatar.id == chosen:
                 st.button(state.t("voice.chosen"), key=f"pick-{avatar.id}", disabled=True,
                           icon=":material/check:", type="primary")  # fmt: skip

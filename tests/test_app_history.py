@@ -51,7 +51,7 @@ def test_search_and_filters(fakes):
     assert "Las abejas polinizan las flores." in texts(at) and "volcanes" not in texts(at)
     at.selectbox(key="hist_engine_en").set_value(None).run()
     at.selectbox(key="hist_status_en").set_value("failed").run()
-    assert "Nothing here yet" in texts(at)
+    assert "No video with these filters" in texts(at) and "Nothing here yet" not in texts(at)
 
 
 def test_queued_and_running_jobs_appear_with_progress(fakes):

@@ -154,6 +154,32 @@ def language_picker(
     return languages.language_options(tags, state.lang()), names.__getitem__
 
 
+def presenter_name(avatar_id: str, name: str, kind: str = "illustrated") -> str:
+    """A presenter's name in the interface language: a built-in's role is translated (by
+    its id: Spanish gives the role the presenter's gender); a photo keeps its file's name."""
+    key = f"presenter.{avatar_id}"
+    if kind == "illustrated" and key in TEXTS:
+        return state.t(key)
+    return name or avatar_id
+
+
+def avatar_display(avatar: Avatar) -> str:
+    return presenter_name(avatar.id, avatar.name, avatar.kind)
+
+
+def named_voice(voice_id: str, name: str, language: str, engine: str) -> str:
+    """A stored voice (its id and the English name it had) named in the interface language."""
+    if not (name or voice_id):
+        return "—"
+    voice = Voice(voice_id, name or voice_id, language, "", engine)
+    return languages.voice_label(voice, state.lang())
+
+
+def history_voice(item: HistoryItem) -> str:
+    """The voice of a History item, named in the interface language."""
+    return named_voice(item.voice_id, item.voice, item.language, item.engine)
+
+
 def voice_name(rt: Runtime, engine: str, language: str, voice_id: str | None) -> str:
     if not voice_id:
         return state.t("create.default_voice", language=language_name(language))

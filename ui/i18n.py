@@ -7,7 +7,7 @@ ui.common.error_text renders them in the interface language.
 
 from __future__ import annotations
 
-from ui import texts_audio, texts_create, texts_look, texts_voice
+from ui import texts_audio, texts_create, texts_history, texts_look, texts_voice
 
 LANGS = {"en": "English", "es": "Español"}
 DEFAULT_LANG = "en"
@@ -384,6 +384,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 for _area in (
     texts_create.TEXTS,
+    texts_history.TEXTS,
     texts_look.TEXTS,
     texts_voice.TEXTS,
     texts_audio.TEXTS,

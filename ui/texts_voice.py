@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    "voice.upload_help": {
+        "en": "Drag a photo onto the box, or press its button to choose one: JPEG or PNG, up to "
+        "15 MB.",
+        "es": "Arrastre una foto al recuadro o pulse su botón para elegirla: JPEG o PNG, hasta "
+        "15 MB.",
+    },
     "voice.language_help": {
         "en": "{count} languages, the most used first. Type to search.",
         "es": "{count} idiomas, los más usados primero. Escriba para buscar.",
