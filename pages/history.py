@@ -16,6 +16,7 @@ from ui.common import (
     job_error,
     language_name,
     named_voice,
+    number,
     play_video,
     presenter_name,
     seconds,
@@ -152,7 +153,7 @@ def settings_list(record: VideoRecord) -> str:
         ("history.field_presenter",
          presenter_name(record.avatar, str(record.settings.get("avatar_name") or ""),
                         "illustrated" if "/" not in record.avatar else "photo")),
-        ("history.field_rate", f"{float(rate):.2f}×" if rate is not None else "—"),
+        ("history.field_rate", f"{number(float(rate), 2)}×" if rate is not None else "—"),
         ("history.field_size", state.t("history.size_px", size=record.size)),
         ("history.field_duration", seconds(record.duration_s)),
     ]  # fmt: skip

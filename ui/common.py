@@ -75,8 +75,14 @@ def when(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
 
+def number(value: float, decimals: int = 1) -> str:
+    """A decimal number as the interface language writes it (4.7 / 4,7)."""
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if state.lang() == "es" else text
+
+
 def seconds(value: float | None) -> str:
-    return "—" if value is None else state.t("common.seconds", seconds=f"{value:.1f}")
+    return "—" if value is None else state.t("common.seconds", seconds=number(value))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -171,6 +177,8 @@ def named_voice(voice_id: str, name: str, language: str, engine: str) -> str:
     """A stored voice (its id and the English name it had) named in the interface language."""
     if not (name or voice_id):
         return "—"
+    if voice_id.count(":") == 2:  # "espeak:es-419:f1": the voice's own language
+        language = voice_id.split(":")[1]
     voice = Voice(voice_id, name or voice_id, language, "", engine)
     return languages.voice_label(voice, state.lang())
 

@@ -112,8 +112,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "create.voice": {"en": "Voice: {name}", "es": "Voz: {name}"},
     "create.presenter": {"en": "Presenter: {name}", "es": "Presentador: {name}"},
     "create.default_voice": {
-        "en": "default voice ({language})",
-        "es": "voz predeterminada ({language})",
+        "en": "default voice · {language}",
+        "es": "voz predeterminada · {language}",
     },
     "create.change": {"en": "Change voice and presenter", "es": "Cambiar voz y presentador"},
     "create.generate": {"en": "Generate video", "es": "Generar vídeo"},
