@@ -35,6 +35,8 @@ def test_write_generate_play_find_and_delete(app: App, page: Any, fake_openai: A
     duration = page.evaluate("() => document.querySelector('video').duration")
     assert duration > 1.0
     assert page.locator("video track").count() == 1  # the subtitles ride along
+    # labelled with their language, not Streamlit's "default"
+    assert page.locator("video track").get_attribute("label") == "Spanish (Spain)"
     assert page.get_by_role("button", name="Download MP4").is_visible()
 
     page.get_by_role("link", name="History").click()
