@@ -226,11 +226,11 @@ search = f1.text_input(
 all_label = state.t("history.all")
 engine = f2.selectbox(
     state.t("history.engine"), [None, *ENGINES], key=K_ENGINE,
-    format_func=lambda e: all_label if e is None else engine_label(e),
+    format_func={e: all_label if e is None else engine_label(e) for e in [None, *ENGINES]}.get,
 )  # fmt: skip
 status = f3.selectbox(
     state.t("history.status"), [None, *STATUSES], key=K_STATUS,
-    format_func=lambda s: all_label if s is None else status_label(s),
+    format_func={s: all_label if s is None else status_label(s) for s in [None, *STATUSES]}.get,
 )  # fmt: skip
 if ss[state.HISTORY_OPEN]:
     detail(ss[state.HISTORY_OPEN])

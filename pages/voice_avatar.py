@@ -155,7 +155,8 @@ def _wait_for_voices(engine: str, language: str) -> None:
 def voice_section(choices: Choices) -> None:
     state.seed(K_ENGINE, choices.engine)
     st.segmented_control(
-        state.t("voice.engine"), list(ENGINES), format_func=engine_label, key=K_ENGINE,
+        state.t("voice.engine"), list(ENGINES), key=K_ENGINE,
+        format_func={e: engine_label(e) for e in ENGINES}.__getitem__,
         on_change=_on_engine, required=True,
     )  # fmt: skip
     with st.spinner(state.t("voice.loading")):  # D-ID: a network call (cached by the engine)

@@ -34,6 +34,7 @@ T = {  # what each language must show
         "languages": ["Spanish (Spain)", "Spanish (Latin America)", "English (United States)"],
         "nothing": "Nothing here yet",
         "no_match": "No video matches “volcanes”",
+        "filters": "No video with these filters",
         "details": "**Presenter:** Ana — teacher",
         "voice_field": "**Voice:** Mateo (fake) · Spanish (Spain)",
         "open": "Open",
@@ -58,6 +59,7 @@ T = {  # what each language must show
         "languages": ["Español (España)", "Español (Latinoamérica)", "Inglés (Estados Unidos)"],
         "nothing": "Aún no hay nada",
         "no_match": "Ningún vídeo coincide con «volcanes»",
+        "filters": "Ningún vídeo con estos filtros",
         "details": "**Presentador:** Ana — profesora",
         "voice_field": "**Voz:** Mateo (fake) · Español (España)",
         "open": "Abrir",
@@ -175,6 +177,10 @@ def test_history_search_titles_and_readable_details(fakes, lang):
     assert "Las abejas polinizan las flores." in shown and "Los ríos llevan agua al mar." in shown
     at.text_input(key="hist_search").input("volcanes").run()
     assert t["no_match"] in texts(at) and t["nothing"] not in texts(at)
+    at.text_input(key="hist_search").input("").run()
+    at.selectbox(key=f"hist_engine_{lang}").set_value("did").run()
+    assert t["filters"] in texts(at) and t["nothing"] not in texts(at)
+    at.selectbox(key=f"hist_engine_{lang}").set_value(None).run()
     at.text_input(key="hist_search").input("Mateo").run()  # a voice's name
     assert "Los ríos llevan agua al mar." in texts(at)
     button(at, t["open"]).click()
