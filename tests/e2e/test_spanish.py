@@ -31,6 +31,7 @@ def test_a_long_pasted_script_is_kept_with_the_over_limit_message(app: App, page
     page.get_by_text("Este guion tiene 20000 caracteres, 15000 más que el límite de 5000").wait_for(
         timeout=30000
     )
+    wait_idle(page)  # the right column (the Generate button) is drawn after the message
     assert len(box.input_value()) == 20000  # nothing was cut or lost
     assert page.get_by_role("button", name="Generar vídeo").is_disabled()
     page.get_by_role("link", name="Historial").click()  # away and back: still there
