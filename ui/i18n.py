@@ -7,7 +7,7 @@ ui.common.error_text renders them in the interface language.
 
 from __future__ import annotations
 
-from ui import texts_audio, texts_create, texts_history, texts_look, texts_voice
+from ui import texts_audio, texts_auth, texts_create, texts_history, texts_look, texts_voice
 
 LANGS = {"en": "English", "es": "Español"}
 DEFAULT_LANG = "en"
@@ -272,34 +272,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Este vídeo ya no está en la biblioteca.",
     },
     "common.seconds": {"en": "{seconds} s", "es": "{seconds} s"},
-    # sign-in (ui/auth.py)
-    "auth.title": {"en": "Sign in to Parlante", "es": "Inicie sesión en Parlante"},
-    "auth.password": {"en": "Password", "es": "Contraseña"},
-    "auth.submit": {"en": "Sign in", "es": "Entrar"},
-    "auth.wrong": {"en": "Wrong password.", "es": "Contraseña incorrecta."},
-    "auth.wait": {
-        "en": "Too many wrong tries. Wait {seconds} s, then try again.",
-        "es": "Demasiados intentos fallidos. Espere {seconds} s y vuelva a intentarlo.",
-    },
-    "auth.oidc_intro": {
-        "en": "Sign in with your account to see your own videos, presenters and presets.",
-        "es": "Inicie sesión con su cuenta para ver sus propios vídeos, presentadores y ajustes.",
-    },
-    "auth.oidc_button": {"en": "Sign in", "es": "Iniciar sesión"},
-    "auth.closed": {
-        "en": "Parlante is not open: no sign-in is configured. The administrator must set "
-        "APP_PASSWORD, configure [auth] in .streamlit/secrets.toml, or set ALLOW_ANONYMOUS=1 "
-        "if the app is on a private network on purpose.",
-        "es": "Parlante no está abierto: no hay ningún acceso configurado. El administrador "
-        "debe definir APP_PASSWORD, configurar [auth] en .streamlit/secrets.toml, o definir "
-        "ALLOW_ANONYMOUS=1 si la aplicación está a propósito en una red privada.",
-    },
-    "auth.sign_out": {"en": "Sign out", "es": "Cerrar sesión"},
-    "auth.signed_in_as": {"en": "Signed in as {who}", "es": "Sesión iniciada como {who}"},
-    "auth.team": {
-        "en": "Signed in to the shared team workspace",
-        "es": "Sesión iniciada en el espacio compartido del equipo",
-    },
     "side.usage_did": {
         "en": "D-ID videos today: {used} of {limit}",
         "es": "Vídeos de D-ID hoy: {used} de {limit}",
@@ -384,6 +356,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 for _area in (
     texts_create.TEXTS,
+    texts_auth.TEXTS,
     texts_history.TEXTS,
     texts_look.TEXTS,
     texts_voice.TEXTS,
