@@ -15,7 +15,7 @@ from core.compose.catalogue import LAYOUT_NOTES
 from core.compose.formats import FORMATS, RESOLUTIONS
 from core.compose.preview import preview_png
 from core.compose.slides import join_scenes, scene_parts, thumbnails
-from core.compose.themes import THEMES, hex_colour
+from core.compose.themes import THEMES, swatches_png
 from core.errors import AppError
 from core.models import Avatar, Look
 from ui import state
@@ -66,16 +66,6 @@ def _pick(label: str, labels: dict[str, str], current: str, key: str) -> str:
     return next((k for k, v in labels.items() if v == chosen), "")
 
 
-def _swatches() -> str:
-    cells = "".join(
-        f'<span title="{state.t(f"theme.{t.id}")}" style="display:inline-block;width:2.2em;'
-        f"height:1.3em;margin-right:.3em;border-radius:.3em;background:linear-gradient("
-        f'{hex_colour(t.top)},{hex_colour(t.bottom)})"></span>'
-        for t in THEMES.values()
-    )
-    return f"<div>{cells}</div>"
-
-
 def panel(choices: Choices, text: str, avatar: Avatar | None, user: str) -> Look:
     """Draw the panel; returns the look the next video will have."""
     ss = st.session_state
@@ -96,7 +86,7 @@ def panel(choices: Choices, text: str, avatar: Avatar | None, user: str) -> Look
         )  # fmt: skip
         layouts = {v: state.t(f"layout.{v or 'auto'}") for v in ["", *LAYOUT_NOTES]}
         layout = _pick(state.t("look.layout"), layouts, choices.layout, f"look-layout-{lang}")
-        st.markdown(_swatches(), unsafe_allow_html=True)
+        st.image(swatches_png(), caption=" · ".join(state.t(f"theme.{t}") for t in THEMES))
         options = ["", *THEMES, "blur", IMAGE]
         current = IMAGE if "/" in choices.background else choices.background
         background = _pick(

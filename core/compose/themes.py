@@ -72,3 +72,16 @@ def _gradient(theme_id: str, width: int, height: int) -> np.ndarray:
 def theme_image(theme_id: str, width: int, height: int) -> np.ndarray:
     """The theme as an RGB frame (read-only: copy before drawing on it)."""
     return _gradient(theme_id, width, height)
+
+
+def swatches_png(width: int = 60, height: int = 28, gap: int = 8) -> bytes:
+    """The themes side by side as small gradient tiles (a PNG for the Look panel)."""
+    import cv2
+
+    tiles = []
+    for theme in THEMES.values():
+        tiles.append(np.array(theme_image(theme.id, width, height)))
+        tiles.append(np.full((height, gap, 3), 255, np.uint8))
+    strip = np.concatenate(tiles[:-1], axis=1)
+    ok, png = cv2.imencode(".png", cv2.cvtColor(strip, cv2.COLOR_RGB2BGR))
+    return png.tobytes() if ok else b""
