@@ -142,13 +142,22 @@ def reset() -> FakeControl:
     return CONTROL
 
 
+class FakeDid(FakeEngine):
+    """The fake engine as "did": it says what D-ID can do (billed in 15-second blocks, voices
+    from the network, no spoken previews), but costs nothing (not metered)."""
+
+    capabilities = Capabilities(seconds_per_credit=15.0, network_voices=True, resumable=True)
+
+
 def install(monkeypatch: Any, *ids: str) -> FakeControl:
-    """Register the fake engine under ``ids`` (e.g. "local") for one test; returns its control."""
+    """Register the fake engine under ``ids`` (e.g. "local") for one test; returns its control.
+    Under "did" it declares D-ID's capabilities (FakeDid)."""
     from core.engines import registry
 
     control = reset()
     for engine_id in ids or ("fake",):
-        monkeypatch.setitem(registry.ENGINES, engine_id, FakeEngine)
+        fake = FakeDid if engine_id == "did" else FakeEngine
+        monkeypatch.setitem(registry.ENGINES, engine_id, fake)
     return control
 
 

@@ -130,6 +130,21 @@ def needs_key(err: AppError | None) -> bool:
 # Streamlit's player labels a single subtitle track "default"; it is labelled with its
 # language by name instead. Streamlit has no way to set the track's ``srclang`` (its
 # <track> takes only a label), and no page may inject script (tests/test_security.py).
+def download_buttons(record: VideoRecord) -> None:
+    """MP4 and SRT downloads of a finished video, side by side (Create and History)."""
+    row = st.container(horizontal=True)
+    row.download_button(
+        state.t("create.download_mp4"), record.video_path.read_bytes(),
+        file_name=f"parlante-{record.id}.mp4", mime="video/mp4",
+        icon=":material/download:", on_click="ignore",
+    )  # fmt: skip
+    row.download_button(
+        state.t("create.download_srt"), record.srt_path.read_bytes(),
+        file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
+        icon=":material/subtitles:", on_click="ignore",
+    )  # fmt: skip
+
+
 def play_video(record: VideoRecord) -> None:
     """The video with its subtitle track, labelled with the subtitles' language."""
     label = language_name(record.language)

@@ -10,14 +10,9 @@ import hashlib
 
 import streamlit as st
 
-from core.choices import Choices, save_choices
-from core.compose.catalogue import LAYOUT_NOTES
-from core.compose.formats import FORMATS, RESOLUTIONS
-from core.compose.preview import preview_png
-from core.compose.slides import join_scenes, scene_parts, thumbnails
-from core.compose.themes import THEMES, swatches_png
 from core.errors import AppError
 from core.models import Avatar, Look
+from core.usecases import Choices, join_scenes, scene_parts
 from ui import state
 from ui.common import error_text
 
@@ -30,8 +25,7 @@ def _kept(key: str, upload, user: str) -> None:
     """Keep an upload in the library and remember (name, path) under ``key``."""
     if upload is None:
         return
-    library = state.runtime().services.library
-    path = library.save_upload(upload.getvalue(), upload.name, user)
+    path = state.runtime().app.looks.keep_upload(user, upload.getvalue(), upload.name)
     st.session_state[key] = (upload.name, str(path))
 
 
@@ -53,7 +47,7 @@ def restore(look: dict | None) -> None:
 
 
 def _theme_label(theme_id: str) -> str:
-    if theme_id in THEMES:
+    if theme_id in state.runtime().app.looks.themes():
         return state.t(f"theme.{theme_id}")
     return state.t(f"look.background_{theme_id or 'default'}")
 
@@ -69,25 +63,26 @@ def _pick(label: str, labels: dict[str, str], current: str, key: str) -> str:
 def panel(choices: Choices, text: str, avatar: Avatar | None, user: str) -> Look:
     """Draw the panel; returns the look the next video will have."""
     ss = st.session_state
-    rt = state.runtime()
-    library = rt.services.library
+    looks = state.runtime().app.looks
+    formats, resolutions, layout_ids = looks.formats(), looks.resolutions(), looks.layouts()
+    themes = looks.themes()
     lang = state.lang()  # translated options: widgets per language (a switch starts afresh)
     with st.expander(state.t("look.header"), expanded=True, icon=":material/palette:"):
         c1, c2 = st.columns(2)
         fmt = c1.radio(
-            state.t("look.format"), list(FORMATS), horizontal=True,
-            index=list(FORMATS).index(choices.format) if choices.format in FORMATS else 0,
-            captions=[state.t(f"format.{f}") for f in FORMATS], key=f"look-format-{lang}",
+            state.t("look.format"), formats, horizontal=True,
+            index=formats.index(choices.format) if choices.format in formats else 0,
+            captions=[state.t(f"format.{f}") for f in formats], key=f"look-format-{lang}",
         )  # fmt: skip
         resolution = c2.radio(
-            state.t("look.resolution"), list(RESOLUTIONS), horizontal=True,
-            index=RESOLUTIONS.index(choices.resolution) if choices.resolution in RESOLUTIONS else 0,
+            state.t("look.resolution"), list(resolutions), horizontal=True,
+            index=resolutions.index(choices.resolution) if choices.resolution in resolutions else 0,
             format_func=lambda r: f"{r}p",
         )  # fmt: skip
-        layouts = {v: state.t(f"layout.{v or 'auto'}") for v in ["", *LAYOUT_NOTES]}
+        layouts = {v: state.t(f"layout.{v or 'auto'}") for v in ["", *layout_ids]}
         layout = _pick(state.t("look.layout"), layouts, choices.layout, f"look-layout-{lang}")
-        st.image(swatches_png(), caption=" · ".join(state.t(f"theme.{t}") for t in THEMES))
-        options = ["", *THEMES, "blur", IMAGE]
+        st.image(looks.swatches_png(), caption=" · ".join(state.t(f"theme.{t}") for t in themes))
+        options = ["", *themes, "blur", IMAGE]
         current = IMAGE if "/" in choices.background else choices.background
         background = _pick(
             state.t("look.background"), {v: _theme_label(v) for v in options}, current,
@@ -114,7 +109,7 @@ def panel(choices: Choices, text: str, avatar: Avatar | None, user: str) -> Look
         background=background, captions=captions,
     )  # fmt: skip
     if updated != choices:
-        save_choices(library, updated, user)
+        state.runtime().app.preferences.save(user, updated)
     slides = (_path(SLIDES),) if ss[SLIDES] else ()
     look = updated.look(slides=slides, music=_path(MUSIC), title_card=ss[TITLE].strip())
     preview(look, text, avatar, updated.engine)
@@ -138,7 +133,7 @@ def slides_panel(text: str, user: str) -> None:
     row.caption(state.t("look.slides_in_use", name=name))
     row.button(state.t("look.remove"), key="rm-slides", on_click=_forget, args=(SLIDES,))
     try:
-        pages = thumbnails(path, 200)
+        pages = state.runtime().app.looks.slide_thumbnails(path, 200)
     except AppError as err:
         st.error(error_text(state.runtime(), err))
         return
@@ -174,7 +169,8 @@ def preview(look: Look, text: str, avatar: Avatar | None, engine: str) -> None:
     key = (repr(look), text.split("---")[0][:200], avatar.id if avatar else "", cutout)
     try:
         if not ss[PREVIEW] or ss[PREVIEW][0] != key:
-            ss[PREVIEW] = (key, preview_png(look, text or "…", avatar, cutout))
+            png = state.runtime().app.looks.preview_png(look, text or "…", avatar, cutout)
+            ss[PREVIEW] = (key, png)
     except AppError as err:
         ss[PREVIEW] = None
         st.warning(error_text(state.runtime(), err))

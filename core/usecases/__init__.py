@@ -14,8 +14,9 @@ user's things raise NotFound, like missing ones).
 One module per concept: ``scripts``, ``renders`` (estimate, submit, retry, cancel, forget),
 ``videos`` (history, files, delete, use again), ``presenters`` (photos, stills), ``voices``
 (engines, voices, previews), ``preferences`` (choices, presets, interface language),
-``account`` (readiness, credits, daily usage), ``apikeys`` (the HTTP API's keys),
-``webhooks`` (video events posted to the caller), ``batches`` (videos from a spreadsheet).
+``account`` (readiness, credits, daily usage), ``looks`` (formats, layouts, themes, uploads,
+slides, preview), ``apikeys`` (the HTTP API's keys), ``webhooks`` (video events posted to
+the caller), ``batches`` (videos from a spreadsheet).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from core.usecases.apikeys import ApiKey, ApiKeys, Caller, NewKey
 from core.usecases.batches import Batches, BatchPlan, BatchStatus, RowProblem
 from core.usecases.context import Context
 from core.usecases.idempotency import Idempotency, IdempotencyConflict, request_hash
+from core.usecases.looks import Looks, Theme, hex_colour, join_scenes, scene_parts
 from core.usecases.preferences import Preferences
 from core.usecases.presenters import Presenters
 from core.usecases.renders import Queue, Renders
@@ -77,6 +79,7 @@ class Parlante:
         self.idempotency = Idempotency(ctx)
         self.webhooks = Webhooks(ctx, self.apikeys)
         self.batches = Batches(ctx, self.renders, self.scripts)
+        self.looks = Looks(ctx)
 
     @classmethod
     def open(cls, settings: Settings, *, jobs: bool = True) -> Parlante:
@@ -146,16 +149,20 @@ __all__ = [
     "Reuse",
     "RowProblem",
     "SignInRefused",
+    "Theme",
     "Throttle",
     "UsageToday",
     "VideoRecord",
     "Webhooks",
     "client_address",
+    "hex_colour",
+    "join_scenes",
     "languages",
     "oidc_user_id",
     "password_stamp",
     "protect_logs",
     "request_hash",
+    "scene_parts",
     "sign_in_mode",
     "try_password",
     "video_title",

@@ -10,7 +10,7 @@ from core.choices import Estimate
 from core.errors import InputError, NotFound
 from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING, Job
 from core.library import VideoRecord
-from core.models import ProgressFn, RenderRequest, Video, no_progress
+from core.models import Look, ProgressFn, RenderRequest, Video, no_progress
 from core.pipeline import check_quota, plan_render, render_video
 from core.usecases.context import Context
 from core.usecases.preferences import Preferences
@@ -54,10 +54,12 @@ class Renders:
         self.check(user, request, engine)
         return self.ctx.runner.submit(request, engine, user=user, title=title)
 
-    def submit_script(self, user: str, text: str, title: str = "") -> Job:
-        """Queue ``text`` with the user's current choices (engine, voice, presenter, rate)."""
+    def submit_script(self, user: str, text: str, title: str = "", look: Look | None = None) -> Job:
+        """Queue ``text`` with the user's current choices (engine, voice, presenter, rate,
+        look — or ``look`` as given)."""
         choices = self.preferences.load(user)
-        return self.submit(user, choices.request(text, title=title), choices.engine, title)
+        request = choices.request(text, title=title, look=look)
+        return self.submit(user, request, choices.engine, title)
 
     def job(self, user: str, job_id: str) -> Job:
         return self.ctx.own_job(user, job_id)

@@ -4,6 +4,7 @@ delete, and "use again". Another user's video is never listed, opened or deleted
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from core import history
 from core.choices import Choices, choices_from_video
@@ -16,10 +17,13 @@ from core.usecases.preferences import Preferences
 
 @dataclass(frozen=True)
 class Reuse:
-    """What "use again" gives back: the choices the video was made with, and its script."""
+    """What "use again" gives back: the choices the video was made with (now the current
+    ones), its script and title, and its look (slides, music, title card) as stored."""
 
     choices: Choices
     script: str
+    title: str = ""
+    look: dict[str, Any] | None = None
 
 
 class Videos:
@@ -50,11 +54,16 @@ class Videos:
         self.ctx.services.library.delete_video(self.ctx.own_video(user, video_id).id)
 
     def use_again(self, user: str, video_id: str) -> Reuse:
-        """Make the video's engine, language, voice, presenter and rate the current choices."""
+        """Make the video's engine, language, voice, presenter, rate and look the current
+        choices."""
         record = self.ctx.own_video(user, video_id)
         current = self.preferences.load(user)
+        look = record.settings.get("look")
         made_with = choices_from_video(
             current, record.engine, record.language, record.voice, record.avatar,
             record.settings.get("rate"),
+        ).with_look(look)  # fmt: skip
+        return Reuse(
+            choices=self.preferences.save(user, made_with), script=record.script,
+            title=record.title, look=look,
         )  # fmt: skip
-        return Reuse(choices=self.preferences.save(user, made_with), script=record.script)
