@@ -6,7 +6,6 @@ pages only keep what is being typed in session state.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from difflib import SequenceMatcher
@@ -14,11 +13,9 @@ from typing import Any
 
 from core.library import Library
 from core.models import Look, RenderRequest
-from core.writers.timing import count_words, estimate_seconds
 
 PREF_KEY = "choices"
 ENGINE_IDS = ("local", "did")
-DID_SECONDS_PER_CREDIT = 15.0  # D-ID bills talks by started 15-second blocks
 
 
 @dataclass(frozen=True)
@@ -137,17 +134,7 @@ def apply_preset(library: Library, name: str, user: str = "") -> Choices | None:
 class Estimate:
     words: int
     seconds: float
-    credits: int | None  # D-ID credits, only when D-ID is the engine
-
-
-def estimate(text: str, language: str, engine: str, rate: float = 1.0) -> Estimate:
-    """Words, speaking time at the chosen rate, and D-ID credits the video would use."""
-    words = count_words(text)
-    seconds = round(estimate_seconds(text, language) / max(rate, 0.1), 1)
-    credits = None
-    if engine == "did":
-        credits = math.ceil(seconds / DID_SECONDS_PER_CREDIT) if words else 0
-    return Estimate(words=words, seconds=seconds, credits=credits)
+    credits: int | None  # what the engine bills (capabilities.seconds_per_credit), if it does
 
 
 def video_title(source: Mapping[str, str] | None, text: str) -> str:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import contextlib
 
 import streamlit as st
 
-from core.audio.decode import AUDIO_EXTENSIONS
-from core.audio.narration import store_narration
-from core.choices import estimate, load_choices, save_choices, video_title, with_language
-from core.errors import AppError
-from core.jobs import CANCELLED, DONE, FAILED, Job
+from core.errors import AppError, NotFound
 from core.messages import render as render_message
 from core.models import Brief, Look, Script, short_title
-from core.pipeline import check_quota, plan_render, write_script
-from core.previews import find_avatar
-from core.writers.prompt import LANGUAGES, TONES
+from core.usecases import (
+    AUDIO_EXTENSIONS,
+    CANCELLED,
+    DONE,
+    FAILED,
+    LANGUAGES,
+    TONES,
+    Job,
+    video_title,
+)
 from ui import look_panel, state
 from ui.common import (
     avatar_display,
     avatar_still,
+    download_buttons,
     engine_label,
     error_text,
     job_error,
@@ -27,12 +31,11 @@ from ui.common import (
     play_video,
     stage_label,
     voice_name,
-    voices,
 )
 from ui.streaming import escape_markdown, stream_call
 
 rt = state.runtime()
-library, user = rt.services.library, state.user()
+app, user = rt.app, state.user()
 ss = st.session_state
 
 
@@ -43,14 +46,18 @@ def _keep_script() -> None:
 
 
 def _cancel(job_id: str) -> None:
-    rt.runner.cancel(job_id)
+    with contextlib.suppress(NotFound):  # finished and removed meanwhile
+        app.renders.cancel(user, job_id)
 
 
 def _retry(job_id: str) -> None:
     """The same job again, with its notes: a D-ID job resumes its talk (never pays twice)."""
-    if rt.runner.retry(job_id, user) is not None:
-        ss[state.JOB] = job_id
-        st.toast(state.t("create.retried"), icon=":material/replay:")
+    try:
+        app.renders.retry(user, job_id)
+    except AppError:  # no longer failed or cancelled, or gone
+        return
+    ss[state.JOB] = job_id
+    st.toast(state.t("create.retried"), icon=":material/replay:")
 
 
 def _new_video() -> None:
@@ -71,10 +78,10 @@ def _undo_new_video() -> None:
 
 def write_form() -> None:
     """The brief form; on submit the script streams in, then fills the editable box."""
-    choices = load_choices(library, user)
+    choices = app.preferences.load(user)
     brief = ss[state.BRIEF]
     st.subheader(state.t("create.write_header"))
-    writer_ready = bool(rt.settings.openai_api_key or rt.settings.openai_base_url)
+    writer_ready = app.scripts.can_write()
     with st.form("brief_form", border=True):
         topic = st.text_area(
             state.t("create.topic"), value=brief["topic"], height=80,
@@ -105,13 +112,10 @@ def write_form() -> None:
         return
     ss[state.BRIEF] = {"topic": topic, "tone": tone, "duration": duration}
     if language != primary:
-        found, _ = voices(rt, choices.engine, language)
-        save_choices(library, with_language(choices, language, {v.id for v in found}), user)
+        app.preferences.choose_language(user, language)  # a voice that can't speak it: default
     request = Brief(prompt=topic, language=language, tone=tone, duration_s=float(duration))
     pieces, outcome = stream_call(
-        lambda on_delta: write_script(
-            rt.services, request, use_cache=not again, on_delta=on_delta, user=user
-        )
+        lambda on_delta: app.scripts.write(user, request, use_cache=not again, on_delta=on_delta)
     )
     try:
         with st.container(border=True):
@@ -136,7 +140,6 @@ def write_form() -> None:
 
 
 def script_box() -> str:
-    choices = load_choices(library, user)
     st.subheader(state.t("create.script_header"))
     note = ss[state.SCRIPT_NOTE]
     if note:
@@ -159,7 +162,7 @@ def script_box() -> str:
     )  # fmt: skip
     text = text or ""
     ss[state.SCRIPT] = text
-    est = estimate(text, choices.language, choices.engine, choices.rate)
+    est = app.renders.estimate(user, text)
     counts = state.t("create.counts", words=est.words, seconds=f"{est.seconds:.0f}")
     if est.credits is not None:
         counts += " · " + state.t("create.credits", credits=est.credits)
@@ -176,7 +179,7 @@ def script_box() -> str:
 def translate_row(text: str) -> None:
     """Translate the script (the script writer) and switch the voice to that language,
     keeping the presenter and every other setting."""
-    choices = load_choices(library, user)
+    choices = app.preferences.load(user)
     primary = choices.language.split("-")[0]
     targets = [c for c in LANGUAGES if c != primary]
     pick, go = st.columns([2, 1], vertical_alignment="bottom")
@@ -184,17 +187,16 @@ def translate_row(text: str) -> None:
         state.t("create.translate_to"), targets, key="translate_target",
         format_func=lambda c: LANGUAGES[c][1].capitalize(),
     )  # fmt: skip
-    can = bool(text.strip()) and (rt.settings.openai_api_key or rt.settings.openai_base_url)
+    can = bool(text.strip()) and app.scripts.can_write()
     if not go.button(state.t("create.translate"), icon=":material/translate:", disabled=not can):
         return
     try:
         with st.spinner(state.t("create.writing")):
-            script = rt.app.scripts.translate(user, text, target)
+            script = app.scripts.translate(user, text, target)
     except AppError as err:
         st.error(error_text(rt, err))
         return
-    found, _ = voices(rt, choices.engine, script.language)
-    save_choices(library, with_language(choices, script.language, {v.id for v in found}), user)
+    app.preferences.choose_language(user, script.language)  # its voice, or the default one
     ss[state.SCRIPT] = script.text
     ss.pop(state.SCRIPT_WIDGET, None)
     name = LANGUAGES[script.language.split("-")[0]][1]
@@ -219,10 +221,9 @@ def narration_box(text: str) -> None:
         if source is not None and source.file_id not in ss[state.NARRATION_SEEN]:
             ss[state.NARRATION_SEEN].add(source.file_id)
             try:
-                path = store_narration(
-                    rt.settings.data_dir, source.getvalue(), source.name or "recording.wav",
-                    rt.settings.max_audio_mb,
-                )  # fmt: skip
+                path = app.renders.keep_narration(
+                    user, source.getvalue(), source.name or "recording.wav"
+                )
             except AppError as err:
                 st.error(error_text(rt, err))
                 continue
@@ -250,10 +251,10 @@ def _drop_narration() -> None:
 
 
 def render_panel(text: str) -> None:
-    choices = load_choices(library, user)
+    choices = app.preferences.load(user)
     st.subheader(state.t("create.render_header"))
     with st.container(border=True):
-        avatar = find_avatar(library, choices.avatar, user)
+        avatar = app.presenters.find(user, choices.avatar)
         pic, info = st.columns([1, 3], vertical_alignment="center")
         still = avatar_still(avatar, 256) if avatar else None
         if still:
@@ -275,7 +276,7 @@ def render_panel(text: str) -> None:
     ):  # fmt: skip
         submit(text, look)
     job_id = ss[state.JOB]
-    job = rt.runner.get(job_id) if job_id else None
+    job = app.renders.find(user, job_id) if job_id else None
     if job is not None and not job.finished:
         live_job(job.id)
     elif job is not None:
@@ -283,29 +284,25 @@ def render_panel(text: str) -> None:
 
 
 def submit(text: str, look: Look) -> None:
-    choices = load_choices(library, user)
     title = video_title(ss[state.SCRIPT_SOURCE], text)  # "": the pipeline uses the first words
-    request = choices.request(text, title=title, look=look)
-    if ss[state.NARRATION]:
-        name = ss[state.NARRATION]["name"]
-        request = replace(
-            request, audio=ss[state.NARRATION]["path"], keep_unaligned=ss[state.NARRATION_KEEP],
-            title=title or (short_title(text) if text.strip() else name),
+    narration = ss[state.NARRATION]
+    if narration:
+        title = title or (short_title(text) if text.strip() else narration["name"])
+    try:  # bad input, or today's metered videos used up: a message, and no job
+        job = app.renders.submit_script(
+            user, text, title=title, look=look, audio=narration["path"] if narration else None,
+            keep_unaligned=bool(ss[state.NARRATION_KEEP]),
         )  # fmt: skip
-    try:
-        plan_render(rt.services, request, choices.engine, user)  # bad input: a message, no job
-        check_quota(rt.services, choices.engine, user)  # today's D-ID videos used up: no job
     except AppError as err:
         st.error(error_text(rt, err))
         return
-    job = rt.runner.submit(request, choices.engine, user=user, title=title)
     ss[state.JOB] = job.id
     st.toast(state.t("create.queued"), icon=":material/schedule:")
 
 
 @st.fragment(run_every=1)
 def live_job(job_id: str) -> None:
-    job = rt.runner.get(job_id)
+    job = app.renders.find(user, job_id)
     if job is None or job.finished:
         st.rerun()  # the whole page shows the result
         return
@@ -327,8 +324,8 @@ def finished_job(job: Job) -> None:
     elif job.status == CANCELLED:
         st.info(state.t("create.cancelled"))
     elif job.status == DONE:
-        record = library.get_video(job.video_id or "")
-        if record is None or not record.complete():
+        record = app.renders.video(user, job)  # None: deleted, or its files are gone
+        if record is None:
             st.info(state.t("history.missing"))
         else:
             if job.id not in ss[state.TOASTED]:
@@ -341,17 +338,7 @@ def finished_job(job: Job) -> None:
                 st.video(str(record.video_path))
             else:
                 play_video(record)
-            row = st.container(horizontal=True)
-            row.download_button(
-                state.t("create.download_mp4"), record.video_path.read_bytes,  # read on click only
-                file_name=f"parlante-{record.id}.mp4", mime="video/mp4",
-                icon=":material/download:", on_click="ignore",
-            )  # fmt: skip
-            row.download_button(
-                state.t("create.download_srt"), record.srt_path.read_bytes,
-                file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
-                icon=":material/subtitles:", on_click="ignore",
-            )  # fmt: skip
+            download_buttons(record)
     row = st.container(horizontal=True)
     if job.status in (FAILED, CANCELLED):
         row.button(

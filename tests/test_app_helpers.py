@@ -14,7 +14,6 @@ from core.choices import (
     Choices,
     apply_preset,
     choices_from_video,
-    estimate,
     load_choices,
     save_choices,
     save_preset,
@@ -78,16 +77,6 @@ def test_use_again_takes_the_video_settings():
     assert (got.engine, got.language, got.voice_did, got.avatar, got.rate) == (
         "did", "en", "en-US-JennyNeural", "leo", 1.1,
     )  # fmt: skip
-
-
-def test_estimate_words_time_and_did_credits():
-    text = " ".join(["palabra"] * 145)
-    assert estimate(text, "es", "local") == estimate(text, "es", "local", 1.0)
-    local = estimate(text, "es", "local")
-    assert (local.words, local.seconds, local.credits) == (145, 60.0, None)
-    assert estimate(text, "es", "did").credits == 4  # 60 s in 15-second blocks
-    assert estimate(text, "es", "local", rate=2.0).seconds == 30.0
-    assert estimate("", "es", "did").credits == 0
 
 
 def test_wav_preview_bytes_are_a_playable_wav():

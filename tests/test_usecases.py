@@ -147,10 +147,11 @@ def test_a_language_change_survives_voices_that_cannot_be_listed(
 def test_estimate_bills_credits_only_on_a_metered_engine(app: Parlante) -> None:
     text = " ".join(["palabra"] * 145)
     free = app.renders.estimate(ANA, text)
-    assert (free.words, free.credits) == (145, None)
+    assert (free.words, free.seconds, free.credits) == (145, 60.0, None)
     app.preferences.change(ANA, engine="did")
-    paid = app.renders.estimate(ANA, text)
-    assert paid.credits == -(-paid.seconds // 15) and paid.credits > 0
+    assert app.renders.estimate(ANA, text).credits == 4  # 60 s in 15-second blocks
+    app.preferences.change(ANA, rate=2.0)
+    assert app.renders.estimate(ANA, text).seconds == 30.0
     assert app.renders.estimate(ANA, "").credits == 0
     assert app.renders.estimate(BOB, text).credits is None  # Bob still renders offline
 

@@ -134,12 +134,12 @@ def download_buttons(record: VideoRecord) -> None:
     """MP4 and SRT downloads of a finished video, side by side (Create and History)."""
     row = st.container(horizontal=True)
     row.download_button(
-        state.t("create.download_mp4"), record.video_path.read_bytes(),
+        state.t("create.download_mp4"), record.video_path.read_bytes,  # read on click only
         file_name=f"parlante-{record.id}.mp4", mime="video/mp4",
         icon=":material/download:", on_click="ignore",
     )  # fmt: skip
     row.download_button(
-        state.t("create.download_srt"), record.srt_path.read_bytes(),
+        state.t("create.download_srt"), record.srt_path.read_bytes,
         file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
         icon=":material/subtitles:", on_click="ignore",
     )  # fmt: skip

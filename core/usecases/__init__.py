@@ -22,6 +22,7 @@ the caller), ``batches`` (videos from a spreadsheet).
 from __future__ import annotations
 
 from core import languages
+from core.audio.decode import AUDIO_EXTENSIONS
 from core.auth import (
     OIDC,
     OPEN,
@@ -110,6 +111,7 @@ class Parlante:
 
 
 __all__ = [
+    "AUDIO_EXTENSIONS",
     "CANCELLED",
     "DONE",
     "ENGINE_IDS",

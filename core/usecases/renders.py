@@ -4,8 +4,10 @@ queued), follow, cancel, retry and forget jobs — each only the acting user's o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from core.audio.narration import store_narration
 from core.choices import Estimate
 from core.errors import InputError, NotFound
 from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING, Job
@@ -54,12 +56,28 @@ class Renders:
         self.check(user, request, engine)
         return self.ctx.runner.submit(request, engine, user=user, title=title)
 
-    def submit_script(self, user: str, text: str, title: str = "", look: Look | None = None) -> Job:
+    def submit_script(
+        self,
+        user: str,
+        text: str,
+        title: str = "",
+        look: Look | None = None,
+        audio: str | None = None,
+        keep_unaligned: bool = False,
+    ) -> Job:
         """Queue ``text`` with the user's current choices (engine, voice, presenter, rate,
-        look — or ``look`` as given)."""
+        look — or ``look`` as given), spoken by the narration ``audio`` when given."""
         choices = self.preferences.load(user)
         request = choices.request(text, title=title, look=look)
+        if audio:
+            request = replace(request, audio=audio, keep_unaligned=keep_unaligned)
         return self.submit(user, request, choices.engine, title)
+
+    def keep_narration(self, user: str, data: bytes, name: str) -> Path:
+        """Check and keep the person's own narration (an upload or a recording); its path
+        for ``submit_script(audio=…)``. InputError when it is not usable audio or too big."""
+        settings = self.ctx.settings
+        return store_narration(settings.data_dir, data, name, settings.max_audio_mb)
 
     def job(self, user: str, job_id: str) -> Job:
         return self.ctx.own_job(user, job_id)
