@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
-from core.choices import ENGINE_IDS as ENGINES
-from core.choices import choices_from_video, load_choices, save_choices
-from core.history import STATUSES, HistoryItem, history
-from core.jobstore import CANCELLED, FAILED, QUEUED, RUNNING
-from core.library import VideoRecord
+from core.errors import AppError, NotFound
+from core.usecases import CANCELLED, FAILED, QUEUED, RUNNING, STATUSES, HistoryItem, VideoRecord
 from ui import look_panel, state
 from ui.common import (
+    download_buttons,
     engine_label,
     history_voice,
     job_error,
@@ -28,7 +28,7 @@ from ui.common import (
 from ui.streaming import escape_markdown
 
 rt = state.runtime()
-library, user = rt.services.library, state.user()
+app, user = rt.app, state.user()
 ss = st.session_state
 # the filters' keys carry the interface language: their labels are re-drawn when it changes
 K_SEARCH = "hist_search"
@@ -37,14 +37,29 @@ COLUMNS = 4
 
 
 def _own(video_id: str) -> VideoRecord | None:
-    """The video, if it is this user's (ids come from their own gallery; checked anyway)."""
-    record = library.get_video(video_id)
-    return record if record is not None and record.user == user else None
+    """The video with its files, if it is this user's (the application layer checks)."""
+    try:
+        return app.videos.open(user, video_id)
+    except NotFound:
+        return None
 
 
 def _retry(job_id: str) -> None:
-    if rt.runner.retry(job_id, user) is not None:
-        st.toast(state.t("create.retried"), icon=":material/replay:")
+    try:
+        app.renders.retry(user, job_id)
+    except AppError:  # no longer failed or cancelled, or gone
+        return
+    st.toast(state.t("create.retried"), icon=":material/replay:")
+
+
+def _cancel(job_id: str) -> None:
+    with contextlib.suppress(NotFound):  # finished and removed meanwhile
+        app.renders.cancel(user, job_id)
+
+
+def _forget(job_id: str) -> None:
+    with contextlib.suppress(NotFound):
+        app.renders.forget(user, job_id)
 
 
 def _open(video_id: str | None) -> None:
@@ -57,31 +72,23 @@ def _ask_delete(video_id: str | None) -> None:
 
 
 def _delete(video_id: str) -> None:
-    if _own(video_id) is not None:
-        library.delete_video(video_id)
+    with contextlib.suppress(NotFound):  # already gone (another tab), or not this user's
+        app.videos.delete(user, video_id)
     ss[state.HISTORY_OPEN] = None
     ss[state.CONFIRM_DELETE] = None
     state.flash("success", state.t("history.deleted"))
 
 
 def _use_again(video_id: str) -> None:
-    record = _own(video_id)
-    if record is None:
+    try:
+        reuse = app.videos.use_again(user, video_id)  # its choices become the current ones
+    except NotFound:
         return
-    current = load_choices(library, user)
-    save_choices(
-        library,
-        choices_from_video(
-            current, record.engine, record.language, record.voice, record.avatar,
-            record.settings.get("rate"),
-        ).with_look(record.settings.get("look")),
-        user,
-    )  # fmt: skip
-    look_panel.restore(record.settings.get("look"))
-    ss[state.SCRIPT] = record.script
+    look_panel.restore(reuse.look)
+    ss[state.SCRIPT] = reuse.script
     ss.pop(state.SCRIPT_WIDGET, None)
     ss[state.SCRIPT_NOTE] = None
-    ss[state.SCRIPT_SOURCE] = {"title": record.title, "text": record.script}
+    ss[state.SCRIPT_SOURCE] = {"title": reuse.title, "text": reuse.script}
     ss[state.UNDO_SCRIPT] = ""
     ss[state.JOB] = None
     state.flash("info", state.t("create.reused"))
@@ -90,7 +97,7 @@ def _use_again(video_id: str) -> None:
 def detail(video_id: str) -> None:
     record = _own(video_id)
     with st.container(border=True):
-        if record is None or not record.complete():
+        if record is None:
             st.info(state.t("history.missing"))
             st.button(state.t("history.close"), on_click=_open, args=(None,))
             return
@@ -103,17 +110,7 @@ def detail(video_id: str) -> None:
         left, right = st.columns([3, 2], gap="large")
         with left:
             play_video(record)
-            row = st.container(horizontal=True)
-            row.download_button(
-                state.t("create.download_mp4"), record.video_path.read_bytes,  # read on click only
-                file_name=f"parlante-{record.id}.mp4", mime="video/mp4", on_click="ignore",
-                icon=":material/download:",
-            )  # fmt: skip
-            row.download_button(
-                state.t("create.download_srt"), record.srt_path.read_bytes,
-                file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
-                on_click="ignore", icon=":material/subtitles:",
-            )  # fmt: skip
+            download_buttons(record)
         with right:
             with st.expander(state.t("history.script"), expanded=True):
                 st.text(record.script)
@@ -178,7 +175,7 @@ def card(item: HistoryItem) -> None:
         if item.status in (QUEUED, RUNNING):
             st.progress(item.fraction, text=f"{stage_label(item.stage)} — {item.fraction:.0%}")
             st.button(state.t("create.cancel"), key=f"cancel-{item.id}",
-                      on_click=rt.runner.cancel, args=(item.id,))  # fmt: skip
+                      on_click=_cancel, args=(item.id,))  # fmt: skip
         elif item.kind == "job":
             if item.error:
                 st.caption(escape_markdown(job_error(rt, item)))
@@ -186,16 +183,16 @@ def card(item: HistoryItem) -> None:
                 st.button(state.t("create.retry"), key=f"retry-{item.id}", on_click=_retry,
                           args=(item.id,), icon=":material/replay:")  # fmt: skip
             st.button(state.t("history.remove"), key=f"forget-{item.id}",
-                      on_click=rt.runner.forget, args=(item.id,), type="tertiary")  # fmt: skip
+                      on_click=_forget, args=(item.id,), type="tertiary")  # fmt: skip
         else:
             st.button(state.t("history.open"), key=f"open-{item.id}", on_click=_open,
                       args=(item.id,), icon=":material/play_arrow:")  # fmt: skip
 
 
 def gallery(search: str, engine: str | None, status: str | None) -> None:
-    items = history(library, rt.runner, user, search, engine, status)
+    items = app.videos.history(user, search, engine, status)
     if not items:  # nothing at all, or nothing that matches: two different things to say
-        if not (search.strip() or engine or status) or not history(library, rt.runner, user):
+        if not (search.strip() or engine or status) or not app.videos.history(user):
             st.info(state.t("history.empty"))
         elif search.strip():
             st.info(state.t("history.no_match", search=escape_markdown(search.strip())))
@@ -213,7 +210,7 @@ def gallery(search: str, engine: str | None, status: str | None) -> None:
 def live_gallery(search: str, engine: str | None, status: str | None) -> None:
     """While jobs are queued or running, the cards refresh on their own."""
     gallery(search, engine, status)
-    if not rt.runner.jobs(user, (QUEUED, RUNNING)):
+    if not app.renders.busy(user):
         st.rerun()
 
 
@@ -224,6 +221,7 @@ search = f1.text_input(
     state.t("history.search"), key=K_SEARCH, max_chars=200, help=state.t("history.search_help")
 )
 all_label = state.t("history.all")
+ENGINES = app.voices.engines()
 engine = f2.selectbox(
     state.t("history.engine"), [None, *ENGINES], key=K_ENGINE,
     format_func={e: all_label if e is None else engine_label(e) for e in [None, *ENGINES]}.get,
@@ -234,7 +232,7 @@ status = f3.selectbox(
 )  # fmt: skip
 if ss[state.HISTORY_OPEN]:
     detail(ss[state.HISTORY_OPEN])
-if rt.runner.jobs(user, (QUEUED, RUNNING)) and status in (None, QUEUED, RUNNING):
+if app.renders.busy(user) and status in (None, QUEUED, RUNNING):
     live_gallery(search, engine, status)
 else:
     gallery(search, engine, status)
