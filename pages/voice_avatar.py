@@ -1,24 +1,14 @@
 """Voice & avatar: engine, voice (with a sample), speaking rate, presenter, presets.
 
-Every choice is saved in the library at once (core.choices), so it survives restarts.
+Every choice is saved in the library at once (app.preferences), so it survives restarts.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.choices import ENGINE_IDS as ENGINES
-from core.choices import (
-    Choices,
-    apply_preset,
-    load_choices,
-    preset_names,
-    save_choices,
-    save_preset,
-    with_language,
-)
 from core.errors import AppError
-from core.previews import add_photo, any_voice_preview, photo_advice
+from core.usecases import Choices
 from ui import state
 from ui.common import (
     avatar_display,
@@ -35,7 +25,7 @@ from ui.common import (
 from ui.streaming import escape_markdown
 
 rt = state.runtime()
-library, user = rt.services.library, state.user()
+app, user = rt.app, state.user()
 ss = st.session_state
 K_ENGINE, K_LANG, K_GENDER = "va_engine", "va_lang", f"va_gender_{state.lang()}"
 K_VOICE, K_RATE, K_KIND = "va_voice", "va_rate", "va_kind"
@@ -59,10 +49,6 @@ def _kind_mark(kind: str) -> str:
     )
 
 
-def _save(choices: Choices) -> None:
-    save_choices(library, choices, user)
-
-
 def _reseed() -> None:
     """Drop the widgets' state so they show the durable choices again."""
     for key in (K_ENGINE, K_LANG, K_VOICE, K_RATE):
@@ -70,34 +56,29 @@ def _reseed() -> None:
 
 
 def _on_engine() -> None:
-    _save(load_choices(library, user).with_(engine=ss[K_ENGINE]))
+    app.preferences.change(user, engine=ss[K_ENGINE])
     ss.pop(K_VOICE, None)
 
 
 def _on_language() -> None:
-    choices = load_choices(library, user)
-    found, _ = find_voices(rt, choices.engine, ss[K_LANG])
-    _save(with_language(choices, ss[K_LANG], {v.id for v in found}))
+    app.preferences.choose_language(user, ss[K_LANG])  # a voice that can't speak it: default
     ss.pop(K_VOICE, None)
 
 
 def _on_voice() -> None:
-    _save(load_choices(library, user).with_voice(ss[K_VOICE] or None))
+    app.preferences.choose_voice(user, ss[K_VOICE] or None)
 
 
 def _on_rate() -> None:
-    _save(load_choices(library, user).with_(rate=float(ss[K_RATE])))
+    app.preferences.change(user, rate=float(ss[K_RATE]))
 
 
 def _choose_avatar(avatar_id: str) -> None:
-    _save(load_choices(library, user).with_(avatar=avatar_id))
+    app.preferences.change(user, avatar=avatar_id)
 
 
 def _delete_photo(avatar_id: str) -> None:
-    library.delete_photo(avatar_id, user)
-    choices = load_choices(library, user)
-    if choices.avatar == avatar_id:
-        _save(choices.with_(avatar=None))
+    app.presenters.delete_photo(user, avatar_id)  # the first built-in, if it was chosen
 
 
 def _on_upload() -> None:
@@ -106,7 +87,7 @@ def _on_upload() -> None:
         return
     ss[state.UPLOAD_ADVICE] = []
     try:
-        avatar, crop = add_photo(library, upload.getvalue(), upload.name, user)
+        avatar, crop = app.presenters.add_photo(user, upload.getvalue(), upload.name)
     except AppError as err:
         reason = escape_markdown(error_text(rt, err))  # it may quote the file's name
         ss[state.UPLOAD_RESULT] = (False, state.t("voice.upload_refused", reason=reason), None)
@@ -114,7 +95,7 @@ def _on_upload() -> None:
     _choose_avatar(avatar.id)
     ss[state.UPLOAD_RESULT] = (True, state.t("voice.upload_ok"), crop)
     try:
-        ss[state.UPLOAD_ADVICE] = photo_advice(upload.getvalue(), upload.name)
+        ss[state.UPLOAD_ADVICE] = app.presenters.photo_advice(upload.getvalue(), upload.name)
     except AppError:
         ss[state.UPLOAD_ADVICE] = []
 
@@ -122,7 +103,7 @@ def _on_upload() -> None:
 def _save_preset() -> None:
     name = (ss.get(K_PRESET_NAME) or "").strip()
     try:
-        save_preset(library, name, load_choices(library, user), user)
+        app.preferences.save_preset(user, name)
     except AppError as err:
         state.flash("warning", error_text(rt, err))
         return
@@ -132,7 +113,7 @@ def _save_preset() -> None:
 
 def _load_preset() -> None:
     name = ss.get(K_PRESET_PICK)
-    if name and apply_preset(library, name, user) is not None:
+    if name and app.preferences.apply_preset(user, name) is not None:
         _reseed()
         state.flash("success", state.t("voice.preset_loaded", name=name))
 
@@ -140,7 +121,7 @@ def _load_preset() -> None:
 def _delete_preset() -> None:
     name = ss.get(K_PRESET_PICK)
     if name:
-        library.delete_preset(name, user)
+        app.preferences.delete_preset(user, name)
         ss.pop(K_PRESET_PICK, None)
 
 
@@ -153,12 +134,14 @@ def _wait_for_voices(engine: str, language: str) -> None:
 
 
 def voice_section(choices: Choices) -> None:
+    engines = app.voices.engines()
     state.seed(K_ENGINE, choices.engine)
     st.segmented_control(
-        state.t("voice.engine"), list(ENGINES), key=K_ENGINE,
-        format_func={e: engine_label(e) for e in ENGINES}.__getitem__,
+        state.t("voice.engine"), list(engines), key=K_ENGINE,
+        format_func={e: engine_label(e) for e in engines}.__getitem__,
         on_change=_on_engine, required=True,
     )  # fmt: skip
+    can = app.voices.capabilities(choices.engine)
     with st.spinner(state.t("voice.loading")):  # D-ID: a network call (cached by the engine)
         codes, label = language_picker(rt, choices.engine, choices.language)
     state.seed(K_LANG, choices.language)
@@ -214,20 +197,19 @@ def voice_section(choices: Choices) -> None:
         state.t("voice.rate"), 0.5, 2.0, step=0.05, key=K_RATE, on_change=_on_rate,
         format="%.2f×",
     )  # fmt: skip
-    if choices.engine == "local" and shown:
+    if can.voice_previews and shown:
         heard = ss.get(K_VOICE) or shown[0].id
         if st.button(state.t("voice.preview"), icon=":material/play_circle:"):
             try:
-                sample = any_voice_preview(
-                    rt.services, user, heard, choices.language, float(ss[K_RATE])
-                )
+                rate = float(ss[K_RATE])
+                sample = app.voices.preview(user, choices.engine, heard, choices.language, rate)
                 ss[state.PREVIEW] = (heard, sample)
             except AppError as err:
                 st.error(error_text(rt, err))
         preview = ss[state.PREVIEW]
         if preview and preview[0] == heard:
             st.audio(preview[1], format="audio/wav")
-    elif choices.engine == "did":
+    elif not can.voice_previews:
         st.caption(state.t("voice.preview_did"))
 
 
@@ -281,7 +263,7 @@ def presets_section() -> None:
         st.text_input(state.t("voice.preset_name"), key=K_PRESET_NAME, max_chars=60)
         st.button(state.t("voice.preset_save"), on_click=_save_preset, icon=":material/save:")
     with c2:
-        names = preset_names(library, user)
+        names = app.preferences.preset_names(user)
         if not names:
             st.caption(state.t("voice.no_presets"))
             return
@@ -295,7 +277,7 @@ def presets_section() -> None:
 st.title(state.t("voice.title"))
 state.show_flash()
 st.caption(state.t("voice.saved"))
-current = load_choices(library, user)
+current = app.preferences.load(user)
 left, right = st.columns([1, 1], gap="large")
 with left:
     voice_section(current)

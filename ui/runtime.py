@@ -27,15 +27,6 @@ class Runtime:
     settings: Settings
     app: Parlante  # the application layer: every use case (and the one job runner)
 
-    # The pages' old way in, until each page calls the application layer (issue 16).
-    @property
-    def services(self) -> Any:
-        return self.app.ctx.services
-
-    @property
-    def runner(self) -> Any:
-        return self.app.ctx.runner
-
 
 def streamlit_secrets() -> Mapping[str, Any]:
     """st.secrets as a plain mapping; empty when there is no secrets.toml."""

@@ -4,12 +4,10 @@ sample of a voice (for engines that can speak one before rendering)."""
 from __future__ import annotations
 
 from core import previews
-from core.audio.speech_server import is_server_voice
 from core.choices import ENGINE_IDS
 from core.engines.base import Capabilities
 from core.errors import InputError
 from core.models import Voice
-from core.usage import TTS_CHARS
 from core.usecases.context import Context
 from core.voicelist import VoiceList
 
@@ -48,14 +46,9 @@ class Voices:
         """The voice speaking a sample sentence in ``language``, as WAV bytes."""
         if not self.capabilities(engine).voice_previews:
             raise InputError("voice.no_preview")
-        if is_server_voice(voice_id):  # a short sample, paid once: cached by content
-            server = self.ctx.services.engine(engine).speech_server()  # type: ignore[attr-defined]
-            text = previews.sample_sentence(language)
-            audio, spent = server.speak(voice_id, text, language, rate, previews.PREVIEW_RATE)
-            if spent:
-                self.ctx.services.usage.add(user, TTS_CHARS, spent)
-            return previews.wav_bytes(audio, previews.PREVIEW_RATE)
-        return previews.voice_preview(voice_id, language, rate)
+        # an offline voice, or a speech server's (a short sample, cached by content, within
+        # the user's daily speech characters)
+        return previews.any_voice_preview(self.ctx.services, user, voice_id, language, rate)
 
     def speech_server_costs_money(self) -> bool | None:
         """None without a speech server; else whether its voices are billed (OpenAI)."""
