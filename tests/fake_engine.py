@@ -143,10 +143,10 @@ def reset() -> FakeControl:
 
 
 class FakeDid(FakeEngine):
-    """The fake engine as "did": it says what D-ID can do (billed in 15-second blocks, voices
-    from the network, no spoken previews), but costs nothing (not metered)."""
+    """The fake engine as "did": billed like D-ID (15-second blocks), no spoken previews,
+    but free (not metered) and its voices are at hand (no network)."""
 
-    capabilities = Capabilities(seconds_per_credit=15.0, network_voices=True, resumable=True)
+    capabilities = Capabilities(seconds_per_credit=15.0, resumable=True)
 
 
 def install(monkeypatch: Any, *ids: str) -> FakeControl:

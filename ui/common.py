@@ -127,9 +127,6 @@ def needs_key(err: AppError | None) -> bool:
     return isinstance(err, ConfigError) and err.variable == "DID_API_KEY"
 
 
-# Streamlit's player labels a single subtitle track "default"; it is labelled with its
-# language by name instead. Streamlit has no way to set the track's ``srclang`` (its
-# <track> takes only a label), and no page may inject script (tests/test_security.py).
 def download_buttons(record: VideoRecord) -> None:
     """MP4 and SRT downloads of a finished video, side by side (Create and History)."""
     row = st.container(horizontal=True)
@@ -145,6 +142,9 @@ def download_buttons(record: VideoRecord) -> None:
     )  # fmt: skip
 
 
+# Streamlit's player labels a single subtitle track "default"; it is labelled with its
+# language by name instead. Streamlit has no way to set the track's ``srclang`` (its
+# <track> takes only a label), and no page may inject script (tests/test_security.py).
 def play_video(record: VideoRecord) -> None:
     """The video with its subtitle track, labelled with the subtitles' language."""
     label = language_name(record.language)
