@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.local_server import LocalServer
 
 
 @dataclass
@@ -110,49 +110,16 @@ class Request:
     at: float
 
 
-class FakeOpenAI:
+class FakeOpenAI(LocalServer[Reply]):
     """The server. Replies are used in order; when none is left, ``default`` answers."""
 
     def __init__(self, default: Reply | None = None) -> None:
         self.default = default or Reply.ok("Hola. Este es un guion de prueba.")
         self.requests: list[Request] = []
-        self._replies: deque[Reply] = deque()
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def reply(self, *replies: Reply) -> FakeOpenAI:
-        with self._lock:
-            self._replies.extend(replies)
-        return self
-
-    def start(self) -> FakeOpenAI:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _next(self) -> Reply:
-        with self._lock:
-            return self._replies.popleft() if self._replies else self.default
+    def _default_reply(self) -> Reply:
+        return self.default
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self

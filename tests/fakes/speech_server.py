@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
-from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from core.engines.local import speech
+from tests.fakes.local_server import LocalServer
 from tests.narration_samples import to_wav
 
 # Which offline voice speaks for a requested voice name (anything else: Spanish f3).
@@ -68,42 +67,15 @@ class Speak:
         return cls(truncate=True)
 
 
-class FakeSpeech:
+class FakeSpeech(LocalServer[Speak]):
     def __init__(self, voices: list[str] | None = None) -> None:
         self.voices = voices
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self._replies: deque[Speak] = deque()
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def reply(self, *replies: Speak) -> FakeSpeech:
-        with self._lock:
-            self._replies.extend(replies)
-        return self
-
-    def __enter__(self) -> FakeSpeech:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def _next(self) -> Speak:
-        with self._lock:
-            return self._replies.popleft() if self._replies else Speak.ok()
+    def _default_reply(self) -> Speak:
+        return Speak.ok()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
