@@ -48,6 +48,13 @@ if plan is not None:
               state.t("batch.col_problem"): p.text(state.lang())} for p in plan.problems],
             hide_index=True,
         )  # fmt: skip
+    over_cap = None
+    if plan.ok:
+        try:
+            app.batches.check_cap(user, plan)  # more D-ID videos than today's cap leaves
+        except AppError as err:
+            over_cap = err
+            st.error(error_text(rt, err))
     st.subheader(state.t("batch.preview"))
     st.dataframe(
         [{state.t("batch.col_row"): r.row, state.t("batch.col_title"): r.title,
@@ -56,7 +63,8 @@ if plan is not None:
           state.t("batch.col_seconds"): r.seconds} for r in plan.preview()],
         hide_index=True,
     )  # fmt: skip
-    if st.button(state.t("batch.start"), type="primary", disabled=not plan.ok, key="batch_go"):
+    blocked = not plan.ok or over_cap is not None
+    if st.button(state.t("batch.start"), type="primary", disabled=blocked, key="batch_go"):
         try:
             started = app.batches.start(user, plan)
             done = started.count("done")

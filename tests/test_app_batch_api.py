@@ -67,3 +67,22 @@ def test_api_keys_created_once_listed_and_revoked(fakes):
     button(at, "Revoke").click().run()
     assert "revoked" in texts(at)
     assert app.apikeys.authenticate(codes[0]) is None
+
+
+def test_batch_over_the_daily_did_cap_is_refused_in_the_page(fakes, monkeypatch):
+    from core.engines import registry
+    from tests.conftest import FAKE_DID_KEY
+    from tests.test_usecases import PaidFake
+
+    monkeypatch.setitem(registry.ENGINES, "did", PaidFake)
+    monkeypatch.setenv("DID_API_KEY", FAKE_DID_KEY)
+    monkeypatch.setenv("DID_DAILY_VIDEOS", "3")
+    at = open_app("pages/batch.py")
+    at.text_area(key="batch_template").input(TEMPLATE)
+    at.selectbox(key="batch_engine_en").set_value("did")
+    at.file_uploader(key="batch_file").set_value(("lista.csv", sheet(GOOD), "text/csv")).run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any("7 D-ID videos" in e and "3 of today's 3 left" in e for e in errors), errors
+    assert button(at, "Start batch").disabled
+    assert runtime(at).runner.jobs("") == []

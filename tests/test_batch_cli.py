@@ -5,9 +5,11 @@ nothing new. In-process (``core.cli.main``) with the fake engine, plus one real 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,55 @@ def test_apikey_commands(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
     assert capsys.readouterr().out.startswith(f"revoked {made['id']}")
     assert run(data_dir, "apikey", "list", "--user", "ana@example.org", "--json") == 0
     assert json.loads(capsys.readouterr().out)[0]["revoked"] is True
+
+
+def test_out_dir_holds_the_zip_of_finished_videos_and_results_csv(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    fake_engine.install(monkeypatch, "local")
+    path = tmp_path / "alumnos 2026.csv"
+    path.write_bytes(sheet(GOOD[:3]))
+    out = tmp_path / "videos"
+    assert run(data_dir, "batch", str(path), "--out-dir", str(out), "--template", TEMPLATE) == 0
+    assert "(alumnos-2026.zip, results.csv)" in capsys.readouterr().out
+    with zipfile.ZipFile(out / "alumnos-2026.zip") as archive:
+        names = sorted(archive.namelist())
+        assert names == ["results.csv", "row-0002-para-ana.mp4", "row-0003.mp4", "row-0004.mp4"]
+        for name in names[1:]:  # each entry is the very video copied beside it
+            assert archive.read(name) == (out / name).read_bytes() and archive.read(name)
+        rows = list(csv.DictReader(io.StringIO(archive.read("results.csv").decode("utf-8"))))
+    assert [(r["row"], r["status"], r["file"]) for r in rows] == [
+        ("2", "done", "row-0002-para-ana.mp4"), ("3", "done", "row-0003.mp4"),
+        ("4", "done", "row-0004.mp4"),
+    ]  # fmt: skip
+    assert all(r["video_id"] and not r["error"] for r in rows)
+    assert (out / "results.csv").read_bytes() == archive_results(out / "alumnos-2026.zip")
+    assert not list(out.glob(".*.part"))  # nothing half-written left
+
+
+def archive_results(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("results.csv")
+
+
+def test_a_batch_over_the_daily_did_cap_exits_2_and_renders_nothing(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from core.engines import registry
+    from tests.conftest import FAKE_DID_KEY
+    from tests.test_usecases import PaidFake
+
+    control = fake_engine.install(monkeypatch, "local")
+    monkeypatch.setitem(registry.ENGINES, "did", PaidFake)
+    path = tmp_path / "lista.csv"
+    path.write_bytes(sheet(GOOD))
+    env = {"APP_DATA_DIR": str(data_dir), "DID_DAILY_VIDEOS": "4", "DID_API_KEY": FAKE_DID_KEY}
+    for extra in (["--dry-run"], ["--out-dir", str(tmp_path / "out")]):
+        args = ["batch", str(path), "--engine", "did", "--template", TEMPLATE, *extra]
+        code = main(args, env=env)
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert "7 D-ID videos (about 7 credits)" in err and "4 of today's 4 left" in err
+    assert control.renders == [] and not (tmp_path / "out").exists()
+    app = Parlante.open(Settings.from_sources(env), jobs=False)
+    assert app.renders.jobs("") == [] and app.batches.list("") == []

@@ -151,3 +151,34 @@ def test_sheets_that_cannot_be_read_say_why(app: Parlante) -> None:
         app.batches.plan(ANA, "lista.xlsx", b"PK\x03\x04broken")
     with pytest.raises(InputError, match="'text' column"):
         app.batches.plan(ANA, "lista.csv", b"nombre\nAna\n")
+
+
+def test_a_batch_over_the_daily_did_cap_is_refused_with_numbers_before_anything_runs(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.engines import registry
+    from core.usage import METERED_VIDEOS
+    from tests.conftest import FAKE_DID_KEY
+    from tests.test_usecases import PaidFake
+
+    fake_engine.install(monkeypatch, "local")
+    monkeypatch.setitem(registry.ENGINES, "did", PaidFake)
+    settings = Settings.from_sources({"APP_DATA_DIR": str(data_dir), "DID_DAILY_VIDEOS": "8",
+                                      "DID_API_KEY": FAKE_DID_KEY})  # fmt: skip
+    app = Parlante.open(settings, jobs=False)
+    app.ctx.services.usage.add(ANA, METERED_VIDEOS, 3, ref="earlier")
+    plan = app.batches.plan(ANA, "lista.csv", sheet(GOOD), engine="did", template=TEMPLATE)
+    assert plan.ok and plan.total_credits == 7  # one 15-second block per short row
+    for attempt in (lambda: app.batches.check_cap(ANA, plan), lambda: app.batches.start(ANA, plan)):
+        with pytest.raises(InputError) as caught:
+            attempt()
+        err = caught.value
+        assert err.message_id == "batch.over_daily_cap"
+        assert "7 D-ID videos (about 7 credits)" in err.message
+        assert "5 of today's 8 left (3 made today" in err.message and "Remove 2 rows" in err.text()
+        assert "5 de los 8 de hoy" in err.text("es")
+    assert app.renders.jobs(ANA) == [] and app.batches.list(ANA) == []  # nothing queued
+    app.batches.check_cap(BOB, plan)  # another account has its own cap
+    local = app.batches.plan(ANA, "lista.csv", sheet(GOOD), engine="local", template=TEMPLATE)
+    app.batches.check_cap(ANA, local)  # the offline engine is not capped
+    app.close(timeout=5)

@@ -15,7 +15,7 @@ from pathlib import Path
 from core.commands.catalogue import ENGINE_CHOICES
 from core.commands.common import emit_json, read_text_arg
 from core.errors import InputError
-from core.files import copy, write_bytes
+from core.files import atomic_path, copy, write_bytes
 from core.usecases import DONE, SHARED_USER, BatchPlan, BatchStatus, Parlante
 
 EXIT_ROWS_FAILED = 4
@@ -74,6 +74,7 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
         sys.stderr.write(f"error: {problem.line()}\n")
     if not plan.ok:
         app.batches.start(user, plan)  # raises the summary (exit 2); nothing is queued
+    app.batches.check_cap(user, plan)  # more D-ID videos than today's cap leaves: exit 2
     if args.dry_run:
         return 0
     status = app.batches.start(user, plan)
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
         emit_json({**status.to_json(), "files": {str(k): v for k, v in files.items()}})
     else:
         print(f"{status.count(DONE)} done, {status.count('failed', 'cancelled')} failed"
-              + (f" → {out_dir}" if out_dir else ""))  # fmt: skip
+              + (f" → {out_dir} ({zip_name(status)}, results.csv)" if out_dir else ""))  # fmt: skip
         for row in status.rows:
             if row.status != DONE:
                 sys.stderr.write(f"error: row {row.row}: {row.error or row.status}\n")
@@ -107,8 +108,8 @@ def _wait(app: Parlante, user: str, status: BatchStatus, show: bool) -> BatchSta
 
 
 def _export(app: Parlante, user: str, status: BatchStatus, out_dir: Path) -> dict[int, str]:
-    """Copy the finished videos into ``out_dir`` (files already there are kept) and write
-    results.csv beside them."""
+    """Copy the finished videos into ``out_dir`` (files already there are kept), write
+    results.csv beside them and ``<sheet>.zip`` holding both (as the app's Batch page)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     names = {}
     for row, (name, source) in app.batches.files(user, status.id).items():
@@ -117,4 +118,11 @@ def _export(app: Parlante, user: str, status: BatchStatus, out_dir: Path) -> dic
             copy(Path(source), target)
         names[row] = name
     write_bytes(out_dir / "results.csv", app.batches.results_csv(user, status.id, names))
+    with atomic_path(out_dir / zip_name(status)) as tmp, tmp.open("wb") as out:
+        app.batches.write_zip(user, status.id, out)
     return names
+
+
+def zip_name(status: BatchStatus) -> str:
+    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in Path(status.name).stem)
+    return f"{stem.strip('-')[:60] or status.id}.zip"

@@ -188,6 +188,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no batch {id!r} for this account.",
         "es": "No hay ningún lote {id!r} en esta cuenta.",
     },
+    "batch.over_daily_cap": {
+        "en": "This batch would make {videos} D-ID videos (about {credits} credits), but this "
+        "account has {left} of today's {limit} left ({used} made today; DID_DAILY_VIDEOS). "
+        "Nothing was rendered. Remove {over} rows (or use the offline engine for them), or run "
+        "the batch after 00:00 UTC (in {wait}).",
+        "es": "Este lote haría {videos} vídeos de D-ID (unos {credits} créditos), pero a esta "
+        "cuenta le quedan {left} de los {limit} de hoy ({used} hechos hoy; DID_DAILY_VIDEOS). "
+        "No se generó nada. Quite {over} filas (o use el motor sin conexión para ellas), o "
+        "ejecute el lote después de las 00:00 UTC (dentro de {wait}).",
+    },
     "batch.row_problem": {
         "en": "row {row}, column {column}: {problem}",
         "es": "fila {row}, columna {column}: {problem}",

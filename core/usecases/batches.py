@@ -23,15 +23,17 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, BinaryIO
 
 from core.choices import ENGINE_IDS
-from core.errors import AppError, InputError, NotFound
+from core.errors import AppError, InputError, LimitReached, NotFound
 from core.jobstore import CANCELLED, DONE, FAILED, Job
 from core.library import new_id
 from core.messages import Msg, msg
 from core.models import Brief, RenderRequest
+from core.pipeline import is_metered
 from core.previews import find_avatar
+from core.usage import METERED_VIDEOS, wait_text
 from core.usecases.batch_types import BatchPlan, BatchRow, BatchStatus, RowProblem, RowStatus
 from core.usecases.context import Context
 from core.usecases.renders import Renders
@@ -185,21 +187,57 @@ class Batches:
             request = replace(request, avatar=None)
         try:
             self.renders.check(user, request, engine)
+        except LimitReached:
+            pass  # the daily cap is checked for the whole batch (check_cap), with its numbers
         except AppError as err:
             bad(_column_of(err), err.msg or err.message)
 
+    # -- the daily cap: the whole batch, before anything runs -------------------------------------
+    def to_render(self, user: str, plan: BatchPlan) -> list[BatchRow]:
+        """The rows a start would render: those not already done (or on their way)."""
+        batch_id = self._batch_id(user, plan)
+        return [
+            item for item in plan.rows
+            if not (batch_id and self._usable_job(user, self._row_job(batch_id, item.row)))
+            and self._done_before(user, item.key) is None
+        ]  # fmt: skip
+
+    def check_cap(self, user: str, plan: BatchPlan) -> None:
+        """InputError, with the numbers, when the rows still to render on a metered engine
+        (D-ID) are more videos than ``user`` has left today (DID_DAILY_VIDEOS)."""
+        services = self.ctx.services
+        paid = [r for r in self.to_render(user, plan) if is_metered(services, r.engine)]
+        if not paid:
+            return
+        usage = services.usage
+        used, limit = usage.used(user, METERED_VIDEOS), usage.limit(METERED_VIDEOS)
+        left = max(0, limit - used)
+        if len(paid) > left:
+            wait = 86_400 - (self.clock() % 86_400)  # until 00:00 UTC, when the cap resets
+            raise InputError(
+                "batch.over_daily_cap", videos=len(paid), left=left, limit=limit, used=used,
+                credits=sum(r.credits or 0 for r in paid), over=len(paid) - left,
+                wait=wait_text(wait),
+            )  # fmt: skip
+
     # -- running --------------------------------------------------------------------------------
-    def start(self, user: str, plan: BatchPlan) -> BatchStatus:
-        """Queue every row not already done (InputError listing the count if any row is bad).
-        Running the same sheet again reuses its batch and queues only what is missing."""
-        if not plan.ok:
-            bad_rows = len({p.row for p in plan.problems})
-            raise InputError("batch.bad_rows", count=bad_rows, total=len(plan.rows) + bad_rows)
+    def _batch_id(self, user: str, plan: BatchPlan) -> str | None:
         row = self._conn.execute(
             "SELECT id FROM batches WHERE user = ? AND source_hash = ?", (user, plan.source_hash)
         ).fetchone()
+        return str(row["id"]) if row else None
+
+    def start(self, user: str, plan: BatchPlan) -> BatchStatus:
+        """Queue every row not already done (InputError listing the count if any row is bad,
+        or when the rows would pass today's D-ID cap). Running the same sheet again reuses
+        its batch and queues only what is missing."""
+        if not plan.ok:
+            bad_rows = len({p.row for p in plan.problems})
+            raise InputError("batch.bad_rows", count=bad_rows, total=len(plan.rows) + bad_rows)
+        self.check_cap(user, plan)
+        batch_id = self._batch_id(user, plan)
         engine = plan.rows[0].engine if plan.rows else "local"
-        if row is None:
+        if batch_id is None:
             batch_id = "b_" + new_id()
             self._conn.execute(
                 "INSERT INTO batches (id, user, name, source_hash, engine, total, created_at)"
@@ -207,8 +245,6 @@ class Batches:
                 (batch_id, user, plan.name[:120], plan.source_hash, engine, len(plan.rows),
                  self.clock()),
             )  # fmt: skip
-        else:
-            batch_id = row["id"]
         for item in plan.rows:
             if self._usable_job(user, self._row_job(batch_id, item.row)) is not None:
                 continue
@@ -317,15 +353,20 @@ class Batches:
                 found[row.row] = (f"row-{row.row:04d}{_slug(row.title)}.mp4", record.video_path)
         return found
 
-    def zip_bytes(self, user: str, batch_id: str) -> bytes:
-        """A ZIP of the finished videos and results.csv."""
+    def write_zip(self, user: str, batch_id: str, out: BinaryIO) -> dict[int, str]:
+        """Write a ZIP of the finished videos and results.csv to ``out``; row → file name."""
         files = self.files(user, batch_id)
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # MP4 does not shrink
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # MP4 does not shrink
             for name, path in files.values():
                 archive.write(path, name)
             names = {row: name for row, (name, _) in files.items()}
             archive.writestr("results.csv", self.results_csv(user, batch_id, names))
+        return names
+
+    def zip_bytes(self, user: str, batch_id: str) -> bytes:
+        """A ZIP of the finished videos and results.csv."""
+        buf = io.BytesIO()
+        self.write_zip(user, batch_id, buf)
         return buf.getvalue()
 
 
