@@ -1,7 +1,8 @@
 """Capacity figures for docs/scaling.md: CPU cost and size of one offline render.
 
 Renders the same 30 s Spanish lesson as ``compose_speed.py`` (16:9, a 3-page PDF, the corner
-layout, captions burned in, a music bed) with the local engine, each in a fresh process pinned
+layout, captions burned in, a music bed; ``--scenario presenter``: no slides and no music, the
+presenter full frame, which moves more pixels) with the local engine, each in a fresh process pinned
 to ONE CPU (``taskset``), at each resolution. For every render it prints the wall time, the CPU
 time the process used (user + system, from ``getrusage``: far less sensitive than wall time to
 the other processes of a shared machine), the size of the video and of everything the library
@@ -11,7 +12,7 @@ stored for it (video, subtitles, thumbnail), and from those:
 - megabytes per minute of video (storage, and egress per full view).
 
     flock /tmp/bench.lock .venv/bin/python benchmarks/capacity.py [--repeat 3] [--cpu 1]
-        [--resolutions 720 1080]
+        [--resolutions 720 1080] [--scenario lesson|presenter]
 """
 
 from __future__ import annotations
@@ -57,14 +58,18 @@ def media_bytes(data: Path) -> int:
     return total
 
 
-def render_once(work: Path, resolution: int, cpu: int, index: int) -> dict:
+def render_once(work: Path, resolution: int, cpu: int, index: int, scenario: str) -> dict:
     data = work / f"data{resolution}-{index}"
     out = work / f"render{resolution}-{index}.mp4"
     cmd = [sys.executable, "-m", "core", "render", "--engine", "local", "--language", "es"]
     cmd += ["--text", "\n\n---\n\n".join(SCENES), "--format", "16:9"]
-    cmd += ["--resolution", str(resolution), "--layout", "corner"]
-    cmd += ["--slides", str(work / "deck.pdf"), "--captions", "burn"]
-    cmd += ["--music", str(work / "music.wav"), "--out", str(out), "--no-cache", "--json"]
+    cmd += ["--resolution", str(resolution), "--captions", "burn"]
+    if scenario == "lesson":
+        cmd += ["--layout", "corner", "--slides", str(work / "deck.pdf")]
+        cmd += ["--music", str(work / "music.wav")]
+    else:
+        cmd += ["--layout", "full"]
+    cmd += ["--out", str(out), "--no-cache", "--json"]
     pin = ["taskset", "-c", str(cpu)] if shutil.which("taskset") else []
     env = {**os.environ, "APP_DATA_DIR": str(data)}
     t0 = time.perf_counter()
@@ -91,10 +96,10 @@ def render_once(work: Path, resolution: int, cpu: int, index: int) -> dict:
     }
 
 
-def measure(work: Path, resolution: int, repeat: int, cpu: int) -> dict:
+def measure(work: Path, resolution: int, repeat: int, cpu: int, scenario: str) -> dict:
     runs = []
     for i in range(repeat):
-        run = render_once(work, resolution, cpu, i)
+        run = render_once(work, resolution, cpu, i, scenario)
         runs.append(run)
         print(
             f"  {resolution}p run {i + 1}: wall {run['wall_s']:.1f} s, CPU {run['cpu_s']:.1f} s, "
@@ -108,6 +113,7 @@ def measure(work: Path, resolution: int, repeat: int, cpu: int) -> dict:
     video_mb = statistics.median(r["video_bytes"] for r in runs) / 1e6
     stored_mb = statistics.median(r["stored_bytes"] for r in runs) / 1e6
     summary = {
+        "scenario": scenario,
         "resolution": resolution,
         "video_minutes": round(minutes, 3),
         "cpu_s_per_render": round(cpu_s, 1),
@@ -120,7 +126,7 @@ def measure(work: Path, resolution: int, repeat: int, cpu: int) -> dict:
         "peak_rss_mb": round(max(r["rss_mb"] for r in runs)),
     }
     print(
-        f"{resolution}p: {cpu_s:.1f} CPU s per {minutes * 60:.0f} s render "
+        f"{scenario} {resolution}p: {cpu_s:.1f} CPU s per {minutes * 60:.0f} s render "
         f"(wall {wall_s:.1f} s on one pinned CPU) → {summary['renders_per_hour_per_vcpu']} "
         f"renders/hour/vCPU, {summary['cpu_s_per_video_minute']} CPU s per minute of video; "
         f"{summary['video_mb_per_minute']} MB video / {summary['stored_mb_per_minute']} MB "
@@ -135,13 +141,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cpu", type=int, default=1, help="the CPU to pin each render to")
     parser.add_argument("--resolutions", type=int, nargs="+", default=[720, 1080])
+    parser.add_argument("--scenario", choices=["lesson", "presenter"], default="lesson")
     parser.add_argument("--json", action="store_true", help="also print the summary as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         make_deck(work / "deck.pdf", 3)
         make_music(work / "music.wav")
-        summaries = [measure(work, r, args.repeat, args.cpu) for r in args.resolutions]
+        summaries = [
+            measure(work, r, args.repeat, args.cpu, args.scenario) for r in args.resolutions
+        ]
     if args.json:
         print(json.dumps(summaries, indent=2))
 

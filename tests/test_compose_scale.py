@@ -166,7 +166,8 @@ def test_two_workers_run_jobs_and_stop_after_their_grace(compose: dict) -> None:
     assert worker["environment"].get("RUN_JOBS", "1") != "0"
     # Docker's SIGKILL must come after the worker's own SIGTERM grace period.
     grace = float(worker["environment"]["WORKER_GRACE_S"])
-    assert int(worker["stop_grace_period"].removesuffix("s")) > grace
+    report = 30  # a job process handing its job back may take this much more
+    assert int(worker["stop_grace_period"].removesuffix("s")) > grace + report
 
 
 def test_the_api_submits_to_the_same_queue(compose: dict) -> None:

