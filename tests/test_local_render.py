@@ -188,4 +188,4 @@ def test_photo_avatar_renders(services: Services, tmp_path) -> None:
     assert abs(audio_s - video_s) < 0.06
     # The library says which face finder animated it (landmarks here; Haar is the fallback).
     record = services.library.get_video(video.id)
-    assert record is not None and record.settings["face_detector"] == "landmarks-68"
+    assert record is not None and record.settings["face_detector"] == "face-mesh"

@@ -1,13 +1,13 @@
 """The face's real shape: 68 facial landmarks, found once per photo.
 
-The model is dlib's 68-point shape predictor (iBUG 300-W layout), which ships inside the
-``face-recognition-models`` wheel and runs with ``dlib-bin`` (a prebuilt dlib): no download at
-run time, no clash with numpy 2 or opencv-python-headless, ~140 MB installed. dlib's own HOG
-detector finds the face (~0.1 s on a 512 px photo); the predictor places the points in ~2 ms.
+The points come from MediaPipe's 468-point face mesh (face_mesh.py: Apache-2.0 models shipped
+in a wheel, run with OpenCV's DNN module, ~25 ms per photo), read in the common 68-point layout
+below, which the rig (photo_rig.py) is written for.
 
-When dlib finds no face (a drawing, a strongly turned head) or is not installed, OpenCV's Haar
-cascades (face.py) give the face box, eyes and mouth line, and a neutral 68-point template is
-fitted to them, so the same rig animates either; ``Face.detector`` says which one was used.
+When the mesh finds no face (a drawing, a strongly turned head) or its models are not
+installed, OpenCV's Haar cascades (face.py) give the face box, eyes and mouth line, and a
+neutral 68-point template is fitted to them, so the same rig animates either;
+``Face.detector`` says which one was used.
 
 Layout (indices): jaw 0–16 (0 on the image's left), brows 17–21 and 22–26, nose 27–35, eyes
 36–41 and 42–47 (corner, two upper-lid points, corner, two lower-lid points), outer lips 48–59
@@ -16,20 +16,18 @@ Layout (indices): jaw 0–16 (0 on the image's left), brows 17–21 and 22–26,
 
 from __future__ import annotations
 
-import importlib.util
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
+from core.engines.local import face_mesh
 from core.engines.local.face import FaceBox, find_face
+from core.errors import InputError
 
-DLIB = "landmarks-68"  # dlib's HOG detector + the 68-point shape predictor
+MESH = "face-mesh"  # MediaPipe's face detector + 468-point face mesh
 HAAR = "haar-template"  # OpenCV Haar cascades + a template fitted to eyes and mouth
-DETECT_SIDE = 800  # the longest side the HOG detector runs on (speed); points use full size
 
 JAW = list(range(0, 17))
 BROW_L, BROW_R = list(range(17, 22)), list(range(22, 27))
@@ -39,7 +37,7 @@ OUTER_LIPS = list(range(48, 60))
 INNER_LIPS = list(range(60, 68))
 
 # A neutral, frontal, closed-mouth face in units of the distance between the eye centres,
-# origin midway between the eyes (measured with the 68-point predictor on a drawn test face).
+# origin midway between the eyes (measured on a drawn test face).
 TEMPLATE = np.array(
     [
         (-1.219, 0.062),
@@ -120,7 +118,7 @@ class Face:
     """Where the face is: 68 points in pixels of the image it was found in."""
 
     points: np.ndarray  # (68, 2) float64, x then y
-    detector: str  # DLIB or HAAR
+    detector: str  # MESH or HAAR
     teeth_visible: bool = False  # the photo shows teeth between the lips (a smile)
 
     def transformed(self, scale: float, dx: float, dy: float) -> Face:
@@ -179,65 +177,6 @@ class Face:
         return cls(points, str(data["detector"]), bool(data.get("teeth_visible", False)))
 
 
-# --- dlib ----------------------------------------------------------------------------------
-
-_dlib_lock = threading.Lock()  # dlib's detector and predictor are shared: one caller at a time
-_dlib_models: list[Any] = []  # [detector, predictor] once loaded
-
-
-def _model_file() -> Path | None:
-    """The 68-point predictor inside the face-recognition-models wheel, without importing it
-    (its __init__ needs pkg_resources, which new setuptools no longer ship)."""
-    spec = importlib.util.find_spec("face_recognition_models")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / "models" / "shape_predictor_68_face_landmarks.dat"
-        if path.is_file():
-            return path
-    return None
-
-
-def _dlib() -> tuple[Any, Any] | None:
-    """(detector, predictor), loaded once on first use (~0.7 s), or None without dlib."""
-    if not _dlib_models:
-        try:
-            import dlib
-        except ImportError:
-            return None
-        path = _model_file()
-        if path is None:
-            return None
-        _dlib_models.extend([dlib.get_frontal_face_detector(), dlib.shape_predictor(str(path))])
-    return _dlib_models[0], _dlib_models[1]
-
-
-def _dlib_points(rgb: np.ndarray) -> np.ndarray | None:
-    with _dlib_lock:
-        models = _dlib()
-        if models is None:
-            return None
-        import dlib
-
-        detector, predictor = models
-        scale = min(1.0, DETECT_SIDE / max(rgb.shape[:2]))
-        small = (
-            rgb
-            if scale == 1.0
-            else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        )
-        rects = detector(np.ascontiguousarray(small), 1)
-        if not rects:
-            return None
-        best = max(rects, key=lambda r: r.width() * r.height())
-        rect = dlib.rectangle(
-            round(best.left() / scale), round(best.top() / scale),
-            round(best.right() / scale), round(best.bottom() / scale),
-        )  # fmt: skip
-        shape = predictor(rgb, rect)
-    return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
-
-
 # --- Haar fallback -------------------------------------------------------------------------
 
 
@@ -285,13 +224,23 @@ def _teeth_visible(rgb: np.ndarray, points: np.ndarray) -> bool:
 
 
 def find_landmarks(rgb: np.ndarray, name: str = "the photo") -> Face:
-    """The most prominent face's 68 points (dlib, else Haar + template).
+    """The most prominent face's 68 points (face mesh, else Haar + template).
 
     Raises ``InputError`` (from the Haar search) when no face is found at all.
     """
-    points = _dlib_points(rgb)
-    detector = DLIB
-    if points is None:
-        points = _from_haar(find_face(rgb, name))
-        detector = HAAR
+    haar: FaceBox | None = None
+    mesh = face_mesh.find_mesh(rgb)
+    if mesh is None and face_mesh.available():
+        # BlazeFace sees the photo at 128 px: a small face in a big photo is found by Haar,
+        # and the mesh then runs on Haar's box.
+        try:
+            haar = find_face(rgb, name)
+        except InputError:
+            haar = None
+        if haar is not None:
+            mesh = face_mesh.find_mesh(rgb, seed_box=(haar.x, haar.y, haar.w, haar.h))
+    if mesh is not None:
+        points, detector = face_mesh.to_68(mesh), MESH
+    else:
+        points, detector = _from_haar(haar or find_face(rgb, name)), HAAR
     return Face(points, detector, _teeth_visible(rgb, points))

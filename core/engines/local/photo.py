@@ -38,7 +38,7 @@ from core.files import write_text
 
 __all__ = ["Face", "PhotoPresenter", "face_crop", "load_image", "load_photo", "locate"]
 
-RIG_VERSION = 1  # bump when what is remembered next to a photo changes meaning
+RIG_VERSION = 2  # bump when what is remembered next to a photo changes meaning
 HEAD_UNIT = 512.0  # FrameState head motion is in 1/512 of the canvas's shorter side
 NOD_DROP = 5.0  # a full nod lowers the head this many head units
 PAUSE_SMILE = 0.8  # FrameState.smile at which a smiling photo is back to its own smile

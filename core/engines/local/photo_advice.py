@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.engines.local.landmarks import DLIB, Face
+from core.engines.local.landmarks import MESH, Face
 from core.engines.local.photo_rig import smile_amount
 
 SMALL = "small"  # the face is small: it will look soft when framed in the video
@@ -57,7 +57,7 @@ def photo_advice(rgb: np.ndarray, face: Face) -> list[str]:
         advice.append(SMALL)
     if sharpness(rgb, face) < SHARPNESS:
         advice.append(BLURRED)
-    if face.detector != DLIB:
+    if face.detector != MESH:
         advice.append(ROUGH)
     elif turn(face) > MAX_TURN or tilt(face) > MAX_TILT:
         advice.append(TURNED)
