@@ -137,11 +137,8 @@ def test_identical_render_is_served_from_the_library(rendered) -> None:
 
 
 def test_the_same_request_renders_the_same_frames(tmp_path) -> None:
-    """Two fresh processes, one request: identical frames (motion is seeded, not random).
-
-    Fresh processes because espeak-ng carries state from one utterance to the next inside
-    a process (its output differs by a few samples on the second call).
-    """
+    """Two fresh processes, one request: identical frames (motion is seeded, not random;
+    nothing depends on the process). Within one process: see the test further down."""
     import os
     import subprocess
     import sys
@@ -189,3 +186,44 @@ def test_photo_avatar_renders(services: Services, tmp_path) -> None:
     # The library says which face finder animated it (landmarks here; Haar is the fallback).
     record = services.library.get_video(video.id)
     assert record is not None and record.settings["face_detector"] == "face-mesh"
+
+
+def closed_eye_frames(frames: list[np.ndarray]) -> list[int]:
+    """Frames whose eyes are shut: the eyes lose most of their dark irises and pupils (only
+    the thin lash lines are left)."""
+    eyes = (0.38, 0.35, 0.62, 0.44)  # both eyes, between the brows and the cheeks
+    dark = np.array([int((region(f, eyes).max(axis=2) < 90).sum()) for f in frames])
+    return [i for i, d in enumerate(dark) if d < 0.7 * float(np.median(dark))]
+
+
+def test_two_texts_render_blinks_at_different_frames(services: Services) -> None:
+    """In the rendered videos themselves (decoded frames), not only in the timeline."""
+    texts = (
+        "Hoy vamos a aprender por qué el cielo es azul y por qué las nubes son blancas.",
+        "Mañana visitamos el museo de ciencias naturales con toda la clase de tercero.",
+    )
+    closed = []
+    for text in texts:
+        request = RenderRequest(text=text, language="es", avatar="ana", size=256)
+        frames = decode(render_video(services, request, "local").video)[0]
+        closed.append(closed_eye_frames(frames))
+    assert all(len(c) >= 1 for c in closed), closed
+    assert closed[0] != closed[1]
+    assert len(set(closed[0]) & set(closed[1])) < min(len(c) for c in closed), closed
+
+
+def test_the_same_request_renders_the_same_frames_within_a_process(rendered) -> None:
+    """espeak-ng is reloaded before each utterance, so the second render speaks (and moves)
+    exactly like the first, in the same process, even with other speech in between."""
+    services, video, _, (frames, _, _) = rendered
+    speech.synthesize(video.voice, "Otra frase, dicha entre las dos.")
+    again = render_video(
+        services,
+        RenderRequest(text=TEXT, language="es", avatar="ana", size=256, use_cache=False),
+        "local",
+    )
+    assert not again.cached
+    repeat = decode(again.video)[0]
+    assert len(repeat) == len(frames) and all(
+        np.array_equal(a, b) for a, b in zip(frames, repeat, strict=True)
+    )

@@ -275,3 +275,17 @@ def test_piper_numbers_rate_and_fixed_pitch(piper_speech: Speech) -> None:
     assert fast.duration < 0.8 * piper_speech.duration
     assert not speech.supports_pitch(speech.PIPER_JOE)
     assert speech.supports_pitch("espeak:es:f3")
+
+
+def test_the_same_text_speaks_the_same_samples_twice_in_one_process() -> None:
+    """libespeak-ng carries wave-generator state from one utterance into the next (the same
+    text came out a few samples apart): it is reloaded before each one, so it does not."""
+    from core.engines.local import espeak
+
+    text = "Hola a todos. Hoy vamos a aprender por qué el cielo es azul."
+    first = espeak.synthesize("roa/es", text, rate=170, pitch=50)
+    espeak.synthesize("gmw/en-US", "Something else in between.", rate=250, pitch=70)
+    for _ in range(2):
+        again = espeak.synthesize("roa/es", text, rate=170, pitch=50)
+        assert np.array_equal(again.audio, first.audio)
+        assert again.phones == first.phones and again.words == first.words

@@ -5,8 +5,12 @@ installed on the machine and no ``espeak`` binary is shelled out to. (Piper ship
 static copy of espeak-ng inside ``piper.espeakbridge``; that copy has its own global state
 and is used only by Piper for phonemisation, never here.)
 
-libespeak-ng keeps all of its state in globals and is not thread-safe, so the library is
-initialised once per process, lazily on first use, and every call into it holds one lock.
+libespeak-ng keeps all of its state in globals and is not thread-safe, so every call into it
+holds one lock. Some of that state (the wave generator's, carried from one utterance into the
+next) is not reset by ``espeak_Initialize``: the same text spoken twice in one process came out
+a few samples apart, so the same request did not render the same video twice. A freshly loaded
+library always speaks the same, as in a new process, so the library is unloaded (``dlclose``)
+and loaded again before each synthesis that follows another (~0.5 ms).
 
 Synthesis runs in ``AUDIO_OUTPUT_SYNCHRONOUS`` mode: ``espeak_Synth`` returns only when the
 whole text has been spoken, after calling our callback with each block of samples and the
@@ -24,6 +28,7 @@ the real output):
 
 from __future__ import annotations
 
+import _ctypes
 import bisect
 import ctypes
 import threading
@@ -203,8 +208,16 @@ class _Espeak:
         self.sample_rate = int(rate)
         self.data_path = data_path
         self.collector = _Collector()
+        self.spoke = False  # has synthesised since it was loaded (its state has moved on)
         self._callback = _SynthCallback(self._dispatch)  # keep a reference: C holds it
         lib.espeak_SetSynthCallback(self._callback)
+
+    def close(self) -> None:
+        """Terminate and unload the library, so the next load starts from its initial state."""
+        self.lib.espeak_Terminate()
+        close = getattr(_ctypes, "dlclose", None) or getattr(_ctypes, "FreeLibrary", None)
+        if close is not None:
+            close(self.lib._handle)
 
     def _dispatch(self, wav: ctypes._Pointer, count: int, events: ctypes._Pointer) -> int:
         return self.collector(wav, count, events)
@@ -214,9 +227,13 @@ _ENGINE: _Espeak | None = None
 _LOCK = threading.RLock()  # guards initialisation and every call into the library
 
 
-def _engine() -> _Espeak:
-    """The initialised library; call with ``_LOCK`` held."""
+def _engine(fresh: bool = False) -> _Espeak:
+    """The initialised library; call with ``_LOCK`` held. ``fresh``: one that has not spoken
+    since it was loaded (the state a new process starts from)."""
     global _ENGINE
+    if fresh and _ENGINE is not None and _ENGINE.spoke:
+        engine, _ENGINE = _ENGINE, None
+        engine.close()
     if _ENGINE is None:
         _ENGINE = _Espeak()
     return _ENGINE
@@ -306,7 +323,8 @@ def synthesize(voice: str, text: str, *, rate: int, pitch: int) -> RawSpeech:
     """
     encoded = text.encode("utf-8")
     with _LOCK:
-        engine = _engine()
+        engine = _engine(fresh=True)
+        engine.spoke = True
         lib = engine.lib
         if lib.espeak_SetVoiceByName(voice.encode("utf-8")) != _EE_OK:
             raise InputError("voice.espeak_no_voice", voice=voice)
