@@ -11,13 +11,19 @@ stored for it (video, subtitles, thumbnail), and from those:
 - CPU seconds per minute of video, and renders per hour per vCPU for this lesson;
 - megabytes per minute of video (storage, and egress per full view).
 
+``--engine did`` measures the CPU a D-ID job costs this project: the same command with the
+D-ID engine against the fake D-ID server (tests/fakes), whose talk is a 512×512 clip as long
+as the narration and is "rendered" in 1 s, so the figure is the download, the composition
+and the encoding, not D-ID's own time (which costs no CPU here: the job process waits).
+
     flock /tmp/bench.lock .venv/bin/python benchmarks/capacity.py [--repeat 3] [--cpu 1]
-        [--resolutions 720 1080] [--scenario lesson|presenter]
+        [--resolutions 720 1080] [--scenario lesson|presenter] [--engine local|did]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -32,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compose_speed import SCENES, make_deck, make_music
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DID_KEY = "bench-user:FAKE-bench-secret"
 
 # Runs the render and prints the children's CPU time and peak RSS on stderr's last line.
 WRAPPER = (
@@ -58,10 +66,13 @@ def media_bytes(data: Path) -> int:
     return total
 
 
-def render_once(work: Path, resolution: int, cpu: int, index: int, scenario: str) -> dict:
+def render_once(
+    work: Path, resolution: int, cpu: int, index: int, scenario: str, did_url: str = ""
+) -> dict:
     data = work / f"data{resolution}-{index}"
     out = work / f"render{resolution}-{index}.mp4"
-    cmd = [sys.executable, "-m", "core", "render", "--engine", "local", "--language", "es"]
+    engine = "did" if did_url else "local"
+    cmd = [sys.executable, "-m", "core", "render", "--engine", engine, "--language", "es"]
     cmd += ["--text", "\n\n---\n\n".join(SCENES), "--format", "16:9"]
     cmd += ["--resolution", str(resolution), "--captions", "burn"]
     if scenario == "lesson":
@@ -72,6 +83,8 @@ def render_once(work: Path, resolution: int, cpu: int, index: int, scenario: str
     cmd += ["--out", str(out), "--no-cache", "--json"]
     pin = ["taskset", "-c", str(cpu)] if shutil.which("taskset") else []
     env = {**os.environ, "APP_DATA_DIR": str(data)}
+    if did_url:
+        env |= {"DID_API_URL": did_url, "DID_API_KEY": DID_KEY}
     t0 = time.perf_counter()
     proc = subprocess.run(
         [*pin, sys.executable, "-c", WRAPPER, *cmd],
@@ -96,10 +109,12 @@ def render_once(work: Path, resolution: int, cpu: int, index: int, scenario: str
     }
 
 
-def measure(work: Path, resolution: int, repeat: int, cpu: int, scenario: str) -> dict:
+def measure(
+    work: Path, resolution: int, repeat: int, cpu: int, scenario: str, did_url: str = ""
+) -> dict:
     runs = []
     for i in range(repeat):
-        run = render_once(work, resolution, cpu, i, scenario)
+        run = render_once(work, resolution, cpu, i, scenario, did_url)
         runs.append(run)
         print(
             f"  {resolution}p run {i + 1}: wall {run['wall_s']:.1f} s, CPU {run['cpu_s']:.1f} s, "
@@ -113,6 +128,7 @@ def measure(work: Path, resolution: int, repeat: int, cpu: int, scenario: str) -
     video_mb = statistics.median(r["video_bytes"] for r in runs) / 1e6
     stored_mb = statistics.median(r["stored_bytes"] for r in runs) / 1e6
     summary = {
+        "engine": "did" if did_url else "local",
         "scenario": scenario,
         "resolution": resolution,
         "video_minutes": round(minutes, 3),
@@ -126,7 +142,8 @@ def measure(work: Path, resolution: int, repeat: int, cpu: int, scenario: str) -
         "peak_rss_mb": round(max(r["rss_mb"] for r in runs)),
     }
     print(
-        f"{scenario} {resolution}p: {cpu_s:.1f} CPU s per {minutes * 60:.0f} s render "
+        f"{summary['engine']} {scenario} {resolution}p: {cpu_s:.1f} CPU s "
+        f"per {minutes * 60:.0f} s render "
         f"(wall {wall_s:.1f} s on one pinned CPU) → {summary['renders_per_hour_per_vcpu']} "
         f"renders/hour/vCPU, {summary['cpu_s_per_video_minute']} CPU s per minute of video; "
         f"{summary['video_mb_per_minute']} MB video / {summary['stored_mb_per_minute']} MB "
@@ -142,14 +159,23 @@ def main() -> None:
     parser.add_argument("--cpu", type=int, default=1, help="the CPU to pin each render to")
     parser.add_argument("--resolutions", type=int, nargs="+", default=[720, 1080])
     parser.add_argument("--scenario", choices=["lesson", "presenter"], default="lesson")
+    parser.add_argument("--engine", choices=["local", "did"], default="local")
     parser.add_argument("--json", action="store_true", help="also print the summary as JSON")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         work = Path(tmp)
         make_deck(work / "deck.pdf", 3)
         make_music(work / "music.wav")
+        did_url = ""
+        if args.engine == "did":
+            from tests.fakes.did_server import FakeDid, make_mp4
+
+            fake = stack.enter_context(FakeDid(key=DID_KEY, render_s=1.0, video_s=30.0))
+            fake.video = make_mp4(30.0, size=512)  # a talk of D-ID's usual size
+            did_url = fake.url
         summaries = [
-            measure(work, r, args.repeat, args.cpu, args.scenario) for r in args.resolutions
+            measure(work, r, args.repeat, args.cpu, args.scenario, did_url)
+            for r in args.resolutions
         ]
     if args.json:
         print(json.dumps(summaries, indent=2))

@@ -85,6 +85,7 @@ def test_cloud_sql_is_private_to_the_proxy_and_sized_for_the_pools(
             c
             for c in find(calls, "projects", "add-iam-policy-binding")
             if flag(c, "--member") == f"serviceAccount:{sa}"
+            and flag(c, "--role") != "roles/logging.logWriter"
         ]
         assert flag(grant, "--role") == "roles/cloudsql.client"
         assert f"resource.name == 'projects/{PROJECT}/instances/parlante-db'" in flag(
@@ -115,9 +116,11 @@ def test_each_account_reads_only_the_secrets_it_needs(cloud: Cloud, keys: dict) 
     assert readers(calls, "parlante-openai-api-key") == {APP_SA, WORKER_SA}
     assert readers(calls, "parlante-did-api-key") == {APP_SA, WORKER_SA}
     assert len(one(calls, "secrets", "create", "parlante-cookie-secret")["stdin"]) == 32
-    # No project-wide role but the conditional Cloud SQL one; nobody is granted an owner role.
+    # Project-wide: only writing logs, and Cloud SQL with a condition naming the instance.
     for call in find(calls, "projects", "add-iam-policy-binding"):
-        assert flag(call, "--role") == "roles/cloudsql.client"
+        assert flag(call, "--role") in ("roles/cloudsql.client", "roles/logging.logWriter")
+        if flag(call, "--role") == "roles/cloudsql.client":
+            assert "instances/parlante-db'" in flag(call, "--condition")
     roles = {flag(c, "--role") for c in calls if "--role" in " ".join(c["argv"])}
     assert not {r for r in roles if "admin" in r or "owner" in r or "editor" in r}
 
@@ -286,37 +289,37 @@ def test_dry_run_prints_the_whole_plan_and_changes_nothing(cloud: Cloud) -> None
 
 
 @pytest.mark.skipif(REAL_GCLOUD is None, reason="the Google Cloud CLI is not installed")
-@pytest.mark.parametrize("exists", ["0", "1"], ids=["create", "update"])
-def test_real_gcloud_accepts_every_planned_command(
-    cloud: Cloud, tmp_path: Path, exists: str
-) -> None:
-    """Each command of the plan goes to the real gcloud with no account configured: it must
-    get past argument parsing and stop at authentication (nothing can reach the cloud)."""
+def test_real_gcloud_accepts_every_planned_command(cloud: Cloud, tmp_path: Path) -> None:
+    """Each command of the plan, for a new project and for an update, goes to the real gcloud
+    with no account configured: it must get past argument parsing and stop at authentication
+    (nothing can reach the cloud). A command both plans share is checked once."""
     toml = tmp_path / "secrets.toml"
     toml.write_text("[auth]\n")
     flags_file = tmp_path / "flags.yaml"
     flags_file.write_text("--password: FAKEpassword000\n")
     redirect = tmp_path / "redirect.yaml"
     redirect.write_text("name: parlante-redirect\ndefaultUrlRedirect:\n  httpsRedirect: true\n")
-    plan = cloud.deploy(
-        *SCALED,
-        "--dry-run",
-        "--db-ha",
-        "--streamlit-secrets",
-        str(toml),
-        STUB_ALL_EXIST=exists,
-        OPENAI_API_KEY=OPENAI,
-    ).stdout
-    commands = sorted(
-        {
+    commands: set[str] = set()
+    for exists in ("0", "1"):
+        plan = cloud.deploy(
+            *SCALED,
+            "--dry-run",
+            "--db-ha",
+            "--streamlit-secrets",
+            str(toml),
+            STUB_ALL_EXIST=exists,
+            OPENAI_API_KEY=OPENAI,
+        ).stdout
+        planned = {
             line.removeprefix("[dry-run] ").split("  <<< ")[0]
             for line in plan.splitlines()
             if line.startswith("[dry-run] gcloud ")
         }
-    )
-    assert len(commands) > (5 if exists == "1" else 30)
+        assert len(planned) > (5 if exists == "1" else 30)
+        commands |= planned
+    assert any("rolling-action start-update" in c for c in commands), "the update plan is in"
     config = tmp_path / "gcloud-config"
-    for command in commands:
+    for command in sorted(commands):
         command = command.replace("gcloud ", f"{REAL_GCLOUD} ", 1)
         command = re.sub(r"parlante-config=/\S+", f"parlante-config={STARTUP}", command)
         command = re.sub(r"--flags-file=/\S+", f"--flags-file={flags_file}", command)

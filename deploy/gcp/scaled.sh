@@ -77,6 +77,10 @@ ensure_account() { # ensure_account ID DESCRIPTION
     with_retry mutate artifacts repositories add-iam-policy-binding "$NAME" \
         --location="$REGION" --member="serviceAccount:$email" \
         --role=roles/artifactregistry.reader --format=none
+    # The containers' logs go to Cloud Logging (google-logging-enabled): write only.
+    with_retry mutate projects add-iam-policy-binding "$PROJECT" \
+        --member="serviceAccount:$email" --role=roles/logging.logWriter --condition=None \
+        --format=none
 }
 
 # Cloud SQL for PostgreSQL, reached only through the Cloud SQL Auth Proxy: no authorized
@@ -230,7 +234,7 @@ ensure_template() { # ensure_template ROLE MACHINE_TYPE ACCOUNT
         --boot-disk-size=30GB --boot-disk-type=pd-balanced --no-address \
         --tags="$NAME-$1" --service-account="$3" --scopes=cloud-platform \
         --shielded-secure-boot --shielded-vtpm --shielded-integrity-monitoring \
-        --metadata=enable-oslogin=TRUE \
+        --metadata=enable-oslogin=TRUE,google-logging-enabled=true \
         --metadata-from-file="startup-script=$HERE/startup.sh,parlante-config=$config"
 }
 
