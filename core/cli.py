@@ -1,5 +1,5 @@
 """The command line: ``python -m core <command>`` (voices, avatars, looks, render, script,
-credits, serve, apikey, batch).
+credits, serve, apikey, batch, jobs, worker).
 
 Exit codes: 0 done; 2 wrong input; 3 configuration or account problem; 4 the provider
 failed after retries or refused. Errors are one line on stderr starting ``error:``.
@@ -13,12 +13,23 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from core.commands import apikey, batch, catalogue, credits, looks, render, script, serve
+from core.commands import (
+    apikey,
+    batch,
+    catalogue,
+    credits,
+    jobs,
+    looks,
+    render,
+    script,
+    serve,
+    worker,
+)
 from core.config import Settings
 from core.errors import AppError
 from core.usecases import Parlante
 
-COMMANDS = (catalogue, looks, render, credits, script, serve, apikey, batch)
+COMMANDS = (catalogue, looks, render, jobs, worker, credits, script, serve, apikey, batch)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -50,6 +50,16 @@ def _flag(source: Mapping[str, Any], name: str) -> bool:
     return (_clean(source.get(name)) or "").lower() in {"1", "true", "yes", "on"}
 
 
+def _on_unless_off(source: Mapping[str, Any], name: str) -> bool:
+    """A setting that is on unless set to 0/false/no/off (anything else is refused)."""
+    raw = (_clean(source.get(name)) or "1").lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError("config.not_a_flag", variable=name, raw=raw)
+
+
 def _emails(source: Mapping[str, Any], name: str) -> tuple[str, ...]:
     """A comma/space separated list of e-mail addresses and ``@domain`` entries, lowercased."""
     raw = source.get(name)
@@ -123,6 +133,10 @@ class Settings:
     api_max_body_mb: float = 16.0  # largest HTTP API request body (photos: 15 MB)
     api_webhook_insecure: bool = False  # development only: webhooks to http / private hosts
     batch_max_rows: int = 500  # rows one spreadsheet batch may have
+    # RUN_JOBS=0 on app replicas: they submit and watch; `python -m core worker` runs jobs
+    run_jobs: bool = True
+    worker_grace_s: float = 60.0  # SIGTERM: how long a worker lets its running job finish
+    job_lease_s: float = 30.0  # a running job whose runner is silent this long is taken over
 
     @classmethod
     def from_sources(
@@ -180,6 +194,9 @@ class Settings:
             api_max_body_mb=_number(merged, "API_MAX_BODY_MB", 16.0, 0.1, 1024.0),
             api_webhook_insecure=_flag(merged, "API_WEBHOOK_INSECURE"),
             batch_max_rows=int(_number(merged, "BATCH_MAX_ROWS", 500, 1, 100_000)),
+            run_jobs=_on_unless_off(merged, "RUN_JOBS"),
+            worker_grace_s=_number(merged, "WORKER_GRACE_S", 60.0, 0.0, 86_400.0),
+            job_lease_s=_number(merged, "JOB_LEASE_S", 30.0, 1.0, 3600.0),
         )
 
     def with_(self, **changes: Any) -> Settings:

@@ -222,6 +222,12 @@ class RenderRejected(ProviderError):
     exit_code = 4
 
 
+class JobFailed(AppError):
+    """A queued job that was waited for ended without a video (its reason in the message)."""
+
+    exit_code = 4
+
+
 class Cancelled(AppError):
     """A job was cancelled by the person."""
 

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.config import Settings
 from core.errors import AppError, Cancelled
 from core.jobstore import (
     CANCELLED,
@@ -87,6 +88,16 @@ class RunnerOptions:
     max_attempts: int = 3  # interrupted this many times → failed
     progress_every_s: float = 0.2  # at most this often a progress write (stage changes: always)
 
+    @classmethod
+    def from_settings(cls, settings: Settings, workers: int | None = None) -> RunnerOptions:
+        """MAX_JOBS workers (or ``workers``); leases of JOB_LEASE_S, renewed 6 times in one."""
+        lease = settings.job_lease_s
+        return cls(
+            workers=settings.max_jobs if workers is None else workers,
+            heartbeat_s=min(5.0, lease / 6),
+            stale_after_s=lease,
+        )
+
 
 def _pid_alive(runner: str) -> bool | None:
     """True/False for a runner of this host, None when it cannot be told (other host)."""
@@ -124,6 +135,7 @@ class JobRunner:
         self._wake = threading.Condition()
         self._finished = threading.Condition()  # notified when a job of this process ends
         self._stopping = threading.Event()  # replaced by each start(): one per generation
+        self._draining = threading.Event()  # set by drain(): take no new jobs
         self._active: dict[str, _Active] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -133,6 +145,7 @@ class JobRunner:
         if self._threads and not self._stopping.is_set():
             return self
         self._stopping = threading.Event()  # threads of a stopped generation keep theirs
+        self._draining.clear()
         self._threads = []
         _LIVE.add(self.id)
         self.services.library.clean_staging()
@@ -161,6 +174,25 @@ class JobRunner:
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         _LIVE.discard(self.id)
+
+    def drain(self, grace_s: float) -> bool:
+        """Stop taking jobs and let the running ones finish for up to ``grace_s`` seconds;
+        then stop, handing any still running back to the queue (a worker's SIGTERM).
+        True when every running job finished within the grace period."""
+        self._draining.set()
+        deadline = time.monotonic() + grace_s
+        with self._finished:
+            while self._active and (left := deadline - time.monotonic()) > 0:
+                self._finished.wait(min(0.5, left))
+        finished = not self._active
+        self.stop()
+        return finished
+
+    @property
+    def busy(self) -> int:
+        """How many jobs this runner is rendering now."""
+        with self._lock:
+            return len(self._active)
 
     @property
     def alive(self) -> bool:
@@ -191,9 +223,13 @@ class JobRunner:
         return self.store.get(job_id)
 
     def jobs(
-        self, user: str = "", statuses: tuple[str, ...] = (), engine: str | None = None
+        self,
+        user: str = "",
+        statuses: tuple[str, ...] = (),
+        engine: str | None = None,
+        limit: int = 200,
     ) -> list[Job]:
-        return self.store.list(user, statuses or None, engine)
+        return self.store.list(user, statuses or None, engine, limit=limit)
 
     def cancel(self, job_id: str) -> str | None:
         """Cancel a job: a queued one at once, a running one at its next progress report."""
@@ -283,6 +319,9 @@ class JobRunner:
     def _work(self, stopping: threading.Event) -> None:
         me = threading.current_thread()
         while not stopping.is_set():
+            if self._draining.is_set():
+                stopping.wait(self.options.poll_s)
+                continue
             try:
                 job = self.store.claim_next(self.id)
             except Exception:

@@ -8,6 +8,7 @@ video removes its files too.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import threading
@@ -22,6 +23,20 @@ from core.cache import digest_bytes
 from core.errors import InputError
 from core.files import write_bytes
 from core.models import SRT_FILE, THUMB_FILE, VIDEO_FILE, VTT_FILE, Avatar, Video
+
+
+def _owner_alive(staging_name: str) -> bool:
+    """Whether the process that made ``.staging-<pid>-<id>`` still runs (older names: no)."""
+    pid = staging_name.removeprefix(".staging-").partition("-")[0]
+    if not pid.isdigit() or "-" not in staging_name.removeprefix(".staging-"):
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def new_id() -> str:
@@ -119,7 +134,7 @@ class Library:
     # -- videos -----------------------------------------------------------------------------
     def staging_dir(self) -> Path:
         """A fresh folder beside the media folders, to render into before ``add_video``."""
-        path = self.media_dir / f".staging-{new_id()}"
+        path = self.media_dir / f".staging-{os.getpid()}-{new_id()}"  # pid: see clean_staging
         path.mkdir(parents=True)
         return path
 
@@ -217,10 +232,12 @@ class Library:
         return path
 
     def clean_staging(self) -> None:
-        """Remove staging folders left by a crash (called at start-up)."""
+        """Remove staging folders left by a crash (called at start-up): those of processes
+        that are gone. A live worker's render beside this one (same machine) is left alone."""
         if self.media_dir.is_dir():
             for path in self.media_dir.glob(".staging-*"):
-                shutil.rmtree(path, ignore_errors=True)
+                if not _owner_alive(path.name):
+                    shutil.rmtree(path, ignore_errors=True)
 
     # -- photos -----------------------------------------------------------------------------
     def add_photo(self, data: bytes, name: str, user: str = "", suffix: str = ".jpg") -> Avatar:

@@ -95,11 +95,21 @@ def test_connections_are_per_thread(data_dir: Path) -> None:
     assert seen == [1]
 
 
-def test_clean_staging_removes_leftovers(data_dir: Path) -> None:
+def test_clean_staging_removes_leftovers_of_dead_processes_only(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
     library = Library(data_dir)
-    leftover = library.staging_dir()
+    live = library.staging_dir()  # this process's render, beside a starting worker's
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    dead = library.media_dir / f".staging-{gone.stdout.strip()}-0123456789abcdef"
+    old_style = library.media_dir / ".staging-0123456789abcdef"  # before names had a pid
+    for leftover in (dead, old_style):
+        leftover.mkdir()
+        (leftover / "video.mp4").write_bytes(b"half")
     library.clean_staging()
-    assert not leftover.exists()
+    assert live.exists() and not dead.exists() and not old_style.exists()
 
 
 def test_jobs_of_an_older_library_keep_their_resume_token_and_its_usage(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from core.commands.catalogue import ENGINE_CHOICES
 from core.commands.common import StderrProgress, emit_json, read_text_arg
-from core.errors import InputError
+from core.errors import AppError, InputError, JobFailed
 from core.files import check_writable, copy
-from core.models import Look, RenderRequest
-from core.usecases import SHARED_USER, Parlante
+from core.models import Look, RenderRequest, Video
+from core.usecases import CANCELLED, DONE, SHARED_USER, Parlante
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,12 +56,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--subtitles", help="where to copy the subtitles (.srt, or .vtt)")
     p.add_argument("--no-cache", action="store_true", help="render anew even if cached")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    queue = p.add_argument_group("queue (a worker or the app renders it)")
+    queue.add_argument(
+        "--submit", action="store_true",
+        help="record and queue the job, print its id ({\"job\": ID} with --json) and return",
+    )  # fmt: skip
+    queue.add_argument(
+        "--wait", action="store_true",
+        help="with --submit: wait for the job, then print the usual result",
+    )  # fmt: skip
+    queue.add_argument(
+        "--timeout", type=float, default=None,
+        help="with --wait: stop waiting after this many seconds (default 3600)",
+    )  # fmt: skip
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, app: Parlante) -> int:
     if args.text is None and args.text_file is None and not args.audio:
         raise InputError("render.no_input")
+    if not args.submit and (args.wait or args.timeout is not None):
+        raise InputError("jobs.wait_needs_submit")
+    if args.submit and not args.wait and (args.out or args.subtitles):
+        raise InputError("jobs.copy_needs_wait")
     text = read_text_arg(args.text, args.text_file)
     out = check_writable(Path(args.out), "--out") if args.out else None
     subs = check_writable(Path(args.subtitles), "--subtitles") if args.subtitles else None
@@ -89,9 +106,19 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
             title=args.title,
         ),
     )
-    video = app.renders.render_now(
-        SHARED_USER, request, args.engine, on_progress=StderrProgress(not args.json)
-    )
+    if args.submit:
+        job = app.renders.submit(SHARED_USER, request, args.engine, args.title)
+        if not args.wait:
+            if args.json:
+                emit_json({"job": job.id})
+            else:
+                print(job.id)
+            return 0
+        video = wait_for_video(app, job.id, 3600.0 if args.timeout is None else args.timeout)
+    else:
+        video = app.renders.render_now(
+            SHARED_USER, request, args.engine, on_progress=StderrProgress(not args.json)
+        )
     result = video.to_json()
     if out is not None:
         copy(video.video, out)
@@ -107,3 +134,16 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
         if result.get("note"):
             print(result["note"])
     return 0
+
+
+def wait_for_video(app: Parlante, job_id: str, timeout_s: float) -> Video:
+    """The video of a submitted job once a runner or worker has made it."""
+    job = app.renders.wait(SHARED_USER, job_id, timeout_s)
+    if not job.finished:
+        raise AppError("jobs.wait_timeout", job=job.id, status=job.status, seconds=timeout_s)
+    video = app.renders.video(SHARED_USER, job) if job.status == DONE else None
+    if video is None:
+        if job.status == CANCELLED:
+            raise AppError("job.cancelled")
+        raise JobFailed("jobs.failed", job=job.id, reason=job.error_text("en") or job.status)
+    return video.to_video()

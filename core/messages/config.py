@@ -7,6 +7,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{variable} must be a number (got {raw!r}).",
         "es": "{variable} debe ser un número (tiene {raw!r}).",
     },
+    "config.not_a_flag": {
+        "en": "{variable} must be 1 or 0 (on or off; got {raw!r}).",
+        "es": "{variable} debe ser 1 o 0 (activado o desactivado; tiene {raw!r}).",
+    },
     "config.out_of_range": {
         "en": "{variable} must be between {lo:g} and {hi:g} (got {raw}).",
         "es": "{variable} debe estar entre {lo:g} y {hi:g} (tiene {raw}).",

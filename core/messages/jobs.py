@@ -85,3 +85,39 @@ MESSAGES.update(
         "progress.ready": {"en": "Video ready", "es": "Vídeo listo"},
     }
 )
+
+# The command line's job commands (render --submit, jobs, worker).
+MESSAGES.update(
+    {
+        "jobs.unknown_status": {
+            "en": "Unknown job status '{status}': use one of {known}.",
+            "es": "Estado de trabajo desconocido «{status}»: use uno de {known}.",
+        },
+        "jobs.bad_limit": {
+            "en": "--limit must be between 1 and {most} (got {limit}).",
+            "es": "--limit debe estar entre 1 y {most} (tiene {limit}).",
+        },
+        "jobs.wait_needs_submit": {
+            "en": "--wait and --timeout go with --submit (without it, render waits anyway).",
+            "es": "--wait y --timeout van con --submit (sin él, render ya espera).",
+        },
+        "jobs.copy_needs_wait": {
+            "en": "--out and --subtitles with --submit need --wait (the video is made later).",
+            "es": "--out y --subtitles con --submit necesitan --wait (el vídeo se hace después).",
+        },
+        "jobs.wait_timeout": {
+            "en": "Job {job} is still {status} after {seconds} s; follow it with "
+            "`python -m core jobs show {job}`.",
+            "es": "El trabajo {job} sigue {status} tras {seconds} s; sígalo con "
+            "`python -m core jobs show {job}`.",
+        },
+        "jobs.failed": {
+            "en": "Job {job} failed: {reason}",
+            "es": "El trabajo {job} falló: {reason}",
+        },
+        "jobs.bad_concurrency": {
+            "en": "--concurrency must be between 1 and {most} (got {concurrency}).",
+            "es": "--concurrency debe estar entre 1 y {most} (tiene {concurrency}).",
+        },
+    }
+)

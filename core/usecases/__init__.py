@@ -21,6 +21,9 @@ the caller), ``batches`` (videos from a spreadsheet).
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
+
 from core import languages
 from core.audio.decode import AUDIO_EXTENSIONS
 from core.auth import (
@@ -85,10 +88,12 @@ class Parlante:
     @classmethod
     def open(cls, settings: Settings, *, jobs: bool = True) -> Parlante:
         """The application over ``settings``; with ``jobs`` its background runner starts
-        (and recovers jobs a previous process left unfinished)."""
+        (and recovers jobs a previous process left unfinished) — unless the settings say
+        RUN_JOBS=0: then jobs are only submitted and watched here, workers
+        (``python -m core worker``) run them."""
         protect_logs(settings.secrets)
         ctx = Context.build(settings)
-        if jobs:
+        if jobs and settings.run_jobs:
             ctx.runner.start()
         return cls(ctx)
 
@@ -102,8 +107,26 @@ class Parlante:
         return self.ctx.runner.alive
 
     def start_jobs(self) -> None:
-        """Start (again) taking jobs, recovering those a stopped runner left."""
-        self.ctx.runner.start()
+        """Start (again) taking jobs, recovering those a stopped runner left (never with
+        RUN_JOBS=0: workers take the jobs)."""
+        if self.settings.run_jobs:
+            self.ctx.runner.start()
+
+    def work(self, stop: threading.Event, grace_s: float | None = None) -> bool:
+        """Be a worker (``python -m core worker``): run queued jobs in this process, one at a
+        time, until ``stop`` is set; then let the running job finish for up to ``grace_s``
+        (WORKER_GRACE_S) and hand it back to the queue if it has not (queued again, nothing
+        half-written kept). True when no job had to be handed back."""
+        runner = self.ctx.runner
+        runner.options = replace(runner.options, workers=1)
+        runner.start()
+        stop.wait()
+        return runner.drain(self.settings.worker_grace_s if grace_s is None else grace_s)
+
+    @property
+    def runner_id(self) -> str:
+        """This process's job runner (as recorded in the jobs it runs)."""
+        return self.ctx.runner.id
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop the job runner; running jobs go back to the queue."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from core.config import Settings
 from core.errors import NotFound
-from core.jobs import JobRunner
+from core.jobs import JobRunner, RunnerOptions
 from core.jobstore import Job
 from core.library import VideoRecord
 from core.services import Services
@@ -36,7 +36,7 @@ class Context:
         return cls(
             settings=settings,
             services=services,
-            runner=JobRunner(services),
+            runner=JobRunner(services, RunnerOptions.from_settings(settings)),
             credits=CreditsMonitor(services),
         )
 

@@ -89,8 +89,15 @@ class Renders:
         except NotFound:
             return None
 
-    def jobs(self, user: str, statuses: tuple[str, ...] = ()) -> list[Job]:
-        return self.ctx.runner.jobs(user, statuses)
+    def jobs(self, user: str, statuses: tuple[str, ...] = (), limit: int = 200) -> list[Job]:
+        """The user's latest jobs (newest first), only those in ``statuses`` when given."""
+        return self.ctx.runner.jobs(user, statuses, limit=limit)
+
+    def wait(self, user: str, job_id: str, timeout_s: float) -> Job:
+        """Block until the user's job has finished (or ``timeout_s`` passed: then it is
+        returned unfinished) — whichever runner or worker renders it."""
+        job = self.ctx.own_job(user, job_id)
+        return self.ctx.runner.wait(job.id, timeout=timeout_s, poll_s=0.5)
 
     def busy(self, user: str) -> bool:
         """Whether ``user`` has a job queued or running."""
