@@ -179,6 +179,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (batch_id, row_number)
     )
     """,
+    # 7: the HTTP API's per-key request counts, one row per key and minute, shared by every
+    # API process and replica (core.usecases.ratelimits)
+    """
+    CREATE TABLE api_rate (
+        key_id TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        hits INTEGER NOT NULL,
+        PRIMARY KEY (key_id, window_start)
+    )
+    """,
 )
 
 _migrate_lock = threading.Lock()

@@ -21,6 +21,24 @@ def open_library(data_dir: str, barrier: Any, results: Any) -> None:
         results.put(f"{type(err).__name__}: {err}")
 
 
+def take_requests(
+    data_dir: str, key_id: str, per_minute: int, now: float, n: int, barrier: Any, results: Any
+) -> None:
+    """Count ``n`` requests of one API key at the same (given) moment, as an API process
+    does for each call; report how many were let through."""
+    from core.config import Settings
+    from core.usecases import Parlante, RateLimits
+
+    try:
+        app = Parlante.open(Settings.from_sources({"APP_DATA_DIR": data_dir}), jobs=False)
+        limits = RateLimits(app.ctx, clock=lambda: now)
+        limits._conn.execute("SELECT 1").fetchone()  # connected and migrated before the race
+        barrier.wait()
+        results.put(sum(1 for _ in range(n) if limits.take(key_id, per_minute) == 0))
+    except Exception as err:  # reported to the test, which shows it
+        results.put(f"{type(err).__name__}: {err}")
+
+
 # --- a job worker in its own process ---------------------------------------------------------
 #
 #   python -m tests.procs worker      (environment: APP_DATA_DIR, DID_*, ENGINE_LOG, ...)

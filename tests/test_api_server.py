@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -53,13 +54,12 @@ class Hooks(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    env = {**os.environ, "APP_DATA_DIR": str(data_dir), "API_WEBHOOK_INSECURE": "1",
-           "MAX_JOBS": "1"}  # fmt: skip
+@contextmanager
+def serving(env: dict[str, str], *args: str) -> Iterator[str]:
+    """``python -m core serve`` in its own process; its address once it answers."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "core", "serve", "--port", str(port)], cwd=ROOT, env=env,
+        [sys.executable, "-m", "core", "serve", "--port", str(port), *args], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -72,7 +72,7 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
                 time.sleep(0.1)
         else:
             pytest.fail("the API server did not start")
-        yield base, env
+        yield base
     finally:
         proc.terminate()
         try:
@@ -81,6 +81,29 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
             proc.kill()
         stderr = proc.stderr.read().decode() if proc.stderr else ""
         assert "Traceback" not in stderr, stderr
+
+
+@pytest.fixture
+def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    env = {**os.environ, "APP_DATA_DIR": str(data_dir), "API_WEBHOOK_INSECURE": "1",
+           "MAX_JOBS": "1"}  # fmt: skip
+    with serving(env) as base:
+        yield base, env
+
+
+def test_two_api_processes_share_each_keys_rate_limit(data_dir: Path) -> None:
+    env = {**os.environ, "APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "6"}
+    ana = cli(env, "apikey", "create", "--user", "ana@example.org", "--json")
+    headers = {"Authorization": f"Bearer {ana['key']}"}
+    with serving(env, "--no-jobs") as first, serving(env, "--no-jobs") as second:
+        codes = [httpx.get(base + "/v1/avatars", headers=headers, timeout=30).status_code
+                 for base in (first, second) * 3]  # fmt: skip
+        assert codes == [200] * 6  # three each: the key's six for this minute
+        for base in (first, second):
+            refused = httpx.get(base + "/v1/avatars", headers=headers, timeout=30)
+            assert refused.status_code == 429, refused.text
+            assert refused.json()["error"]["type"] == "rate_limit_error"
+            assert int(refused.headers["Retry-After"]) >= 1
 
 
 def test_a_real_video_through_the_running_server(server: tuple[str, dict[str, str]]) -> None:

@@ -27,7 +27,8 @@ Parlante's HTTP API: the same pipeline, jobs, daily caps and library as the app.
   `python -m core apikey create --user EMAIL`. A key only ever sees its owner's things.
 * **Errors**: always `{"error": {"type", "message", "param", "code"}}`; 429 carries `Retry-After`.
 * **Limits**: request bodies up to `API_MAX_BODY_MB` (16 MB), photos up to 15 MB,
-  `API_RATE_PER_MIN` requests a minute per key (120), and the daily caps of the app.
+  `API_RATE_PER_MIN` requests per key in any minute (120; shared by every API process),
+  and the daily caps of the app.
 * **Webhooks**: `webhook_url` (https, public) receives `video.succeeded` / `video.failed`,
   signed: `Parlante-Signature: t=…,v1=HMAC-SHA256(whsec_…, "t." + raw body)`.
 
@@ -61,7 +62,7 @@ def create_app(
         lifespan=lifespan,
     )
     api.state.parlante = parlante
-    api.state.limiter = RateLimiter(settings.api_rate_per_min)
+    api.state.limiter = RateLimiter(parlante, settings.api_rate_per_min)
     api.state.dispatcher = dispatcher
     errors.install(api, settings)
     api.include_router(videos.router)

@@ -1,13 +1,9 @@
 """Who is calling: ``Authorization: Bearer <key>`` → the key's owner (core.usecases.Caller),
-and how often each key may call (a token bucket per key, in this process)."""
+and how often each key may call (counted in the database, shared by every process)."""
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -18,34 +14,17 @@ from core.usecases import Caller, Parlante, SignInRefused, oidc_user_id
 bearer = HTTPBearer(auto_error=False, description="An API key: `pk_…`")
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    at: float
-
-
 class RateLimiter:
-    """``per_minute`` requests per key, refilled continuously; bursts up to ``per_minute``."""
+    """``per_minute`` requests per key in any minute (bursts up to that), counted in the
+    database so every API process and replica shares the count (core.usecases.ratelimits)."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = per_minute / 60.0
-        self.capacity = float(per_minute)
-        self.clock = clock
-        self._buckets: dict[str, _Bucket] = {}
-        self._lock = threading.Lock()
+    def __init__(self, app: Parlante, per_minute: int) -> None:
+        self.app = app
+        self.capacity = per_minute
 
     def take(self, key: str) -> float:
         """0 when the request may go; otherwise the seconds to wait."""
-        now = self.clock()
-        with self._lock:
-            bucket = self._buckets.get(key) or _Bucket(self.capacity, now)
-            bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.at) * self.rate)
-            bucket.at = now
-            self._buckets[key] = bucket
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                return 0.0
-            return (1.0 - bucket.tokens) / self.rate
+        return self.app.ratelimits.take(key, self.capacity)
 
 
 def allowed(user: str, emails: tuple[str, ...]) -> bool:
@@ -72,7 +51,7 @@ def authenticate(
     wait = limiter.take(caller.key_id)
     if wait > 0:
         raise ApiError("api.rate_limited", http=429, type_="rate_limit_error", retry_after=wait,
-            limit=int(limiter.capacity), wait_s=math.ceil(wait),
+            limit=limiter.capacity, wait_s=math.ceil(wait),
         )  # fmt: skip
     return caller
 

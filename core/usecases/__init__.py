@@ -15,8 +15,8 @@ One module per concept: ``scripts``, ``renders`` (estimate, submit, retry, cance
 ``videos`` (history, files, delete, use again), ``presenters`` (photos, stills), ``voices``
 (engines, voices, previews), ``preferences`` (choices, presets, interface language),
 ``account`` (readiness, credits, daily usage), ``looks`` (formats, layouts, themes, uploads,
-slides, preview), ``apikeys`` (the HTTP API's keys), ``webhooks`` (video events posted to
-the caller), ``batches`` (videos from a spreadsheet).
+slides, preview), ``apikeys`` (the HTTP API's keys), ``ratelimits`` (its per-key limits),
+``webhooks`` (video events posted to the caller), ``batches`` (videos from a spreadsheet).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from core.usecases.idempotency import Idempotency, IdempotencyConflict, request_
 from core.usecases.looks import Looks, Theme, hex_colour, join_scenes, scene_parts
 from core.usecases.preferences import Preferences
 from core.usecases.presenters import Presenters
+from core.usecases.ratelimits import RateLimits
 from core.usecases.renders import Queue, Renders
 from core.usecases.scripts import Scripts
 from core.usecases.videos import Reuse, Videos
@@ -81,6 +82,7 @@ class Parlante:
         self.account = Account(ctx)
         self.apikeys = ApiKeys(ctx)
         self.idempotency = Idempotency(ctx)
+        self.ratelimits = RateLimits(ctx)
         self.webhooks = Webhooks(ctx, self.apikeys)
         self.batches = Batches(ctx, self.renders, self.scripts)
         self.looks = Looks(ctx)
@@ -170,6 +172,7 @@ __all__ = [
     "NewKey",
     "Parlante",
     "Queue",
+    "RateLimits",
     "Readiness",
     "Reuse",
     "RowProblem",
