@@ -189,6 +189,24 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (key_id, window_start)
     )
     """,
+    # 8: files sent through the HTTP API for a video (slides, background image, music, own
+    # narration), checked and kept among the owner's uploads (core.usecases.uploads)
+    """
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        file TEXT NOT NULL,
+        info_json TEXT NOT NULL DEFAULT '{}',
+        created_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX uploads_owner_kind_sha ON uploads(owner, kind, sha256);
+    CREATE INDEX uploads_owner_created ON uploads(owner, created_at);
+    CREATE INDEX uploads_file ON uploads(file)
+    """,
 )
 
 _migrate_lock = threading.Lock()

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from core.api import catalogue, errors, videos
+from core.api import catalogue, errors, uploads, videos
 from core.api.auth import RateLimiter
 from core.api.limits import BodyLimit
 from core.api.webhooks import Dispatcher, post
@@ -26,9 +26,13 @@ Parlante's HTTP API: the same pipeline, jobs, daily caps and library as the app.
 * **Auth**: `Authorization: Bearer pk_…` — create a key in the app (API keys) or with
   `python -m core apikey create --user EMAIL`. A key only ever sees its owner's things.
 * **Errors**: always `{"error": {"type", "message", "param", "code"}}`; 429 carries `Retry-After`.
-* **Limits**: request bodies up to `API_MAX_BODY_MB` (16 MB), photos up to 15 MB,
+* **Limits**: request bodies up to `API_MAX_BODY_MB` (16 MB), photos up to 15 MB, uploads
+  as docs/api.md lists them per kind,
   `API_RATE_PER_MIN` requests per key in any minute (120; shared by every API process),
   and the daily caps of the app.
+* **Uploads**: `POST /v1/uploads` (multipart `kind` + `file`: slides, image, music,
+  narration), then name them in `POST /v1/videos` (`slides_upload_ids`,
+  `background_upload_id`, `music_upload_id`, `narration_upload_id`).
 * **Webhooks**: `webhook_url` (https, public) receives `video.succeeded` / `video.failed`,
   signed: `Parlante-Signature: t=…,v1=HMAC-SHA256(whsec_…, "t." + raw body)`.
 
@@ -67,10 +71,13 @@ def create_app(
     errors.install(api, settings)
     api.include_router(videos.router)
     api.include_router(catalogue.router)
+    api.include_router(uploads.router)
 
     @api.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
         return {"ok": True}
 
-    api.add_middleware(BodyLimit, max_bytes=int(settings.api_max_body_mb * 1_048_576))
+    max_body = int(settings.api_max_body_mb * 1_048_576)
+    larger = {"/v1/uploads": max(max_body, uploads.body_limit(parlante))}
+    api.add_middleware(BodyLimit, max_bytes=max_body, paths=larger)
     return api

@@ -75,9 +75,17 @@ _PARAMS = (
 )  # fmt: skip
 
 
+def with_param(err: AppError, param: str) -> AppError:
+    """``err``, telling the caller which request field it is about."""
+    err.api_param = param  # type: ignore[attr-defined]
+    return err
+
+
 def param_of(err: AppError) -> str | None:
     if isinstance(err, ApiError):
         return err.param
+    if getattr(err, "api_param", None):
+        return str(err.api_param)  # type: ignore[attr-defined]
     mid = err.message_id or ""
     return next((param for prefix, param in _PARAMS if mid.startswith(prefix)), None)
 
@@ -91,7 +99,7 @@ def status_of(err: AppError) -> Mapped:
     if isinstance(err, NotFound):
         return Mapped(404, "not_found")
     if isinstance(err, InputError):
-        if err.message_id == "photo.upload_too_big":
+        if err.message_id in ("photo.upload_too_big", "upload.too_big"):
             return Mapped(413, "payload_too_large")
         return Mapped(422, "invalid_request")
     if isinstance(err, LimitReached):

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from core.models import RenderRequest
 from core.usecases import ENGINE_IDS, STATUSES
+from core.usecases.uploads import KINDS
 
 Engine = Literal[ENGINE_IDS]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+UploadKind = Literal[KINDS]  # type: ignore[valid-type]
+UploadId = Annotated[str, Field(min_length=1, max_length=80)]
 MEDIA_FILES = {
     "video.mp4": "video/mp4",
     "subtitles.vtt": "text/vtt",
@@ -28,8 +31,8 @@ MEDIA_FILES = {
 # RenderRequest fields the API writes out itself (or never lets a client set).
 _OWN = {"text", "language", "voice_id", "avatar", "size", "rate", "pitch", "title", "use_cache",
         "job_id"}  # fmt: skip
-# Fields that name a file on the server: a caller must never make the server read its files
-# (narration audio, slides and music would need upload routes of their own, as photos have).
+# Fields that name a file on the server: a caller must never make the server read its files;
+# the API takes them as uploads instead (the *_upload_id fields, /v1/uploads).
 SERVER_PATHS = {"audio", "look.slides", "look.music"}
 NAME_ONLY = {"look.background"}  # a theme id or "blur" here (an image path only in the app)
 
@@ -117,6 +120,21 @@ class _VideoCreateBase(BaseModel):
     webhook_url: str | None = Field(
         None, max_length=2000, description="https URL told when the video succeeds or fails"
     )
+    slides_upload_ids: list[UploadId] | None = Field(
+        None, max_length=60, description="Slides: one PDF, or one picture per scene (scenes "
+        "are separated by a line '---' in the text); uploads of kind 'slides'",
+    )  # fmt: skip
+    background_upload_id: UploadId | None = Field(
+        None, description="A background picture (an upload of kind 'image'); instead of "
+        "look.background",
+    )  # fmt: skip
+    music_upload_id: UploadId | None = Field(
+        None, description="Music under the voice (an upload of kind 'music')"
+    )
+    narration_upload_id: UploadId | None = Field(
+        None, description="Your own narration (an upload of kind 'narration'), spoken instead "
+        "of a voice; 'text' is then optional (it gives the subtitles)",
+    )  # fmt: skip
 
 
 VideoCreate = create_model(  # type: ignore[call-overload]
@@ -224,3 +242,26 @@ class ScriptOut(BaseModel):
     model: str
     cached: bool
     truncated: bool
+
+
+class UploadOut(BaseModel):
+    id: str
+    object: Literal["upload"] = "upload"
+    kind: UploadKind  # type: ignore[valid-type]
+    name: str
+    bytes: int
+    sha256: str
+    created_at: float
+    pages: int | None = Field(None, description="Slides: the PDF's pages")
+    duration_s: float | None = Field(None, description="Music, narration: seconds")
+    width: int | None = Field(None, description="Pictures: pixels")
+    height: int | None = None
+
+
+class UploadList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[UploadOut]
+    total: int
+    limit: int
+    offset: int
+    has_more: bool

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 
 from core.api import schemas
 from core.api.deps import ERRORS, CallerDep, ParlanteDep
-from core.api.errors import ApiError, engine_unavailable
+from core.api.errors import ApiError, engine_unavailable, with_param
 from core.errors import InputError
 from core.models import Brief, RenderRequest
 from core.usecases import DONE, FAILED, Caller, Job, Parlante, request_hash
@@ -59,11 +59,37 @@ def describe(app: Parlante, job: Job, base: str = "") -> dict[str, Any]:
     }
 
 
+def _upload(app: Parlante, caller: Caller, field: str, upload_id: str, kind: str) -> str:
+    """Where the caller's upload is kept (404 for another's or a missing one, 422 for one
+    of another kind), the error naming the request field."""
+    try:
+        return app.uploads.path(caller.user, upload_id, kind)
+    except InputError as err:
+        raise with_param(err, field) from None
+
+
+def _with_uploads(app: Parlante, caller: Caller, body: Any, extra: dict[str, Any]) -> None:
+    """The uploads the request names, as the paths the render request holds."""
+    look = extra.setdefault("look", {})
+    if body.slides_upload_ids:
+        look["slides"] = [_upload(app, caller, "slides_upload_ids", upload_id, "slides")
+                          for upload_id in body.slides_upload_ids]  # fmt: skip
+    if body.background_upload_id:
+        look["background"] = _upload(app, caller, "background_upload_id",
+                                     body.background_upload_id, "image")  # fmt: skip
+    if body.music_upload_id:
+        look["music"] = _upload(app, caller, "music_upload_id", body.music_upload_id, "music")
+    if body.narration_upload_id:
+        extra["audio"] = _upload(app, caller, "narration_upload_id", body.narration_upload_id,
+                                 "narration")  # fmt: skip
+
+
 def _render_request(app: Parlante, caller: Caller, body: Any, text: str) -> RenderRequest:
     if body.avatar and app.presenters.find(caller.user, body.avatar) is None:
         raise InputError("api.unknown_avatar", avatar=body.avatar[:80])
     extra = {k: getattr(body, k) for k in type(body).model_fields if k not in _OWN_FIELDS}
     extra = {k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in extra.items()}
+    _with_uploads(app, caller, body, extra)
     data = {
         "text": text, "language": body.language, "voice_id": body.voice or None,
         "avatar": body.avatar or None, "size": body.size, "rate": body.rate, "pitch": body.pitch,
@@ -73,7 +99,9 @@ def _render_request(app: Parlante, caller: Caller, body: Any, text: str) -> Rend
 
 
 def _submit(app: Parlante, caller: Caller, body: Any) -> Job:
-    if (body.text is None) == (body.script is None):
+    if body.text is not None and body.script is not None:
+        raise InputError("api.text_or_script")
+    if body.text is None and body.script is None and not body.narration_upload_id:
         raise InputError("api.text_or_script")
     if body.engine != "local" and not _engine_ready(app, body.engine):
         raise engine_unavailable(body.engine)

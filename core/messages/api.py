@@ -117,6 +117,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The webhook_url {url} is not a valid address (https://host/path).",
         "es": "La webhook_url {url} no es una dirección válida (https://servidor/ruta).",
     },
+    # -- uploads (slides, background image, music, narration) -----------------------------------
+    "upload.unknown_kind": {
+        "en": "Unknown upload kind {kind!r}: use one of {kinds}.",
+        "es": "Tipo de archivo {kind!r} desconocido: use uno de {kinds}.",
+    },
+    "upload.too_big": {
+        "en": "{name} is {mb:.1f} MB; a {kind} upload may be at most {limit_mb:.0f} MB. Send a "
+        "smaller file.",
+        "es": "{name} ocupa {mb:.1f} MB; un archivo de tipo {kind} puede ocupar como mucho "
+        "{limit_mb:.0f} MB. Envíe un archivo más pequeño.",
+    },
+    "upload.empty": {
+        "en": "{name} is empty. Send the file in the multipart field 'file'.",
+        "es": "{name} está vacío. Envíe el archivo en el campo multipart 'file'.",
+    },
+    "upload.not_found": {
+        "en": "There is no upload {id!r} in this account. `GET /v1/uploads` lists yours; "
+        "upload the file again with `POST /v1/uploads`.",
+        "es": "No hay ningún archivo subido {id!r} en esta cuenta. `GET /v1/uploads` muestra "
+        "los suyos; vuelva a subirlo con `POST /v1/uploads`.",
+    },
+    "upload.wrong_kind": {
+        "en": "The upload {id} is of kind {kind!r}; this field needs an upload of kind "
+        "{wanted!r}. Upload the file with kind={wanted}.",
+        "es": "El archivo subido {id} es de tipo {kind!r}; este campo necesita uno de tipo "
+        "{wanted!r}. Súbalo con kind={wanted}.",
+    },
     # -- batches from a spreadsheet -------------------------------------------------------------
     "batch.not_sheet": {
         "en": "{name} is not a CSV or XLSX file. Save the spreadsheet as .csv (UTF-8) or .xlsx.",

@@ -16,7 +16,8 @@ One module per concept: ``scripts``, ``renders`` (estimate, submit, retry, cance
 (engines, voices, previews), ``preferences`` (choices, presets, interface language),
 ``account`` (readiness, credits, daily usage), ``looks`` (formats, layouts, themes, uploads,
 slides, preview), ``apikeys`` (the HTTP API's keys), ``ratelimits`` (its per-key limits),
-``webhooks`` (video events posted to the caller), ``batches`` (videos from a spreadsheet).
+``webhooks`` (video events posted to the caller), ``batches`` (videos from a spreadsheet),
+``uploads`` (files sent for a video through the API).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from core.usecases.presenters import Presenters
 from core.usecases.ratelimits import RateLimits
 from core.usecases.renders import Queue, Renders
 from core.usecases.scripts import Scripts
+from core.usecases.uploads import Upload, Uploads
 from core.usecases.videos import Reuse, Videos
 from core.usecases.voices import Voices
 from core.usecases.webhooks import Delivery, Webhooks
@@ -86,6 +88,7 @@ class Parlante:
         self.webhooks = Webhooks(ctx, self.apikeys)
         self.batches = Batches(ctx, self.renders, self.scripts)
         self.looks = Looks(ctx)
+        self.uploads = Uploads(ctx)
 
     @classmethod
     def open(cls, settings: Settings, *, jobs: bool = True) -> Parlante:
@@ -179,6 +182,8 @@ __all__ = [
     "SignInRefused",
     "Theme",
     "Throttle",
+    "Upload",
+    "Uploads",
     "UsageToday",
     "VideoRecord",
     "Webhooks",
