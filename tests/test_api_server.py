@@ -142,3 +142,54 @@ def test_a_real_video_through_the_running_server(server: tuple[str, dict[str, st
         assert documented_verify()(ana["webhook_secret"], hook_headers["Parlante-Signature"], raw)
     finally:
         hooks.shutdown()
+
+
+def test_a_real_video_with_uploaded_slides_music_and_narration(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.compose_media import tone, write_pdf, write_wav
+    from tests.narration_samples import joined_words, to_wav
+
+    env = {**os.environ, "APP_DATA_DIR": str(data_dir), "MAX_JOBS": "1"}
+    ana = cli(env, "apikey", "create", "--user", "ana@example.org", "--json")
+    headers = {"Authorization": f"Bearer {ana['key']}"}
+    deck = write_pdf(tmp_path / "clase.pdf", 2).read_bytes()
+    music = write_wav(tmp_path / "fondo.wav", tone(330, 3.0, level=0.3)).read_bytes()
+    narration = to_wav(joined_words("Hola a todos. Esto es una prueba.", "espeak:es:f3").audio)
+
+    def wait(base: str, video_id: str) -> dict:
+        deadline = time.monotonic() + 300
+        while True:
+            got = httpx.get(f"{base}/v1/videos/{video_id}", headers=headers, timeout=10).json()
+            if got["status"] in ("done", "failed") or time.monotonic() > deadline:
+                return got
+            time.sleep(0.5)
+
+    with serving(env) as base:
+        ids = {}
+        for kind, name, data in (("slides", "clase.pdf", deck), ("music", "fondo.wav", music),
+                                 ("narration", "voz.wav", narration)):  # fmt: skip
+            sent = httpx.post(base + "/v1/uploads", headers=headers, data={"kind": kind},
+                              files={"file": (name, data)}, timeout=60)  # fmt: skip
+            assert sent.status_code == 201, sent.text
+            ids[kind] = sent.json()["id"]
+        body = {"text": "Hola a todos.\n---\nEsto es una prueba.", "language": "es",
+                "slides_upload_ids": [ids["slides"]], "music_upload_id": ids["music"],
+                "narration_upload_id": ids["narration"],
+                "look": {"format": "16:9", "resolution": 720, "layout": "side"}}  # fmt: skip
+        made = httpx.post(base + "/v1/videos", json=body, headers=headers, timeout=60)
+        assert made.status_code == 202, made.text
+        video = wait(base, made.json()["id"])
+        assert video["status"] == "done", video
+        mp4 = httpx.get(video["links"]["video"], headers=headers, timeout=60).content
+    path = tmp_path / "out.mp4"
+    path.write_bytes(mp4)
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == (1280, 720)
+        assert container.streams.audio  # the narration with the music under it
+        frame = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    red = (abs(frame[..., 0].astype(int) - 220) < 40) & (frame[..., 1] < 90) & (frame[..., 2] < 90)
+    assert red[:, 640:].sum() > 5000 and red[:, :400].sum() < 500  # the first slide, at the side
