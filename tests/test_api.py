@@ -241,3 +241,14 @@ def test_server_paths_are_never_request_fields(client: TestClient, parlante: Par
     fine = client.post("/v1/videos", json={"text": TEXT, "look": {"format": "9:16"}}, headers=ana)
     assert fine.status_code == 202, fine.text
     assert parlante.renders.job(ANA, fine.json()["id"]).request.look.format == "9:16"
+
+
+def test_a_key_whose_account_is_no_longer_allowed_is_403(data_dir: Path, monkeypatch):
+    fake_engine.install(monkeypatch, "local")
+    settings = Settings.from_sources({"APP_DATA_DIR": str(data_dir), "ALLOWED_EMAILS": ANA})
+    app = Parlante.open(settings, jobs=False)
+    with TestClient(create_app(app, webhooks=False)) as client:
+        assert client.get("/v1/videos", headers=auth(app, ANA)).status_code == 200
+        err = assert_error(client.get("/v1/videos", headers=auth(app, BOB)), 403,
+                           "permission_error")  # fmt: skip
+        assert BOB in err["message"] and err["code"] == "api.user_not_allowed"

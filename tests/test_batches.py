@@ -182,3 +182,41 @@ def test_a_batch_over_the_daily_did_cap_is_refused_with_numbers_before_anything_
     local = app.batches.plan(ANA, "lista.csv", sheet(GOOD), engine="local", template=TEMPLATE)
     app.batches.check_cap(ANA, local)  # the offline engine is not capped
     app.close(timeout=5)
+
+
+def test_a_batch_resumes_after_a_restart_and_requeues_only_what_failed(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.errors import RenderRejected
+    from core.jobstore import FAILED, QUEUED
+
+    control = fake_engine.install(monkeypatch, "local")
+    settings = Settings.from_sources({"APP_DATA_DIR": str(data_dir)})
+    data = sheet(GOOD[:4])
+    stopped = Parlante.open(settings, jobs=False)  # queued, then the process goes away
+    batch = stopped.batches.start(ANA, stopped.batches.plan(ANA, "l.csv", data, template=TEMPLATE))
+    assert batch.count(QUEUED) == 4 and control.renders == []
+    stopped.close()
+
+    control.fail_with = RenderRejected("did.rejected_kind", kind="FaceError")
+    app = Parlante.open(settings)  # a new process: its runner takes the queued rows
+    try:
+        finish_any(app, ANA, batch.id)
+        assert app.batches.status(ANA, batch.id).count(FAILED) == 4
+        control.fail_with = None
+        queued = {j.id for j in app.renders.jobs(ANA)}
+        again = app.batches.start(ANA, app.batches.plan(ANA, "l.csv", data, template=TEMPLATE))
+        assert again.id == batch.id and not {r.job_id for r in again.rows} & queued  # all anew
+        finish(app, ANA, batch.id)
+        renders = len(control.renders)
+        assert renders == 8 and app.batches.status(ANA, batch.id).count(DONE) == 4
+        third = app.batches.start(ANA, app.batches.plan(ANA, "l.csv", data, template=TEMPLATE))
+        assert third.count(DONE) == 4 and len(control.renders) == renders  # nothing new
+    finally:
+        app.close(timeout=5)
+
+
+def finish_any(app: Parlante, user: str, batch_id: str) -> None:
+    for row in app.batches.status(user, batch_id).rows:
+        assert row.job_id
+        app.ctx.runner.wait(row.job_id, timeout=30)
