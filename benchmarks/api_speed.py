@@ -9,6 +9,7 @@
    video per second of wall time. Then the same command again (a rerun renders nothing new).
 
     .venv/bin/python benchmarks/api_speed.py [--clients 20] [--per-client 10] [--rows 20]
+    (--rows 0: the API part only)
 """
 
 from __future__ import annotations
@@ -146,6 +147,8 @@ def main() -> None:
               f"videos ({api['failed']:.0f} failed): p50 {api['p50_ms']:.1f} ms, "
               f"p95 {api['p95_ms']:.1f} ms, max {api['max_ms']:.1f} ms, "
               f"{api['per_s']:.0f} submits/s")  # fmt: skip
+        if args.rows <= 0:  # --rows 0: the API part only
+            return
         batch = batch_throughput(Path(tmp) / "batch" / "data", args.rows)
         print(f"batch of {args.rows} short offline videos: {batch['videos']:.0f} done in "
               f"{batch['wall_s']:.1f} s = {batch['per_min']:.1f} videos/min, "
