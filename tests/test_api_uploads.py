@@ -143,6 +143,9 @@ def test_videos_use_uploads_by_id_and_never_anothers(client, parlante, media) ->
     assert job.request.look.slides == (files.get(ANA, deck["id"]).file,)
     assert job.request.look.music == files.get(ANA, music["id"]).file
     assert job.request.look.background == files.get(ANA, picture["id"]).file
+    busy = client.delete(f"/v1/uploads/{music['id']}", headers=ana)  # the video still needs it
+    assert assert_error(busy, 409, "conflict")["code"] == "upload.in_use"
+    assert job.id in busy.json()["error"]["message"]
     spoken = client.post("/v1/videos", json={"narration_upload_id": voice["id"],
                                              "keep_unaligned": True}, headers=ana)  # fmt: skip
     assert spoken.status_code == 202, spoken.text
@@ -161,6 +164,9 @@ def test_videos_use_uploads_by_id_and_never_anothers(client, parlante, media) ->
                         headers=ana)  # fmt: skip
     assert assert_error(wrong, 422, "invalid_request", "music_upload_id")["code"] == (
         "upload.wrong_kind")  # fmt: skip
+    for made_id in (made.json()["id"], spoken.json()["id"]):
+        assert client.delete(f"/v1/videos/{made_id}", headers=ana).json()["deleted"]
+    assert client.delete(f"/v1/uploads/{music['id']}", headers=ana).status_code == 200
     counted = client.post(
         "/v1/videos",
         json={"text": TEXT, "slides_upload_ids": [deck["id"]], "look": {"layout": "side"}},

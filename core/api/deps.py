@@ -33,7 +33,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {**_ERR, "description": "No API key, or not a valid one"},
     403: {**_ERR, "description": "The key's account may no longer use the server"},
     404: {**_ERR, "description": "Not found among your things"},
-    409: {**_ERR, "description": "Idempotency-Key reused with another body; or not ready"},
+    409: {
+        **_ERR,
+        "description": "Idempotency-Key reused with another body; not ready; an "
+        "upload still needed by an unfinished video",
+    },
     413: {**_ERR, "description": "The body or upload is too large"},
     422: {**_ERR, "description": "The request is wrong: the message says what to fix"},
     429: {**_ERR, "description": "Too many requests, or today's cap reached (see Retry-After)"},

@@ -98,6 +98,8 @@ def status_of(err: AppError) -> Mapped:
         return Mapped(409, "idempotency_conflict")
     if isinstance(err, NotFound):
         return Mapped(404, "not_found")
+    if err.message_id == "upload.in_use":
+        return Mapped(409, "conflict")
     if isinstance(err, InputError):
         if err.message_id in ("photo.upload_too_big", "upload.too_big"):
             return Mapped(413, "payload_too_large")

@@ -144,6 +144,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El archivo subido {id} es de tipo {kind!r}; este campo necesita uno de tipo "
         "{wanted!r}. Súbalo con kind={wanted}.",
     },
+    "upload.in_use": {
+        "en": "The upload {id} is used by the video {video}, which is not finished yet. Delete "
+        "the upload once the video is done (or cancel the video first).",
+        "es": "El archivo subido {id} lo usa el vídeo {video}, que aún no ha terminado. Bórrelo "
+        "cuando el vídeo esté hecho (o cancele antes el vídeo).",
+    },
     # -- batches from a spreadsheet -------------------------------------------------------------
     "batch.not_sheet": {
         "en": "{name} is not a CSV or XLSX file. Save the spreadsheet as .csv (UTF-8) or .xlsx.",

@@ -27,6 +27,7 @@ from core.compose.slides import MAX_PDF_BYTES, PDF_MAGIC, open_slides
 from core.engines.local.images import MAX_BYTES as MAX_IMAGE_BYTES
 from core.engines.local.images import load_image
 from core.errors import InputError, NotFound
+from core.jobstore import QUEUED, RUNNING
 from core.library import new_id
 from core.usecases.context import Context
 
@@ -179,10 +180,22 @@ class Uploads:
             raise NotFound("upload.not_found", id=upload_id[:80])
         return upload.file
 
+    def _used_by(self, user: str, file: str) -> str | None:
+        """A queued or running video of ``user`` that needs ``file``, if any."""
+        for job in self.ctx.runner.jobs(user, (QUEUED, RUNNING)):
+            look = job.request.look
+            if file in (job.request.audio, look.music, look.background, *look.slides):
+                return job.id
+        return None
+
     def delete(self, user: str, upload_id: str) -> None:
         """Forget the upload; its file goes too unless another upload keeps the same bytes.
-        Videos already made keep their picture and sound."""
+        Videos already made keep their picture and sound; while a queued or running video
+        needs it, it is refused (InputError ``upload.in_use``)."""
         upload = self.get(user, upload_id)
+        job_id = self._used_by(user, upload.file)
+        if job_id is not None:
+            raise InputError("upload.in_use", id=upload.id, video=job_id)
         self._conn.execute("DELETE FROM uploads WHERE id = ? AND owner = ?", (upload.id, user))
         others = self._conn.execute(
             "SELECT COUNT(*) FROM uploads WHERE file = ?", (upload.file,)
