@@ -412,6 +412,7 @@ def test_worker_vm_runs_the_worker_beside_the_sql_proxy_and_no_disk(vm: Vm) -> N
     assert worker[worker.index("--stop-timeout") + 1] == "85"
     assert "WORKER_GRACE_S=45" in worker
     assert "--publish" not in worker
+    assert "--no-healthcheck" in worker  # the image's check asks Streamlit
     assert "MEDIA_URL=gs://b/media" in worker
     assert vm.calls("mkfs.ext4") == [] and vm.calls("mount") == []
     env_lines = (vm.run_dir / "app.env").read_text().splitlines()

@@ -182,9 +182,11 @@ start_scaled_role() {
             args+=(--mount "type=bind,src=$RUN_DIR/secrets.toml,dst=/home/app/.streamlit/secrets.toml,readonly")
         fi
         docker run "${args[@]}" --publish 8501:8501 "$image"
+        # The image's health check asks Streamlit; the load balancer checks /healthz here.
         parlante_args parlante-api "$CACHE_DIR/app"
         docker run "${PARLANTE_ARGS[@]}" --env RUN_JOBS=0 --env "MEDIA_URL=$media" \
-            --publish 8000:8000 "$image" python -m core serve --host 0.0.0.0 --port 8000
+            --no-healthcheck --publish 8000:8000 "$image" \
+            python -m core serve --host 0.0.0.0 --port 8000
     else
         # docker stop (VM shutdown, group update) sends SIGTERM: each job process finishes
         # or hands back its job within WORKER_GRACE_S (+ up to 30 s to report), before
@@ -194,7 +196,7 @@ start_scaled_role() {
         concurrency=$(config WORKER_CONCURRENCY)
         parlante_args parlante-worker "$CACHE_DIR/worker"
         docker run "${PARLANTE_ARGS[@]}" --env "MEDIA_URL=$media" --env WORKER_GRACE_S=45 \
-            --stop-timeout 85 "$image" \
+            --stop-timeout 85 --no-healthcheck "$image" \
             python -m core worker --concurrency "${concurrency:-2}"
     fi
     finish_boot
