@@ -67,6 +67,7 @@ def test_batch_renders_into_out_dir_and_a_rerun_renders_nothing_new(
                "--json") == 0  # fmt: skip
     again = json.loads(capsys.readouterr().out)
     assert again["done"] == 7 and len(control.renders) == renders  # nothing new rendered
+    assert again["zip"] == str(out / "lista.zip") and zipfile.is_zipfile(again["zip"])
     assert all(r["video_id"] and r["status"] == "done" for r in again["rows"])
 
 

@@ -84,7 +84,8 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
     status = _wait(app, user, status, show=not args.json)
     files = _export(app, user, status, out_dir) if out_dir else {}
     if args.json:
-        emit_json({**status.to_json(), "files": {str(k): v for k, v in files.items()}})
+        emit_json({**status.to_json(), "files": {str(k): v for k, v in files.items()},
+                   "zip": str(out_dir / zip_name(status)) if out_dir else None})  # fmt: skip
     else:
         print(f"{status.count(DONE)} done, {status.count('failed', 'cancelled')} failed"
               + (f" → {out_dir} ({zip_name(status)}, results.csv)" if out_dir else ""))  # fmt: skip
