@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.media_url import MediaLocation, parse_media_url
 from core.redaction import mask
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -137,6 +138,10 @@ class Settings:
     run_jobs: bool = True
     worker_grace_s: float = 60.0  # SIGTERM: how long a worker lets its running job finish
     job_lease_s: float = 30.0  # a running job whose runner is silent this long is taken over
+    # MEDIA_URL (+ S3_ENDPOINT_URL): media in an object store; None = under data_dir
+    media: MediaLocation | None = None
+    media_signed_url_s: int = 900  # how long a signed media link lives (MEDIA_SIGNED_URL_S)
+    media_orphan_s: float = 3600.0  # files with no record older than this are swept
 
     @classmethod
     def from_sources(
@@ -157,6 +162,9 @@ class Settings:
         if tts_url and not tts_url.startswith(("http://", "https://")):
             raise ConfigError("config.tts_url", variable="TTS_BASE_URL", url=tts_url)
         provider, auth_secrets = _oidc(secrets)
+        media = parse_media_url(
+            _clean(merged.get("MEDIA_URL")), _clean(merged.get("S3_ENDPOINT_URL"))
+        )
         return cls(
             data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,
             openai_api_key=_clean(merged.get("OPENAI_API_KEY")),
@@ -197,6 +205,9 @@ class Settings:
             run_jobs=_on_unless_off(merged, "RUN_JOBS"),
             worker_grace_s=_number(merged, "WORKER_GRACE_S", 60.0, 0.0, 86_400.0),
             job_lease_s=_number(merged, "JOB_LEASE_S", 30.0, 1.0, 3600.0),
+            media=media,
+            media_signed_url_s=int(_number(merged, "MEDIA_SIGNED_URL_S", 900, 60, 7 * 86400)),
+            media_orphan_s=_number(merged, "MEDIA_ORPHAN_MINUTES", 60, 5, 7 * 1440) * 60,
         )
 
     def with_(self, **changes: Any) -> Settings:

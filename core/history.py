@@ -4,14 +4,13 @@ failed or cancelled, as one list of plain items, newest first."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from core.errors import message_text
 from core.jobs import JobRunner
 from core.jobstore import CANCELLED, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 from core.library import Library, VideoRecord
-from core.models import short_title
+from core.models import THUMB_FILE, short_title
 
 __all__ = ["STATUSES", "HistoryItem", "history"]
 
@@ -29,7 +28,7 @@ class HistoryItem:
     error: str = ""  # why a job failed, in English
     stage: str = ""
     fraction: float = 0.0
-    thumbnail: Path | None = None
+    thumbnail: str | None = None  # a signed URL or a path on this machine
     script: str = ""
     error_data: dict[str, Any] | None = None  # the same as id + parameters (any language)
     format: str = ""  # a video's shape: "16:9", "9:16", "1:1"
@@ -44,7 +43,7 @@ class HistoryItem:
         return message_text(self.error_data, lang, self.error)
 
 
-def _from_video(v: VideoRecord) -> HistoryItem:
+def _from_video(library: Library, v: VideoRecord) -> HistoryItem:
     return HistoryItem(
         kind="video",
         id=v.id,
@@ -54,7 +53,7 @@ def _from_video(v: VideoRecord) -> HistoryItem:
         voice=str(v.settings.get("voice_name") or v.voice),
         duration_s=v.duration_s,
         status=DONE,
-        thumbnail=v.thumbnail_path if v.thumbnail_path.is_file() else None,
+        thumbnail=library.source(v, THUMB_FILE),  # a signed URL, or a file here
         script=v.script,
         format=str(v.settings.get("format") or "1:1"),
         width=int(v.settings.get("width") or v.size),
@@ -97,7 +96,7 @@ def history(
 ) -> list[HistoryItem]:
     items: list[HistoryItem] = []
     if status in (None, DONE):
-        items += [_from_video(v) for v in library.list_videos(user, search, engine)]
+        items += [_from_video(library, v) for v in library.list_videos(user, search, engine)]
     if status != DONE:
         wanted = (status,) if status else (QUEUED, RUNNING, FAILED, CANCELLED)
         needle = search.strip().casefold()

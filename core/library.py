@@ -1,12 +1,16 @@
-"""The library: SQLite records of videos and photos, media files under APP_DATA_DIR/media/<id>/.
+"""The library: SQLite records of videos and photos; their files in the media store
+(core.storage: APP_DATA_DIR/media/<id>/, or ``<bucket>/<prefix>/media/<id>/`` with MEDIA_URL).
 
-A video's folder is written completely in a staging folder first and renamed into place
-before its row is inserted, so the library never lists a half-written video. Deleting a
-video removes its files too.
+A video is rendered completely in a local staging folder first. Local store: the folder is
+renamed into place, then its row is inserted. Object store: every file is uploaded under
+``media/<id>/`` first, then the row is inserted; a crash between the two leaves objects with
+no record, which ``core.sweep`` removes once they are older than MEDIA_ORPHAN_MINUTES. Either
+way the library never lists a half-written video. Deleting a video removes its files too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -22,7 +26,16 @@ from core import db
 from core.cache import digest_bytes
 from core.errors import InputError
 from core.files import write_bytes
+from core.kept_files import MEDIA, PHOTOS, KeptFiles
 from core.models import SRT_FILE, THUMB_FILE, VIDEO_FILE, VTT_FILE, Avatar, Video
+from core.storage import LocalStore, MediaStore
+
+VIDEO_FILES = (VIDEO_FILE, SRT_FILE, VTT_FILE, THUMB_FILE)
+
+
+def video_key(video_id: str, name: str = "") -> str:
+    """A video's folder (or one of its files) in the media store."""
+    return f"{MEDIA}/{video_id}/{name}" if name else f"{MEDIA}/{video_id}"
 
 
 def _owner_alive(staging_name: str) -> bool:
@@ -66,7 +79,8 @@ class VideoRecord:
     created_at: float = 0.0
     cache_key: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
-    folder: Path = Path()
+    folder: Path = Path()  # local store: the files; object store: this machine's copies
+    media: MediaStore | None = field(default=None, repr=False, compare=False)
 
     @property
     def video_path(self) -> Path:
@@ -85,6 +99,9 @@ class VideoRecord:
         return self.folder / THUMB_FILE
 
     def complete(self) -> bool:
+        """All four files are stored (in the media store: the store is the truth)."""
+        if self.media is not None and not self.media.is_local:
+            return set(VIDEO_FILES) <= self.media.names(video_key(self.id))
         return all(
             p.is_file()
             for p in (self.video_path, self.srt_path, self.vtt_path, self.thumbnail_path)
@@ -114,11 +131,15 @@ class VideoRecord:
 
 
 class Library:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, media: MediaStore | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.db_path = self.data_dir / "library.sqlite3"
-        self.media_dir = self.data_dir / "media"
-        self.photos_dir = self.data_dir / "photos"
+        self.media_dir = self.data_dir / MEDIA
+        self.photos_dir = self.data_dir / PHOTOS
+        self.media: MediaStore = media if media is not None else LocalStore(self.data_dir)
+        # with an object store: this machine's own copies of videos (a cache, never the truth)
+        self.copies_dir = self.data_dir / "media-copies"
+        self.kept = KeptFiles(self.data_dir, self.media)  # uploads, narrations, photos
         self._local = threading.local()
 
     # -- connection -------------------------------------------------------------------------
@@ -142,9 +163,12 @@ class Library:
         """Move a complete staging folder into place and record it (atomically)."""
         record.id = record.id or new_id()
         record.created_at = record.created_at or time.time()
-        final = self.media_dir / record.id
+        if not self.media.is_local:
+            self._upload(staging, record.id)  # every file stored before the row exists
+        final = self._folder(record.id)
+        final.parent.mkdir(parents=True, exist_ok=True)
         staging.rename(final)
-        record.folder = final
+        record.folder, record.media = final, self.media
         try:
             self.conn.execute(
                 "INSERT INTO videos (id, user, created_at, title, script, language, engine, voice,"
@@ -158,8 +182,68 @@ class Library:
             )  # fmt: skip
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)
+            self._forget_files(record.id)
             raise
         return record
+
+    def _folder(self, video_id: str) -> Path:
+        """Where a video's files are on this machine (object store: copies, maybe absent)."""
+        return (self.media_dir if self.media.is_local else self.copies_dir) / video_id
+
+    def _upload(self, staging: Path, video_id: str) -> None:
+        """Put every file of ``staging`` under ``media/<id>/``; on failure remove what was put
+        (a crash instead leaves objects with no record: the sweeper's work)."""
+        try:
+            for path in sorted(staging.iterdir()):
+                if path.is_file():
+                    self.media.put_file(path, video_key(video_id, path.name))
+        except BaseException:
+            self._forget_files(video_id)
+            raise
+
+    def _forget_files(self, video_id: str) -> None:
+        if not self.media.is_local:
+            with contextlib.suppress(Exception):  # the sweeper removes them otherwise
+                self.media.delete_prefix(video_key(video_id))
+
+    def local_copy(self, record: VideoRecord, names: tuple[str, ...] = VIDEO_FILES) -> VideoRecord:
+        """``record`` with its files on this machine (object store: downloaded once into this
+        machine's copies; the local store: as it is). FileNotFoundError when one is gone."""
+        if self.media.is_local:
+            return record
+        for name in names:
+            path = record.folder / name
+            if not path.is_file():
+                self.media.get_file(video_key(record.id, name), path)
+        return record
+
+    def video_url(self, record: VideoRecord, name: str) -> str | None:
+        """A short-lived signed URL of one of the video's files, or None (local files, or a
+        store that cannot sign: then the app serves ``local_copy``'s file)."""
+        return None if self.media.is_local else self.media.sign(video_key(record.id, name))
+
+    def source(self, record: VideoRecord, name: str) -> str | None:
+        """Where a reader gets one of the video's files: a signed URL, else its path on this
+        machine (fetched from the object store when needed); None when it is gone."""
+        url = self.video_url(record, name)
+        if url:
+            return url
+        path = record.folder / name
+        if not path.is_file() and not self.media.is_local:
+            with contextlib.suppress(FileNotFoundError):
+                self.local_copy(record, (name,))
+        return str(path) if path.is_file() else None
+
+    def read(self, record: VideoRecord, name: str) -> bytes:
+        """One of the video's files, as bytes (FileNotFoundError when it is gone)."""
+        path = record.folder / name
+        if self.media.is_local or path.is_file():
+            return path.read_bytes()
+        return self.media.read_bytes(video_key(record.id, name))
+
+    def video_ids(self) -> set[str]:
+        """Every recorded video's id (the sweeper compares them with the stored folders)."""
+        return {r["id"] for r in self.conn.execute("SELECT id FROM videos").fetchall()}
 
     def _record(self, row: sqlite3.Row) -> VideoRecord:
         return VideoRecord(
@@ -176,7 +260,8 @@ class Library:
             duration_s=row["duration_s"],
             cache_key=row["cache_key"],
             settings=json.loads(row["settings_json"] or "{}"),
-            folder=self.media_dir / row["id"],
+            folder=self._folder(row["id"]),
+            media=self.media,
         )
 
     def get_video(self, video_id: str) -> VideoRecord | None:
@@ -214,7 +299,11 @@ class Library:
 
     def delete_video(self, video_id: str) -> bool:
         cur = self.conn.execute("DELETE FROM videos WHERE id = ?", (video_id,))
-        shutil.rmtree(self.media_dir / video_id, ignore_errors=True)
+        # the row first: a crash in between leaves files without a record (swept), never
+        # a record without files
+        if not self.media.is_local:
+            self.media.delete_prefix(video_key(video_id))
+        shutil.rmtree(self._folder(video_id), ignore_errors=True)
         return cur.rowcount > 0
 
     def save_upload(self, data: bytes, name: str, user: str = "") -> Path:
@@ -229,6 +318,7 @@ class Library:
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
             write_bytes(path, data)
+        self.kept.share(path)
         return path
 
     def clean_staging(self) -> None:
@@ -253,6 +343,7 @@ class Library:
         photo_id = photo_id_for(user, sha)
         file = f"{photo_id}{suffix}"
         write_bytes(self.photos_dir / file, data)
+        self.kept.share(self.photos_dir / file)
         self.conn.execute(
             "INSERT INTO photos (id, user, name, sha256, file, created_at) VALUES (?,?,?,?,?,?)"
             " ON CONFLICT DO NOTHING",  # the same upload from two tabs at once: one row
@@ -270,9 +361,8 @@ class Library:
         return self._photo(row) if row else None
 
     def _photo(self, row: sqlite3.Row) -> Avatar:
-        return Avatar(
-            id=row["id"], name=row["name"], kind="photo", path=self.photos_dir / row["file"]
-        )
+        path = Path(self.kept.localize(str(self.photos_dir / row["file"])))  # object store: fetched
+        return Avatar(id=row["id"], name=row["name"], kind="photo", path=path)
 
     def list_photos(self, user: str = "") -> list[Avatar]:
         rows = self.conn.execute(
@@ -292,6 +382,8 @@ class Library:
             return False
         self.conn.execute("DELETE FROM photos WHERE id = ? AND user = ?", (photo_id, user))
         if photo.path is not None:
+            if not self.media.is_local:
+                self.media.delete(f"{PHOTOS}/{photo.path.name}")
             photo.path.unlink(missing_ok=True)
             photo.path.with_name(photo.path.stem + ".face.json").unlink(missing_ok=True)
         return True

@@ -207,6 +207,7 @@ def render_video(
     user: str = "",
 ) -> Video:
     started = time.perf_counter()
+    request = services.library.kept.localize_request(request)  # uploads made elsewhere
     planned = plan_render(services, request, engine_id, user)
     plan, key = planned.plan, planned.key
     if plan.request.use_cache:

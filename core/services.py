@@ -9,6 +9,7 @@ from core.config import Settings
 from core.engines.base import VideoEngine
 from core.engines.registry import create_engine
 from core.library import Library
+from core.storage import open_store
 from core.usage import UsageMeter
 from core.writers.base import ScriptWriter, create_writer
 
@@ -25,7 +26,10 @@ class Services:
     def from_settings(cls, settings: Settings) -> Services:
         return cls(
             settings=settings,
-            library=Library(settings.data_dir),
+            library=Library(
+                settings.data_dir,
+                open_store(settings.data_dir, settings.media, settings.media_signed_url_s),
+            ),
             cache=Cache(settings.data_dir / "cache"),
         )
 

@@ -335,7 +335,7 @@ def finished_job(job: Job) -> None:
             if not video.has_subtitles:
                 why = render_message(video.note, state.lang()) if video.note else ""
                 st.info(why or state.t("create.no_subtitles"))
-                st.video(str(record.video_path))
+                play_video(record, subtitles=False)
             else:
                 play_video(record)
             download_buttons(record)

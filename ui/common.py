@@ -9,8 +9,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.errors import AppError, ConfigError
-from core.models import Avatar, Voice
-from core.usecases import HistoryItem, Job, VideoRecord, languages
+from core.models import SRT_FILE, VIDEO_FILE, VTT_FILE, Avatar, Voice
+from core.usecases import HistoryItem, Job, VideoRecord, is_link, languages
 from ui import state
 from ui.i18n import TEXTS
 from ui.runtime import Runtime
@@ -129,14 +129,15 @@ def needs_key(err: AppError | None) -> bool:
 
 def download_buttons(record: VideoRecord) -> None:
     """MP4 and SRT downloads of a finished video, side by side (Create and History)."""
+    videos, user = state.runtime().app.videos, state.user()
     row = st.container(horizontal=True)
     row.download_button(
-        state.t("create.download_mp4"), record.video_path.read_bytes,  # read on click only
-        file_name=f"parlante-{record.id}.mp4", mime="video/mp4",
+        state.t("create.download_mp4"), lambda: videos.read(user, record, VIDEO_FILE),
+        file_name=f"parlante-{record.id}.mp4", mime="video/mp4",  # read on click only
         icon=":material/download:", on_click="ignore",
     )  # fmt: skip
     row.download_button(
-        state.t("create.download_srt"), record.srt_path.read_bytes,
+        state.t("create.download_srt"), lambda: videos.read(user, record, SRT_FILE),
         file_name=f"parlante-{record.id}.srt", mime="application/x-subrip",
         icon=":material/subtitles:", on_click="ignore",
     )  # fmt: skip
@@ -145,10 +146,18 @@ def download_buttons(record: VideoRecord) -> None:
 # Streamlit's player labels a single subtitle track "default"; it is labelled with its
 # language by name instead. Streamlit has no way to set the track's ``srclang`` (its
 # <track> takes only a label), and no page may inject script (tests/test_security.py).
-def play_video(record: VideoRecord) -> None:
-    """The video with its subtitle track, labelled with the subtitles' language."""
-    label = language_name(record.language)
-    st.video(str(record.video_path), subtitles={label: str(record.vtt_path)})
+def play_video(record: VideoRecord, subtitles: bool = True) -> None:
+    """The video (a signed link to the object store, or a file the app serves), with its
+    subtitle track labelled with the subtitles' language."""
+    videos, user = state.runtime().app.videos, state.user()
+    source = videos.source(user, record, VIDEO_FILE)
+    if not subtitles:
+        st.video(source)
+        return
+    vtt: str | bytes = videos.source(user, record, VTT_FILE)
+    if is_link(str(vtt)):  # the player's subtitles must be a file here or the text itself
+        vtt = videos.read(user, record, VTT_FILE)
+    st.video(source, subtitles={language_name(record.language): vtt})
 
 
 def language_name(code: str) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from core.api import schemas
 from core.api.deps import ERRORS, CallerDep, ParlanteDep
 from core.api.errors import ApiError, engine_unavailable, with_param
 from core.errors import InputError
 from core.models import Brief, RenderRequest
-from core.usecases import DONE, FAILED, Caller, Job, Parlante, request_hash
+from core.usecases import DONE, FAILED, Caller, Job, Parlante, is_link, request_hash
 
 router = APIRouter(prefix="/v1/videos", tags=["videos"])
 _OWN_FIELDS = set(schemas._VideoCreateBase.model_fields)
@@ -213,15 +213,16 @@ def _file_route(name: str, media_type: str) -> None:
                 "api.not_ready", http=409, type_="not_ready", id=job.id, status=job.status
             )
         video = app.videos.open(caller.user, job.video_id or "")
-        path = {
-            "video.mp4": video.video_path, "subtitles.vtt": video.vtt_path,
-            "subtitles.srt": video.srt_path, "thumbnail.jpg": video.thumbnail_path,
-        }[name]  # fmt: skip
-        return FileResponse(path, media_type=media_type, filename=f"{job.id}-{name}")
+        source = app.videos.source(caller.user, video, name)
+        if is_link(source):  # the object store serves it (Range requests too), signed
+            return RedirectResponse(source, status_code=307)
+        return FileResponse(source, media_type=media_type, filename=f"{job.id}-{name}")
 
     router.add_api_route(
         f"/{{video_id}}/{name}", download, methods=["GET"], response_class=FileResponse,
         responses={200: {"content": {media_type: {}}, "description": f"The {name} file"},
+                   307: {"description": "A short-lived signed link to the file in the object "
+                                        "store (MEDIA_URL); follow it"},
                    **ERRORS},
         summary=f"Download {name}" + (" (range requests)" if name.endswith(".mp4") else ""),
         name=f"download_{name.replace('.', '_')}",

@@ -31,6 +31,7 @@ from core.messages import (
     openai,
     photo,
     script,
+    storage,
     voice,
 )
 
@@ -62,6 +63,7 @@ MESSAGES: dict[str, Mapping[str, str]] = _merge(
     openai.MESSAGES,
     photo.MESSAGES,
     script.MESSAGES,
+    storage.MESSAGES,
     voice.MESSAGES,
 )
 

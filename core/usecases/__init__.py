@@ -63,7 +63,7 @@ from core.usecases.ratelimits import RateLimits
 from core.usecases.renders import Queue, Renders
 from core.usecases.scripts import Scripts
 from core.usecases.uploads import Upload, Uploads
-from core.usecases.videos import Reuse, Videos
+from core.usecases.videos import Reuse, Videos, is_link
 from core.usecases.voices import Voices
 from core.usecases.webhooks import Delivery, Webhooks
 from core.writers.prompt import LANGUAGES, TONES
@@ -189,6 +189,7 @@ __all__ = [
     "Webhooks",
     "client_address",
     "hex_colour",
+    "is_link",
     "join_scenes",
     "languages",
     "oidc_user_id",

@@ -30,7 +30,7 @@ from core.errors import AppError, InputError, LimitReached, NotFound
 from core.jobstore import CANCELLED, DONE, FAILED, Job
 from core.library import new_id
 from core.messages import Msg, msg
-from core.models import Brief, RenderRequest
+from core.models import VIDEO_FILE, Brief, RenderRequest
 from core.pipeline import is_metered
 from core.previews import find_avatar
 from core.usage import METERED_VIDEOS, wait_text
@@ -350,6 +350,7 @@ class Batches:
         for row in self.status(user, batch_id).rows:
             if row.status == DONE and row.video_id:
                 record = self.ctx.own_video(user, row.video_id)
+                record = self.ctx.services.library.local_copy(record, (VIDEO_FILE,))
                 found[row.row] = (f"row-{row.row:04d}{_slug(row.title)}.mp4", record.video_path)
         return found
 

@@ -77,7 +77,9 @@ class Renders:
         """Check and keep the person's own narration (an upload or a recording); its path
         for ``submit_script(audio=…)``. InputError when it is not usable audio or too big."""
         settings = self.ctx.settings
-        return store_narration(settings.data_dir, data, name, settings.max_audio_mb)
+        path = store_narration(settings.data_dir, data, name, settings.max_audio_mb)
+        self.ctx.services.library.kept.share(path)  # object store: the workers find it there
+        return path
 
     def job(self, user: str, job_id: str) -> Job:
         return self.ctx.own_job(user, job_id)
@@ -141,5 +143,12 @@ class Renders:
         engine: str,
         on_progress: ProgressFn = no_progress,
     ) -> Video:
-        """Render in this process and wait (the command line; the pages queue jobs)."""
-        return render_video(self.ctx.services, request, engine, on_progress=on_progress, user=user)
+        """Render in this process and wait (the command line; the pages queue jobs). The
+        video's files are on this machine when it returns (copied from the object store when
+        it came from the library)."""
+        services = self.ctx.services
+        video = render_video(services, request, engine, on_progress=on_progress, user=user)
+        record = services.library.get_video(video.id) if video.cached else None
+        if record is not None:
+            services.library.local_copy(record)
+        return video

@@ -26,6 +26,11 @@ class Reuse:
     look: dict[str, Any] | None = None
 
 
+def is_link(source: str) -> bool:
+    """Whether a media source (``Videos.source``) is a signed URL rather than a local file."""
+    return source.startswith(("https://", "http://"))
+
+
 class Videos:
     def __init__(self, ctx: Context, preferences: Preferences) -> None:
         self.ctx = ctx
@@ -47,6 +52,28 @@ class Videos:
         record = self.ctx.own_video(user, video_id)
         if not record.complete():
             raise NotFound("library.video_files_missing")
+        return record
+
+    def source(self, user: str, record: VideoRecord, name: str) -> str:
+        """Where the browser gets one of the video's files (``video.mp4``, ``subtitles.vtt``,
+        ``thumbnail.jpg``…): a short-lived signed URL of the object store, or a path on this
+        machine for the app to serve (local files, or a store that cannot sign).
+        NotFound when the video is not the user's or the file is gone."""
+        found = self.ctx.services.library.source(self._own(user, record), name)
+        if found is None:
+            raise NotFound("library.video_files_missing")
+        return found
+
+    def read(self, user: str, record: VideoRecord, name: str) -> bytes:
+        """One of the video's files as bytes (downloads, subtitles for the player)."""
+        try:
+            return self.ctx.services.library.read(self._own(user, record), name)
+        except FileNotFoundError:
+            raise NotFound("library.video_files_missing") from None
+
+    def _own(self, user: str, record: VideoRecord) -> VideoRecord:
+        if record.user != user:
+            raise NotFound("library.video_not_found")
         return record
 
     def delete(self, user: str, video_id: str) -> None:
