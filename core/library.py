@@ -166,8 +166,14 @@ class Library:
         if not self.media.is_local:
             self._upload(staging, record.id)  # every file stored before the row exists
         final = self._folder(record.id)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        staging.rename(final)
+        try:
+            if not self.media.is_local:  # a stale copy here: the store is the truth
+                shutil.rmtree(final, ignore_errors=True)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(final)
+        except BaseException:
+            self._forget_files(record.id)
+            raise
         record.folder, record.media = final, self.media
         try:
             self.conn.execute(
@@ -193,6 +199,8 @@ class Library:
     def _upload(self, staging: Path, video_id: str) -> None:
         """Put every file of ``staging`` under ``media/<id>/``; on failure remove what was put
         (a crash instead leaves objects with no record: the sweeper's work)."""
+        if self.media.names(video_key(video_id)):  # never overwrite another video's files
+            raise FileExistsError(f"media/{video_id} is taken")
         try:
             for path in sorted(staging.iterdir()):
                 if path.is_file():

@@ -331,8 +331,8 @@ class ObjectStore(MediaStore):
             if cached and cached[1] - now > self.signed_url_s / 2:
                 return cached[0]
         try:
-            url = str(self.fs.sign(self._path(key), expiration=self.signed_url_s))
-        except Exception:  # e.g. GCS with metadata credentials: no key to sign with
+            url = self._sign(self._path(key))
+        except Exception:  # e.g. GCS with metadata credentials and no signBlob right
             self._can_sign = False
             return None
         self._can_sign = True
@@ -341,6 +341,21 @@ class ObjectStore(MediaStore):
                 self._signed.clear()
             self._signed[key] = (url, now + self.signed_url_s)
         return url
+
+    def _sign(self, path: str) -> str:
+        if self.location.kind != "gs":
+            return str(self.fs.sign(path, expiration=self.signed_url_s))
+        try:  # a service-account key (GOOGLE_APPLICATION_CREDENTIALS) signs here, offline
+            return str(self.fs.sign(path, expiration=self.signed_url_s, version="v4"))
+        except AttributeError:  # a VM's metadata credentials hold no key: IAM signBlob
+            from google.auth.transport.requests import Request
+
+            creds = self.fs.credentials.credentials
+            if not creds.valid:
+                creds.refresh(Request())
+            return str(self.fs.sign(path, expiration=self.signed_url_s, version="v4",
+                                    service_account_email=creds.service_account_email,
+                                    access_token=creds.token))  # fmt: skip
 
     def check(self) -> None:
         """Write, read back and remove a small object: the bucket exists, the credentials

@@ -20,7 +20,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("APP_DATA_DIR", str(path))
     for name in (
         "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DID_API_KEY", "DID_API_URL",
-        "TTS_API_KEY", "TTS_BASE_URL", "TTS_MODEL",
+        "TTS_API_KEY", "TTS_BASE_URL", "TTS_MODEL", "MEDIA_URL", "S3_ENDPOINT_URL",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return path
