@@ -1,5 +1,5 @@
 """The command line: ``python -m core <command>`` (voices, avatars, looks, render, script,
-credits, serve, apikey, batch, jobs, worker).
+credits, serve, apikey, batch, jobs, worker, media).
 
 Exit codes: 0 done; 2 wrong input; 3 configuration or account problem; 4 the provider
 failed after retries or refused. Errors are one line on stderr starting ``error:``.
@@ -20,6 +20,7 @@ from core.commands import (
     credits,
     jobs,
     looks,
+    media,
     render,
     script,
     serve,
@@ -29,7 +30,7 @@ from core.config import Settings
 from core.errors import AppError
 from core.usecases import Parlante
 
-COMMANDS = (catalogue, looks, render, jobs, worker, credits, script, serve, apikey, batch)
+COMMANDS = (catalogue, looks, render, jobs, worker, credits, script, serve, apikey, batch, media)
 
 
 class _Parser(argparse.ArgumentParser):

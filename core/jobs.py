@@ -52,6 +52,7 @@ from core.messages import Msg, msg
 from core.models import RenderRequest, Video
 from core.pipeline import render_video
 from core.services import Services
+from core.sweep import sweep
 
 log = logging.getLogger(__name__)
 
@@ -149,12 +150,21 @@ class JobRunner:
         self._threads = []
         _LIVE.add(self.id)
         self.services.library.clean_staging()
+        self._sweep_media()
         self.recover()
         for n in range(self.options.workers):
             self._spawn_worker(n)
         stopping = self._stopping
         self._spawn(lambda: self._supervise(stopping), "parlante-jobs-supervisor")
         return self
+
+    def _sweep_media(self) -> None:
+        """Remove stored files a crashed upload left with no record (old enough not to be
+        an upload still under way; core.sweep)."""
+        try:
+            sweep(self.services.library, self.services.settings.media_orphan_s)
+        except AppError as err:  # the store is down: renders will say so; start anyway
+            log.warning("media sweep skipped: %s", err.message)
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from core.config import Settings
 from core.services import Services
+from tests.fakes.s3_server import AWS_ENV, S3Server
 
 # Obviously fake keys: tests search output for them to prove secrets never leak.
 FAKE_OPENAI_KEY = "sk-test-FAKE-openai-key-000000"
@@ -34,3 +37,28 @@ def settings(data_dir: Path) -> Settings:
 @pytest.fixture
 def services(settings: Settings) -> Services:
     return Services.from_settings(settings)
+
+
+# -- a real S3-compatible server (moto over HTTP) for the media store tests ------------------------
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3Server]:
+    server = S3Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_env(s3: S3Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> S3Server:
+    for name, value in AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    s3.offset = 0.0
+    return s3
+
+
+@pytest.fixture
+def bucket(s3_env: S3Server) -> str:
+    name = f"media-{uuid.uuid4().hex[:10]}"
+    s3_env.create_bucket(name)
+    return name

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -26,30 +25,6 @@ from tests.fakes.s3_server import AWS_ENV, FAKE_SECRET, S3Server
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "parlante"
-
-
-@pytest.fixture(scope="module")
-def s3() -> S3Server:
-    server = S3Server().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def s3_env(s3: S3Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> S3Server:
-    for name, value in AWS_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    s3.offset = 0.0
-    return s3
-
-
-@pytest.fixture
-def bucket(s3_env: S3Server) -> str:
-    name = f"media-{uuid.uuid4().hex[:10]}"
-    s3_env.create_bucket(name)
-    return name
 
 
 def s3_library(data_dir: Path, s3: S3Server, bucket: str) -> Library:

@@ -57,6 +57,7 @@ from core.usecases.batches import Batches, BatchPlan, BatchStatus, RowProblem
 from core.usecases.context import Context
 from core.usecases.idempotency import Idempotency, IdempotencyConflict, request_hash
 from core.usecases.looks import Looks, Theme, hex_colour, join_scenes, scene_parts
+from core.usecases.media import Media
 from core.usecases.preferences import Preferences
 from core.usecases.presenters import Presenters
 from core.usecases.ratelimits import RateLimits
@@ -89,6 +90,7 @@ class Parlante:
         self.batches = Batches(ctx, self.renders, self.scripts)
         self.looks = Looks(ctx)
         self.uploads = Uploads(ctx)
+        self.media = Media(ctx)
 
     @classmethod
     def open(cls, settings: Settings, *, jobs: bool = True) -> Parlante:
