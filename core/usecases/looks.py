@@ -10,7 +10,7 @@ from core.compose.formats import FORMATS, RESOLUTIONS
 from core.compose.preview import preview_png
 from core.compose.slides import join_scenes, scene_parts, thumbnails
 from core.compose.themes import THEMES, Theme, hex_colour, swatches_png
-from core.models import Avatar, Look
+from core.models import Avatar, Look, RenderRequest
 from core.usecases.context import Context
 
 
@@ -40,10 +40,12 @@ class Looks:
 
     def slide_thumbnails(self, path: str, width: int = 200) -> list[bytes]:
         """PNG thumbnails of a deck's slides (InputError for a bad deck)."""
-        return thumbnails(path, width)
+        return thumbnails(self.ctx.services.library.kept.localize(path), width)
 
     def preview_png(self, look: Look, text: str, avatar: Avatar | None, cutout: bool) -> bytes:
         """The first frame of a video with ``look`` (InputError for a bad look)."""
+        kept = self.ctx.services.library.kept  # an upload made through another replica
+        look = kept.localize_request(RenderRequest(text="", look=look)).look
         return preview_png(look, text, avatar, cutout)
 
 
