@@ -131,7 +131,7 @@ class VideoRecord:
 
 
 class Library:
-    def __init__(self, data_dir: Path, media: MediaStore | None = None) -> None:
+    def __init__(self, data_dir: Path, *, media: MediaStore | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.db_path = self.data_dir / "library.sqlite3"
         self.media_dir = self.data_dir / MEDIA

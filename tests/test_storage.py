@@ -29,7 +29,7 @@ PREFIX = "parlante"
 
 def s3_library(data_dir: Path, s3: S3Server, bucket: str) -> Library:
     location = parse_media_url(f"s3://{bucket}/{PREFIX}", s3.endpoint)
-    return Library(data_dir, open_store(data_dir, location))
+    return Library(data_dir, media=open_store(data_dir, location))
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -150,7 +150,7 @@ from core.media_url import parse_media_url
 from core.storage import open_store
 
 data_dir, endpoint, bucket = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-library = Library(data_dir, open_store(data_dir, parse_media_url(f"s3://{bucket}/parlante",
+library = Library(data_dir, media=open_store(data_dir, parse_media_url(f"s3://{bucket}/parlante",
                                                                  endpoint)))
 staging = library.staging_dir()
 for name in VIDEO_FILES:
@@ -280,7 +280,7 @@ def test_a_store_that_cannot_sign_is_streamed_from_a_copy_on_this_machine(
     location = parse_media_url(f"s3://{bucket}/{PREFIX}", s3_env.endpoint)
     store = ObjectStore(location, fs=NoSigning(writer.media.fs))  # type: ignore[arg-type, attr-defined]
     shutil.rmtree(added.folder)  # the app replica is another machine: no copy here yet
-    reader = Library(tmp_path / "worker", store)  # (the same records: one database)
+    reader = Library(tmp_path / "worker", media=store)  # (the same records: one database)
     found = reader.get_video(added.id)
     assert found is not None and found.complete()
     source = reader.source(found, VIDEO_FILE)
