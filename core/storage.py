@@ -77,13 +77,6 @@ class MediaStore:
     def read_bytes(self, key: str) -> bytes:
         raise NotImplementedError
 
-    def size(self, key: str) -> int:
-        raise NotImplementedError
-
-    def read_range(self, key: str, start: int, end: int) -> bytes:
-        """Bytes ``start`` to ``end`` (exclusive) of the object."""
-        raise NotImplementedError
-
     def delete(self, key: str) -> None:
         raise NotImplementedError
 
@@ -139,14 +132,6 @@ class LocalStore(MediaStore):
 
     def read_bytes(self, key: str) -> bytes:
         return self._path(key).read_bytes()
-
-    def size(self, key: str) -> int:
-        return self._path(key).stat().st_size
-
-    def read_range(self, key: str, start: int, end: int) -> bytes:
-        with self._path(key).open("rb") as f:
-            f.seek(start)
-            return f.read(max(0, end - start))
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -279,14 +264,6 @@ class ObjectStore(MediaStore):
     def read_bytes(self, key: str) -> bytes:
         with self._errors():
             return bytes(self.fs.cat_file(self._path(key)))
-
-    def size(self, key: str) -> int:
-        with self._errors():
-            return int(self.fs.info(self._path(key))["size"])
-
-    def read_range(self, key: str, start: int, end: int) -> bytes:
-        with self._errors():
-            return bytes(self.fs.cat_file(self._path(key), start=start, end=end))
 
     def delete(self, key: str) -> None:
         with self._errors(), contextlib.suppress(FileNotFoundError):
