@@ -208,14 +208,15 @@ class ObjectStore(MediaStore):
         return f"{self.location.root}/{key.strip('/')}"
 
     @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Store failures → typed errors that say what to fix (FileNotFoundError passes)."""
+    def _errors(self, writing: bool = False) -> Iterator[None]:
+        """Store failures → typed errors that say what to fix. FileNotFoundError passes when
+        reading; when writing it can only mean the bucket is missing (gcsfs says no more)."""
         try:
             yield
         except AppError:
             raise
         except FileNotFoundError as err:
-            if _no_bucket(err):
+            if writing or _no_bucket(err):
                 raise ConfigError(
                     "storage.no_bucket", variable="MEDIA_URL", url=self.location.url
                 ) from None
@@ -225,6 +226,10 @@ class ObjectStore(MediaStore):
                 "storage.denied", variable="MEDIA_URL", url=self.location.url
             ) from None
         except Exception as err:  # botocore, aiohttp, google-auth: each its own tree
+            if isinstance(err, OSError) and str(err).startswith("Forbidden"):  # gcsfs's 403
+                raise ConfigError(
+                    "storage.denied", variable="MEDIA_URL", url=self.location.url
+                ) from None
             raise ProviderError(
                 "storage.unreachable" if _connection_problem(err) else "storage.failed",
                 provider="storage",
@@ -248,11 +253,13 @@ class ObjectStore(MediaStore):
         return {e["name"].rsplit("/", 1)[-1] for e in found if e.get("type") == "file"}
 
     def put_file(self, src: Path, key: str) -> None:
-        with self._errors():
+        if not Path(src).is_file():
+            raise FileNotFoundError(str(src))
+        with self._errors(writing=True):
             self.fs.put_file(str(src), self._path(key))
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        with self._errors():
+        with self._errors(writing=True):
             self.fs.pipe_file(self._path(key), data)
 
     def get_file(self, key: str, dest: Path) -> Path:

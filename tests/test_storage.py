@@ -443,3 +443,35 @@ def test_gcs_signing_uses_a_service_account_key(
     assert url.startswith("https://storage.googleapis.com/parlante-media/prod/media/abc/video.mp4")
     assert "X-Goog-Signature=" in url and "X-Goog-Expires=600" in url
     assert pem not in url
+
+
+class GcsLike:
+    """What gcsfs raises: a bare FileNotFoundError(path) for a missing bucket (404), and
+    OSError("Forbidden: …") for refused credentials (403)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def pipe_file(self, path: str, data: bytes) -> None:
+        raise self.error
+
+    def rm_file(self, path: str) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "message_id"),
+    [
+        (FileNotFoundError("parlante-media/prod/.parlante-check-1"), "storage.no_bucket"),
+        (OSError("Forbidden: parlante-media/prod/x\nno storage.objects.create"), "storage.denied"),
+        (TimeoutError("read timed out"), "storage.unreachable"),
+    ],
+)
+def test_gcs_failures_say_what_to_fix(tmp_path: Path, error: Exception, message_id: str) -> None:
+    location = parse_media_url("gs://parlante-media/prod")
+    assert location is not None
+    store = ObjectStore(location, fs=GcsLike(error))
+    with pytest.raises((ConfigError, ProviderError)) as caught:
+        store.check()
+    assert caught.value.message_id == message_id
+    assert "gs://parlante-media/prod" in caught.value.text("es")
