@@ -50,6 +50,13 @@ class KeptFiles:
         if key is not None and not self.media.exists(key):
             self.media.put_file(path, key)
 
+    def forget(self, path: Path) -> None:
+        """Remove a kept file: this machine's copy, and the object store's."""
+        key = None if self.media.is_local else self.key_of(path)
+        if key is not None:
+            self.media.delete(key)
+        Path(path).unlink(missing_ok=True)
+
     def localize(self, path: str) -> str:
         """A kept input file's path on this machine: fetched from the object store when this
         machine does not have it (a render on a worker of an upload made on an app replica).

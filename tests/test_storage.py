@@ -314,6 +314,9 @@ def test_uploads_narrations_and_photos_reach_a_worker_on_another_machine(
     assert Path(local.look.music).read_bytes() == b"ID3 music"
     assert Path(local.audio or "").read_bytes() == b"RIFF narration"
     assert local.look.background == "ocean"  # a theme, not a file
+    worker.kept.forget(Path(local.look.music))  # removed here and from the store
+    assert not Path(local.look.music).exists()
+    assert not worker.media.exists(worker.kept.key_of(music) or "")
 
     # the photo's record is in the app's library; another machine finds its file by key
     key = f"photos/{photo.path.name}"  # type: ignore[union-attr]

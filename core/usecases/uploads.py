@@ -200,5 +200,5 @@ class Uploads:
         others = self._conn.execute(
             "SELECT COUNT(*) FROM uploads WHERE file = ?", (upload.file,)
         ).fetchone()[0]
-        if not others:
-            Path(upload.file).unlink(missing_ok=True)
+        if not others:  # here, and in the object store
+            self.ctx.services.library.kept.forget(Path(upload.file))
