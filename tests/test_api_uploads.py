@@ -190,3 +190,39 @@ def test_the_idempotency_hash_covers_the_upload_ids(client, parlante, media) -> 
     changed = client.post("/v1/videos", json={"text": TEXT, "music_upload_id": other["id"]},
                           headers=headers)  # fmt: skip
     assert_error(changed, 409, "idempotency_conflict", "Idempotency-Key")
+
+
+def test_uploads_in_an_object_store_reach_a_replica_without_the_file(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, media, s3_env, bucket
+) -> None:
+    fake_engine.install(monkeypatch, "local")
+    settings = Settings.from_sources({
+        "APP_DATA_DIR": str(data_dir), "MEDIA_URL": f"s3://{bucket}/parlante",
+        "S3_ENDPOINT_URL": s3_env.endpoint,
+    })  # fmt: skip
+    app = Parlante.open(settings, jobs=False)
+    try:
+        with TestClient(create_app(app, webhooks=False)) as client:
+            ana = auth(app, ANA)
+            deck = send(client, ana, "slides", "deck.pdf", media["pdf"]).json()
+            kept = app.ctx.services.library.kept
+            local = Path(app.uploads.get(ANA, deck["id"]).file)
+            key = kept.key_of(local)
+            assert key and app.ctx.services.library.media.exists(key)
+            local.unlink()  # this replica never had the file: it was uploaded through another
+            made = client.post(
+                "/v1/videos",
+                headers=ana,
+                json={
+                    "text": SCENES,
+                    "slides_upload_ids": [deck["id"]],
+                    "look": {"layout": "side"},
+                },
+            )
+            assert made.status_code == 202, made.text
+            assert local.read_bytes() == media["pdf"]  # fetched from the store
+            client.delete(f"/v1/videos/{made.json()['id']}", headers=ana)
+            assert client.delete(f"/v1/uploads/{deck['id']}", headers=ana).status_code == 200
+            assert not app.ctx.services.library.media.exists(key) and not local.exists()
+    finally:
+        app.close(timeout=5)

@@ -122,7 +122,7 @@ class Uploads:
             "SELECT * FROM uploads WHERE owner = ? AND kind = ? AND sha256 = ?",
             (user, kind, digest),
         ).fetchone()
-        if known is not None and Path(known["file"]).is_file():
+        if known is not None and self._present(known["file"]):
             return self._upload(known)
         info = self._check(kind, data, name)
         path = self.ctx.services.library.save_upload(data, name, user)
@@ -135,6 +135,11 @@ class Uploads:
              self.clock()),
         )  # fmt: skip
         return self._by_hash(user, kind, digest)
+
+    def _present(self, file: str) -> bool:
+        """Whether a kept upload still exists (here, or fetched from the object store when it
+        was uploaded through another replica)."""
+        return Path(self.ctx.services.library.kept.localize(file)).is_file()
 
     def _by_hash(self, user: str, kind: str, digest: str) -> Upload:
         row = self._conn.execute(
@@ -176,16 +181,21 @@ class Uploads:
         upload = self.get(user, upload_id)
         if upload.kind != kind:
             raise InputError("upload.wrong_kind", id=upload.id, kind=upload.kind, wanted=kind)
-        if not Path(upload.file).is_file():
+        local = self.ctx.services.library.kept.localize(upload.file)  # object store: fetched
+        if not Path(local).is_file():
             raise NotFound("upload.not_found", id=upload_id[:80])
-        return upload.file
+        return local  # a worker elsewhere fetches it by the same key (KeptFiles)
 
     def _used_by(self, user: str, file: str) -> str | None:
-        """A queued or running video of ``user`` that needs ``file``, if any."""
+        """A queued or running video of ``user`` that needs ``file``, if any (the same kept
+        file, whichever machine's folder the request names it in)."""
+        kept = self.ctx.services.library.kept
+        wanted = kept.key_of(file) or file
         for job in self.ctx.runner.jobs(user, (QUEUED, RUNNING)):
             look = job.request.look
-            if file in (job.request.audio, look.music, look.background, *look.slides):
-                return job.id
+            for path in (job.request.audio, look.music, look.background, *look.slides):
+                if path and (kept.key_of(path) or path) == wanted:
+                    return job.id
         return None
 
     def delete(self, user: str, upload_id: str) -> None:
