@@ -5,6 +5,7 @@ objects; a store that cannot sign is streamed by the app with Range support."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,6 +74,11 @@ def test_a_render_lands_in_the_bucket_and_the_api_redirects_to_signed_links(
         item = parlante.videos.history(ANA)[0]  # the History page's thumbnail: a signed link
         assert item.thumbnail is not None and is_link(item.thumbnail)
         assert requests.get(item.thumbnail, timeout=10).content[:2] == b"\xff\xd8"
+
+        record = parlante.videos.open(ANA, video_id)
+        shutil.rmtree(record.folder)  # as if a worker elsewhere rendered it
+        here = parlante.renders.files_here(ANA, record)  # `render --submit --wait --out`
+        assert here.video_path.read_bytes() == whole.content and here.vtt_path.is_file()
 
         assert mismatches(parlante.ctx.services.library).to_json() == {
             "files_without_records": 0, "records_without_files": 0}  # fmt: skip

@@ -146,4 +146,4 @@ def wait_for_video(app: Parlante, job_id: str, timeout_s: float) -> Video:
         if job.status == CANCELLED:
             raise AppError("job.cancelled")
         raise JobFailed("jobs.failed", job=job.id, reason=job.error_text("en") or job.status)
-    return video.to_video()
+    return app.renders.files_here(SHARED_USER, video).to_video()  # rendered on another machine

@@ -131,6 +131,16 @@ class Renders:
             return None
         return record
 
+    def files_here(self, user: str, record: VideoRecord) -> VideoRecord:
+        """The user's video with its files on this machine (with an object store, fetched
+        once into this machine's copies), for the command line's --out and --subtitles."""
+        if record.user != user:
+            raise NotFound("library.video_not_found")
+        try:
+            return self.ctx.services.library.local_copy(record)
+        except FileNotFoundError:
+            raise NotFound("library.video_files_missing") from None
+
     def queue(self) -> Queue:
         store = self.ctx.runner.store
         return Queue(running=store.count(RUNNING), queued=store.count(QUEUED))
