@@ -17,11 +17,13 @@ import shutil
 import time
 from dataclasses import dataclass, field
 
+from core.errors import ConfigError
 from core.kept_files import MEDIA
 from core.library import VIDEO_FILES, Library, video_key
 from core.storage import Entry
 
 NOT_VIDEOS = ("uploads",)  # folders under media/ that hold kept inputs, not videos
+SAFE_ORPHANS = 20  # more leftovers than this (and than records): the wrong database?
 
 
 @dataclass(frozen=True)
@@ -53,19 +55,27 @@ def mismatches(library: Library) -> Mismatches:
     return Mismatches(orphans, missing)
 
 
-def sweep(library: Library, grace_s: float, now: float | None = None) -> list[str]:
+def sweep(
+    library: Library, grace_s: float, now: float | None = None, force: bool = False
+) -> list[str]:
     """Remove stored folders with no record whose newest file is older than ``grace_s``;
-    also this machine's copies of videos no longer recorded. The ids removed."""
+    also this machine's copies of videos no longer recorded. The ids removed.
+
+    Crashes leave a few such folders. Many more than there are records means the database
+    is not the one these media belong to (a new DATABASE_URL over an old bucket): then
+    nothing is removed and ConfigError says so, unless ``force``.
+    """
     now = time.time() if now is None else now
     folders = _video_folders(library)  # listed before the records are read: a video
     ids = library.video_ids()  # recorded after the listing is younger than grace_s anyway
-    removed = []
-    for entry in folders:
-        if entry.name not in ids and now - entry.modified > grace_s:
-            library.media.delete_prefix(video_key(entry.name))
-            removed.append(entry.name)
+    old = [e.name for e in folders if e.name not in ids and now - e.modified > grace_s]
+    if len(old) > max(SAFE_ORPHANS, len(ids)) and not force:
+        raise ConfigError("storage.sweep_refused", variable="DATABASE_URL", count=len(old),
+                          records=len(ids), store=library.media.description)  # fmt: skip
+    for name in old:
+        library.media.delete_prefix(video_key(name))
     if not library.media.is_local and library.copies_dir.is_dir():
         for folder in library.copies_dir.iterdir():  # a cache: a copy is fetched again
             if folder.name not in ids and now - folder.stat().st_mtime > grace_s:
                 shutil.rmtree(folder, ignore_errors=True)
-    return sorted(removed)
+    return sorted(old)

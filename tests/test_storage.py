@@ -478,3 +478,21 @@ def test_gcs_failures_say_what_to_fix(tmp_path: Path, error: Exception, message_
         store.check()
     assert caught.value.message_id == message_id
     assert "gs://parlante-media/prod" in caught.value.text("es")
+
+
+def test_the_sweeper_refuses_when_the_database_looks_like_the_wrong_one(data_dir: Path) -> None:
+    library = Library(data_dir)
+    library.add_video(stage_video(library), record())
+    for n in range(25):  # media of another database (a new DATABASE_URL over old media)
+        folder = library.media_dir / f"old{n:02d}"
+        folder.mkdir(parents=True)
+        (folder / VIDEO_FILE).write_bytes(b"x")
+    later = time.time() + 10 * 3600
+    with pytest.raises(ConfigError) as caught:
+        sweep(library, grace_s=3600, now=later)
+    assert caught.value.message_id == "storage.sweep_refused"
+    assert "DATABASE_URL" in caught.value.text("es") and "25" in caught.value.text("en")
+    assert len(mismatches(library).files_without_records) == 25  # nothing removed
+    assert len(sweep(library, grace_s=3600, now=later, force=True)) == 25
+    assert mismatches(library).to_json() == {"files_without_records": 0,
+                                             "records_without_files": 0}  # fmt: skip

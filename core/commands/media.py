@@ -14,6 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="check: write, read and remove a test object; count: files without "
                    "records and records without files; sweep: remove stored files with no "
                    "record older than MEDIA_ORPHAN_MINUTES")  # fmt: skip
+    p.add_argument("--force", action="store_true",
+                   help="sweep even when far more files than records have no record")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run, jobs=False)
 
@@ -26,7 +28,7 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
     elif args.action == "count":
         result.update(app.media.mismatches().to_json())
     else:
-        result["removed"] = app.media.sweep()
+        result["removed"] = app.media.sweep(force=args.force)
     if args.json:
         emit_json(result)
     else:

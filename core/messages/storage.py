@@ -73,4 +73,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Falló guardar o leer medios en {url} ({reason}); vuelva a intentarlo. Si sigue "
         "fallando, revise el almacén de medios (punto de acceso {endpoint}).",
     },
+    "storage.sweep_refused": {
+        "en": "{count} stored videos in {store} have no record in the database ({records} "
+        "records): is DATABASE_URL the database these media belong to? Nothing was removed. "
+        "To remove them anyway: python -m core media sweep --force.",
+        "es": "{count} vídeos guardados en {store} no tienen registro en la base de datos "
+        "({records} registros): ¿es DATABASE_URL la base de datos de estos medios? No se ha "
+        "borrado nada. Para borrarlos de todos modos: python -m core media sweep --force.",
+    },
 }

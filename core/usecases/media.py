@@ -26,8 +26,9 @@ class Media:
         """Stored video folders with no record, and records whose files are not all stored."""
         return sweep.mismatches(self.ctx.services.library)
 
-    def sweep(self, grace_s: float | None = None) -> list[str]:
+    def sweep(self, grace_s: float | None = None, force: bool = False) -> list[str]:
         """Remove stored folders with no record older than MEDIA_ORPHAN_MINUTES (or
-        ``grace_s``); the ids removed."""
+        ``grace_s``); the ids removed. Refuses (ConfigError) when there are far more of them
+        than records — the wrong database — unless ``force``."""
         grace = self.ctx.settings.media_orphan_s if grace_s is None else grace_s
-        return sweep.sweep(self.ctx.services.library, grace)
+        return sweep.sweep(self.ctx.services.library, grace, force=force)
