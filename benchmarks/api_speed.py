@@ -3,7 +3,8 @@
 1. API overhead, submit → queued: ``python -m core serve --no-jobs`` in its own process (no
    renders competing for the CPU), 20 concurrent clients each POSTing ``--per-client``
    videos to /v1/videos; the time from sending the request to its ``202`` (the job is in the
-   queue then). Prints p50/p95/max and requests per second.
+   queue then). Prints p50/p95/max and requests per second, and what the per-key rate limit
+   (an upsert in the database per request) costs on its own.
 2. Batch throughput: ``python -m core batch`` on a CSV of 20 short offline videos (one
    sentence each, 512 px) in a fresh process; wall time, videos per minute, seconds of
    video per second of wall time. Then the same command again (a rerun renders nothing new).
@@ -30,6 +31,7 @@ import av
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 NAMES = ["Ana", "Luis", "Marta", "Pablo", "Sara", "Tomás", "Eva", "Juan", "Rosa", "Iván"]
 
 
@@ -101,6 +103,22 @@ def api_overhead(data_dir: Path, clients: int, per_client: int) -> dict[str, flo
     }  # fmt: skip
 
 
+def limiter_cost(data_dir: Path, calls: int = 2000) -> float:
+    """Milliseconds the per-key rate limit (counted in the database) adds to a request."""
+    from core.config import Settings
+    from core.usecases import Parlante
+
+    app = Parlante.open(Settings.from_sources({"APP_DATA_DIR": str(data_dir)}), jobs=False)
+    try:
+        app.ratelimits.take("warm", 10**9)
+        t0 = time.perf_counter()
+        for i in range(calls):
+            app.ratelimits.take(f"key-{i % 20}", 10**9)
+        return (time.perf_counter() - t0) / calls * 1000
+    finally:
+        app.close()
+
+
 def batch_throughput(data_dir: Path, rows: int) -> dict[str, float]:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     sheet = data_dir.parent / "lista.csv"
@@ -147,6 +165,8 @@ def main() -> None:
               f"videos ({api['failed']:.0f} failed): p50 {api['p50_ms']:.1f} ms, "
               f"p95 {api['p95_ms']:.1f} ms, max {api['max_ms']:.1f} ms, "
               f"{api['per_s']:.0f} submits/s")  # fmt: skip
+        print(f"rate limit counted in the database: "
+              f"{limiter_cost(Path(tmp) / 'limits'):.3f} ms a request")  # fmt: skip
         if args.rows <= 0:  # --rows 0: the API part only
             return
         batch = batch_throughput(Path(tmp) / "batch" / "data", args.rows)
