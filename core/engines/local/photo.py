@@ -42,10 +42,11 @@ RIG_VERSION = 2  # bump when what is remembered next to a photo changes meaning
 HEAD_UNIT = 512.0  # FrameState head motion is in 1/512 of the canvas's shorter side
 NOD_DROP = 5.0  # a full nod lowers the head this many head units
 PAUSE_SMILE = 0.8  # FrameState.smile at which a smiling photo is back to its own smile
-INVERT_STEPS = 3
+INVERT_STEPS = 2
 LASH_FROM = 0.75  # blink beyond which the lash line of a closed eye is drawn
 FIELD_SAMPLES = 110  # warp samples across the face (cheek to cheek); the rest is resized
 BLINK_STAGES = (1 / 3, 2 / 3, 1.0)
+NECK_END = 0.62  # head motion fades out down the neck, this many face widths under the chin
 
 _faces: OrderedDict[str, Face] = OrderedDict()  # image digest → face, a few recent ones
 _faces_lock = threading.Lock()
@@ -100,6 +101,42 @@ def face_crop(source: Path | bytes, size: int, name: str = "photo") -> np.ndarra
     return canvas
 
 
+def _border_strips(fix: np.ndarray) -> list[tuple[tuple[slice, slice], np.ndarray]]:
+    """The border strips where ``fix`` (h, w, 2: x then y corrections, x depending only on the
+    column and y only on the row) is not zero: left and right columns over all rows, then top
+    and bottom rows between them, as (index, values to add)."""
+    h, w = fix.shape[:2]
+    off_x = np.flatnonzero(np.abs(fix[h // 2, :, 0]) > 0.01)  # remap resolves 1/32 px
+    off_y = np.flatnonzero(np.abs(fix[:, w // 2, 1]) > 0.01)
+    left = int(off_x[off_x < w // 2].max()) + 1 if (off_x < w // 2).any() else 0
+    right = int(off_x[off_x >= w // 2].min()) if (off_x >= w // 2).any() else w
+    top = int(off_y[off_y < h // 2].max()) + 1 if (off_y < h // 2).any() else 0
+    bottom = int(off_y[off_y >= h // 2].min()) if (off_y >= h // 2).any() else h
+    strips = []
+    for index in (
+        (slice(0, h), slice(0, left)),
+        (slice(0, h), slice(right, w)),
+        (slice(0, top), slice(left, right)),
+        (slice(bottom, h), slice(left, right)),
+    ):
+        part = fix[index]
+        if part.size:
+            strips.append((index, np.ascontiguousarray(part)))
+    return strips
+
+
+def _grown_box(mask: np.ndarray, grow: int) -> tuple[slice, slice]:
+    """The bounding box of ``mask``'s true cells, grown by ``grow`` cells on every side."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return slice(0, 0), slice(0, 0)
+    h, w = mask.shape
+    return (
+        slice(max(0, int(rows[0]) - grow), min(h, int(rows[-1]) + 1 + grow)),
+        slice(max(0, int(cols[0]) - grow), min(w, int(cols[-1]) + 1 + grow)),
+    )
+
+
 def _smoothstep(t: np.ndarray) -> np.ndarray:
     t = np.clip(t, 0.0, 1.0)
     return t * t * (3.0 - 2.0 * t)
@@ -131,6 +168,15 @@ class PhotoPresenter:
             move: mesh_field(rig.points, rig.moves[move], rig.triangles, self.region, self._step)
             for move in MOUTH_MOVES
         }
+        # The mouth and jaw move only inside a part of the region: their fields are kept (and
+        # their warp inverted) there only; elsewhere the head's small, smooth motion is
+        # inverted to first order (its error there is under a tenth of a pixel).
+        moving = np.zeros(self._local.shape[:2], bool)
+        for field in self._fields.values():
+            moving |= np.abs(field).max(axis=2) > 1e-3
+        self._mouth_box = _grown_box(moving, grow=max(2, round(0.12 * face.width / self._step)))
+        ys, xs = self._mouth_box
+        self._fields = {m: np.ascontiguousarray(f[ys, xs]) for m, f in self._fields.items()}
         # Lids and brows: backward fields straight away (each moved triangle mapped back onto
         # the photo's), exact where the lids close, which no inversion would be.
         self._eye_fields = {
@@ -188,25 +234,30 @@ class PhotoPresenter:
         x0 = max(0, int(cx - 1.22 * ax))
         x1 = min(self.width, int(cx + 1.22 * ax) + 1)
         y0 = max(0, int(cy - 1.22 * ay))
-        y1 = min(self.height, int(chin + 1.05 * fw) + 1)
+        y1 = min(self.height, int(chin + NECK_END * fw) + 1)
         self.region = (x0, y0, x1, y1)
         # The warp is worked out every ``step`` px (it is smooth) and resized to the region.
         self._step = step = max(1, round(fw / FIELD_SAMPLES))
         self._size = (x1 - x0, y1 - y0)
-        full_x, full_y = np.meshgrid(
-            np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
-        )
-        self._grid = np.dstack([full_x, full_y]).astype(np.float32)
         hs, ws = -(-(y1 - y0) // step), -(-(x1 - x0) // step)
         gx, gy = np.meshgrid(
             x0 + (step - 1) / 2.0 + step * np.arange(ws, dtype=np.float32),
             y0 + (step - 1) / 2.0 + step * np.arange(hs, dtype=np.float32),
         )
         gx, gy = gx.astype(np.float32), gy.astype(np.float32)
+        # Each frame's map is (these sample positions + the warp), resized by exactly ``step``:
+        # a bilinear resize reproduces positions exactly, except in the few border pixels it
+        # clamps, which are corrected from a table (no full-size add per frame).
+        self._low_grid = np.dstack([gx, gy]).astype(np.float32)
+        full_x, full_y = np.meshgrid(
+            np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
+        )
+        fix = np.dstack([full_x, full_y]) - self._upsample(self._low_grid)
+        self._border_fix = _border_strips(fix)
         r = np.sqrt(((gx - cx) / ax) ** 2 + ((gy - cy) / ay) ** 2)
         head = _smoothstep((1.2 - r) / 0.3)
         across = _smoothstep((0.5 * fw - np.abs(gx - cx)) / (0.18 * fw))
-        down = _smoothstep((chin + 1.0 * fw - gy) / (0.75 * fw))
+        down = _smoothstep((chin + (NECK_END - 0.03) * fw - gy) / (0.45 * fw))
         mask = np.maximum(head, across * down * (gy > cy)).astype(np.float32)
         samples = np.dstack([gx, gy]).astype(np.float32)
         # Where each sample is in the sampled field's own indices (for looking fields up).
@@ -290,23 +341,30 @@ class PhotoPresenter:
         active = {m: c for m, c in w.items() if abs(c) >= 1e-3}
         if not active and abs(dx) < 1e-3 and abs(dy) < 1e-3 and abs(angle) < 1e-3:
             return self._base.copy()
-        forward = np.zeros_like(self._local)
-        for move, c in active.items():
-            if move in self._fields:
-                cv2.scaleAdd(self._fields[move], c, forward, forward)
+        # Head motion everywhere (inverted to first order), then the mouth and jaw in their box.
+        back = np.zeros_like(self._local)
         for head_field, c in ((self._head_x, dx), (self._head_y, dy), (self._head_turn, angle)):
             if abs(c) >= 1e-3:
-                cv2.scaleAdd(head_field, c, forward, forward)
-        # Invert "photo pixel x goes to x + f(x)": look back by b with b = -f(x + b), a few
-        # fixed-point steps (the fields are smooth; only the gap between parted lips, which
-        # the mouth interior covers, does not converge).
-        back = -forward
+                cv2.scaleAdd(head_field, -c, back, back)
         inv_step = 1.0 / self._step
-        for _ in range(INVERT_STEPS):
-            where = self._local + back * inv_step
-            back = -cv2.remap(
-                forward, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
-            )
+        moves = [(self._fields[m], c) for m, c in active.items() if m in self._fields]
+        if moves:
+            ys, xs = self._mouth_box
+            forward = -back  # the forward warp: head motion plus the mouth's moves in the box
+            part = forward[ys, xs]
+            for field, c in moves:
+                cv2.scaleAdd(field, c, part, part)
+            # Invert "photo pixel x goes to x + f(x)": look back by b with b = -f(x + b), a few
+            # fixed-point steps (the fields are smooth; only the gap between parted lips, which
+            # the mouth interior covers, does not converge).
+            local = self._local[ys, xs]
+            step_back = -part
+            for _ in range(INVERT_STEPS):
+                where = local + step_back * inv_step
+                step_back = -cv2.remap(
+                    forward, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+                )
+            back[ys, xs] = step_back
         eyes = [(self._eye_fields["brows"], active["brows"])] if "brows" in active else []
         if "blink" in active:
             eyes += self._blink(active["blink"])
@@ -317,28 +375,37 @@ class PhotoPresenter:
             # Looked up where the head's motion puts each pixel of the still face.
             where = self._local + back * inv_step
             back += cv2.remap(eye, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-        if self._step > 1:
-            back = cv2.resize(back, self._size, interpolation=cv2.INTER_LINEAR)
-        mouth_moves = ("open", "round", "wide", "press", "shut", "lip_teeth", "relax", "smile")
-        mouth = any(m in active for m in mouth_moves)
+        where = self._upsample(cv2.add(self._low_grid, back))
+        for (ys, xs), fix in self._border_fix:
+            where[ys, xs] += fix
+        mouth = any(m in active for m in MOUTH_MOVES)
         # With the mouth still, the photo's own (teeth and all) is what shows.
-        # Fixed-point maps (1/32 px) remap about twice as fast as float ones.
-        map1, map2 = cv2.convertMaps(self._grid + back, None, cv2.CV_16SC2)
-        out = cv2.remap(
+        # Fixed-point maps (1/32 px) remap faster than float ones.
+        map1, map2 = cv2.convertMaps(where, None, cv2.CV_16SC2)
+        frame = self._base.copy()
+        x0, y0, x1, y1 = self.region
+        out = frame[y0:y1, x0:x1]
+        cv2.remap(
             self._warped if mouth else self._base,
             map1,
             map2,
             cv2.INTER_LINEAR,
+            dst=out,
             borderMode=cv2.BORDER_REPLICATE,
         )
         if mouth:
             self._draw_mouth(out, active, dx, dy, angle)
         if active.get("blink", 0.0) > LASH_FROM:
             self._draw_lashes(out, active, dx, dy, angle)
-        frame = self._base.copy()
-        x0, y0, x1, y1 = self.region
-        frame[y0:y1, x0:x1] = out
         return frame
+
+    def _upsample(self, low: np.ndarray) -> np.ndarray:
+        """A sampled field at the region's full size (the samples are ``step`` px apart)."""
+        if self._step == 1:
+            return low.copy()
+        h, w = low.shape[:2]
+        full = cv2.resize(low, (w * self._step, h * self._step), interpolation=cv2.INTER_LINEAR)
+        return full[: self._size[1], : self._size[0]]
 
     def _moved(
         self, idx: list[int], w: dict[str, float], dx: float, dy: float, angle: float

@@ -8,7 +8,8 @@ own teeth when the photo shows them, else a lit off-white that matches the skin'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -29,16 +30,21 @@ class OwnTeeth:
 
     image: np.ndarray  # the photo (canvas), RGB uint8
     inner: np.ndarray  # the photo's inner-lip points (8, 2), 60..67 order
+    _curves: list[np.ndarray] = field(default_factory=list, repr=False)  # upper, lower
+
+    def _lips(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self._curves:
+            per = 6
+            curve = _spline(self.inner, per)
+            self._curves.extend([curve[: 4 * per + 1], np.vstack([curve[4 * per :], curve[:1]])])
+        return self._curves[0], self._curves[1]
 
     def sample(
         self, xs: np.ndarray, ys: np.ndarray, top: np.ndarray, cx: float, half: float
     ) -> tuple[np.ndarray, np.ndarray]:
         """(colours, 0..1 how much the photo shows there) for a mouth whose upper lip's
         inside runs along ``top``, centred at ``cx`` with half-width ``half``."""
-        per = 6
-        curve = _spline(self.inner, per)
-        upper = curve[: 4 * per + 1]
-        lower = np.vstack([curve[4 * per :], curve[:1]])
+        upper, lower = self._lips()
         own_cx = float((self.inner[0, 0] + self.inner[4, 0]) / 2.0)
         own_half = max(2.0, float(abs(self.inner[4, 0] - self.inner[0, 0])) / 2.0)
         sx = own_cx + (xs - cx) * (own_half / half)
@@ -55,23 +61,25 @@ class OwnTeeth:
         return colours.astype(np.float32), seen
 
 
+@functools.cache
+def _basis(n: int, per: int) -> np.ndarray:
+    """(n·per, n): each curve point as a weighted sum of the n control points."""
+    t = np.linspace(0.0, 1.0, per, endpoint=False)
+    # Catmull-Rom weights of p[i-1], p[i], p[i+1], p[i+2] at t.
+    w = 0.5 * np.stack(
+        [-t + 2 * t**2 - t**3, 2 - 5 * t**2 + 3 * t**3, t + 4 * t**2 - 3 * t**3, -(t**2) + t**3],
+        axis=1,
+    )
+    out = np.zeros((n * per, n))
+    for i in range(n):
+        for k, offset in enumerate((-1, 0, 1, 2)):
+            out[i * per : (i + 1) * per, (i + offset) % n] += w[:, k]
+    return out
+
+
 def _spline(points: np.ndarray, per: int = 6) -> np.ndarray:
     """A closed Catmull-Rom curve through ``points`` (rounder lips than straight segments)."""
-    n = len(points)
-    t = np.linspace(0.0, 1.0, per, endpoint=False)[:, None]
-    out = []
-    for i in range(n):
-        p0, p1, p2, p3 = (points[(i + k) % n] for k in (-1, 0, 1, 2))
-        out.append(
-            0.5
-            * (
-                2 * p1
-                + (-p0 + p2) * t
-                + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t * t
-                + (-p0 + 3 * p1 - 3 * p2 + p3) * t * t * t
-            )
-        )
-    return np.vstack(out)
+    return _basis(len(points), per) @ points
 
 
 def _chain(curve: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -118,17 +126,21 @@ def paint_inside(
     cv2.polylines(seam, [line], False, 255, thick, cv2.LINE_AA, shift=SUB)
     region = out[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
     lip_shadow = np.array([110.0, 55.0, 55.0], np.float32) * look.light
-    sa = (seam.astype(np.float32) / 255.0 * 0.8)[..., None]
-    region[:] = np.clip(region * (1.0 - sa) + lip_shadow * sa + 0.5, 0, 255).astype(np.uint8)
+    rows = np.flatnonzero(seam.any(axis=1))  # the seam is a thin line: blend only its rows
+    if rows.size:
+        band = slice(int(rows[0]), int(rows[-1]) + 1)
+        sa = (seam[band].astype(np.float32) * (0.8 / 255.0))[..., None]
+        part = region[band]
+        part[:] = np.clip(part * (1.0 - sa) + lip_shadow * sa + 0.5, 0, 255).astype(np.uint8)
     if not mask.any():
         return
     alpha = mask.astype(np.float32) / 255.0
-    xs = np.arange(x0, x1, dtype=np.float64) + 0.0
-    top = _chain(upper, xs)[None, :]
-    bottom = _chain(lower, xs)[None, :]
+    xs = np.arange(x0, x1, dtype=np.float32)  # float32 throughout: half the memory traffic
+    top = _chain(upper, xs).astype(np.float32)[None, :]
+    bottom = _chain(lower, xs).astype(np.float32)[None, :]
     gap = np.maximum(bottom - top, 1e-3)
     alpha *= np.clip(bottom - top, 0.0, 1.0)  # lips that meet (or cross) leave no gap
-    ys = np.arange(y0, y1, dtype=np.float64)[:, None]
+    ys = np.arange(y0, y1, dtype=np.float32)[:, None]
     t = np.clip((ys - top) / gap, 0.0, 1.0)
     cx = float((inner[0, 0] + inner[4, 0]) / 2.0)
     half = max(2.0, float(abs(inner[4, 0] - inner[0, 0])) / 2.0)
@@ -167,11 +179,12 @@ def paint_inside(
     upper_teeth = np.clip((top + band - ys) + 0.5, 0.0, 1.0)
     upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.95) ** 3, 0.0, 1.0)
     shade = 0.78 + 0.22 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
-    shade = shade * (1.0 - 0.35 * u * u)
+    across = 1.0 - 0.35 * u * u  # (1, w): darker towards the corners
     # Faint gaps between the front teeth (two wide central incisors, narrower ones beside).
     for k in (-2.0, -1.0, 0.0, 1.0, 2.0):
         pos = cx + np.sign(k) * (abs(k) * 0.105 * m + (0.02 * m if abs(k) == 2 else 0.0))
-        shade = shade * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / 0.7) ** 2))
+        across = across * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / 0.7) ** 2))
+    shade = shade * across
     drawn = look.tooth * shade[..., None]
     if own_teeth is not None:
         own, seen = own_teeth.sample(xs, ys, top, cx, half)
