@@ -46,6 +46,7 @@ INVERT_STEPS = 2
 LASH_FROM = 0.75  # blink beyond which the lash line of a closed eye is drawn
 FIELD_SAMPLES = 110  # warp samples across the face (cheek to cheek); the rest is resized
 BLINK_STAGES = (1 / 3, 2 / 3, 1.0)
+CHEEK_BLUR = 0.06  # of the face width: how soft the cheeks' warp is away from the lips
 NECK_END = 0.62  # head motion fades out down the neck, this many face widths under the chin
 
 _faces: OrderedDict[str, Face] = OrderedDict()  # image digest → face, a few recent ones
@@ -168,6 +169,7 @@ class PhotoPresenter:
             move: mesh_field(rig.points, rig.moves[move], rig.triangles, self.region, self._step)
             for move in MOUTH_MOVES
         }
+        self._fields = self._smooth_cheeks(self._fields)
         # The mouth and jaw move only inside a part of the region: their fields are kept (and
         # their warp inverted) there only; elsewhere the head's small, smooth motion is
         # inverted to first order (its error there is under a tenth of a pixel).
@@ -270,6 +272,32 @@ class PhotoPresenter:
         turn = cv2.getRotationMatrix2D(self._pivot, 1.0, 1.0)  # where +1° takes each pixel
         dst = samples @ turn[:, :2].T.astype(np.float32) + turn[:, 2].astype(np.float32)
         self._head_turn = ((dst - samples) * m).astype(np.float32)
+
+    def _smooth_cheeks(self, fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The mesh warp is piecewise linear: where the mouth corners pull on the cheeks, its
+        triangles' edges show as creases. Away from the lips each field is blurred (the lips
+        themselves keep their exact shape), fading from the lips outwards."""
+        lips = np.zeros(self._local.shape[:2], np.uint8)
+        # The lips' middle keeps its exact shape; the corners, which round and wide pull far
+        # in or out, are smoothed with the cheeks (else the dimples they drag along tear).
+        outer = self.face.points[48:60].copy()
+        middle = outer.mean(axis=0)
+        outer[:, 0] = middle[0] + (outer[:, 0] - middle[0]) * 0.7
+        outer = (outer - [self.region[0], self.region[1]]) / self._step
+        cv2.fillPoly(lips, [np.round(outer * 16).astype(np.int32)], 1, cv2.LINE_AA, shift=4)
+        far = cv2.distanceTransform((lips == 0).astype(np.uint8), cv2.DIST_L2, 5)
+        reach = CHEEK_BLUR * self.face.mouth_width / self._step
+        weight = _smoothstep(far / max(1.0, reach))[..., None]
+        sigma = CHEEK_BLUR * self.face.width / self._step
+        out = {}
+        for move, field in fields.items():
+            soft = cv2.GaussianBlur(field, (0, 0), sigma)
+            # Only inside the field's own support (the still ring around the face stays still).
+            support = (np.abs(field).max(axis=2) > 1e-4).astype(np.uint8)
+            inside = cv2.distanceTransform(support, cv2.DIST_L2, 5)
+            blend = weight * _smoothstep(inside / (2.0 * sigma))[..., None]
+            out[move] = (field + (soft - field) * blend).astype(np.float32)
+        return out
 
     def _skin_light(self) -> float:
         """How bright the skin is (1 = typical), so the painted mouth matches the lighting."""

@@ -121,7 +121,8 @@ def paint_inside(
     cv2.fillPoly(mask, [pts], 255, cv2.LINE_AA, shift=SUB)
     # Where the lips meet, a thin shadowed seam (also hides what a closed gap squeezed).
     seam = np.zeros((h, w), np.uint8)
-    line = np.round((upper - [x0, y0]) * (1 << SUB)).astype(np.int32)
+    # (Not into the corners: the warp smooths them with the cheeks, a line there would stick out.)
+    line = np.round((upper[per // 2 : -per // 2] - [x0, y0]) * (1 << SUB)).astype(np.int32)
     thick = max(1, round(0.02 * look.mouth_width))
     cv2.polylines(seam, [line], False, 255, thick, cv2.LINE_AA, shift=SUB)
     region = out[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
@@ -157,27 +158,29 @@ def paint_inside(
     # Tongue: a rounded hump low in the mouth on open vowels.
     show_tongue = np.clip((opened - 0.3) / 0.5, 0.0, 1.0) * (1.0 - 0.6 * rnd)
     if show_tongue > 0.01:
-        tongue_top = bottom - gap * (0.42 - 0.12 * u * u)
-        tz = np.clip((ys - tongue_top) / np.maximum(0.25 * gap, 1.0), 0.0, 1.0)
-        body = _smooth(tz) * np.clip(1.0 - (np.abs(u) / 0.85) ** 4, 0.0, 1.0)
-        tcol = np.array([160.0, 72.0, 74.0], np.float32) * light
-        tshade = (0.7 + 0.3 * (1.0 - np.abs(u)))[..., None] * (0.75 + 0.25 * tz[..., None])
+        tongue_top = bottom - gap * (0.38 - 0.18 * u * u)
+        tz = np.clip((ys - tongue_top) / np.maximum(0.45 * gap, 1.0), 0.0, 1.0)  # soft top
+        body = _smooth(tz) * np.clip(1.0 - (np.abs(u) / 0.75) ** 2, 0.0, 1.0)
+        tcol = np.array([128.0, 52.0, 56.0], np.float32) * light
+        tshade = (0.65 + 0.25 * (1.0 - np.abs(u)))[..., None] * (0.8 + 0.2 * tz[..., None])
         colour += (tcol * tshade - colour) * (body * show_tongue)[..., None]
 
     # Lower teeth: behind the lower lip, once the jaw is well open; shaded by the lip.
-    low_h = np.minimum(0.05 * m, 0.18 * gap)
-    show_low = np.clip((opened - 0.5) / 0.4, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
+    low_h = np.minimum(0.06 * m, 0.18 * gap)
+    show_low = np.clip((opened - 0.45) / 0.35, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
     if show_low > 0.01:
         edge = bottom - low_h * show_low
-        lower_teeth = np.clip((ys - edge) + 0.5, 0.0, 1.0) * np.clip(1.0 - (u / 0.75) ** 2, 0, 1)
-        lcol = look.tooth * 0.85
-        colour += (lcol - colour) * (lower_teeth * 0.7)[..., None]
+        lower_teeth = np.clip((ys - edge) + 0.5, 0.0, 1.0) * np.clip(1.0 - (u / 0.6) ** 2, 0, 1)
+        # Lit at their edges, in the lower lip's shadow further down.
+        lit = 0.85 - 0.3 * np.clip((ys - edge) / np.maximum(low_h, 1.0), 0.0, 1.0)
+        lcol = look.tooth * lit[..., None]
+        colour += (lcol - colour) * (lower_teeth * 0.8)[..., None]
 
     # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
     band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.7 * rnd + 0.3 * wide, 0.0, 1.0)
     band = np.maximum(band, gap * teeth_lip)
     upper_teeth = np.clip((top + band - ys) + 0.5, 0.0, 1.0)
-    upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.95) ** 3, 0.0, 1.0)
+    upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.85) ** 2, 0.0, 1.0)  # canines to canines
     shade = 0.78 + 0.22 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
     across = 1.0 - 0.35 * u * u  # (1, w): darker towards the corners
     # Faint gaps between the front teeth (two wide central incisors, narrower ones beside).
@@ -191,9 +194,11 @@ def paint_inside(
         drawn += (own - drawn) * seen[..., None]
     colour += (drawn - colour) * upper_teeth[..., None]
 
-    # Contact shadow where the lips meet the inside.
+    # Contact shadow where the lips meet the inside: deep under the upper lip, light at the
+    # sides and along the lower lip (where the tongue and lower teeth come up to meet it).
     soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.02 * m))
-    colour *= (0.55 + 0.45 * np.clip((soft - 0.3) / 0.7, 0.0, 1.0))[..., None]
+    edge = 1.0 - np.clip((soft - 0.3) / 0.7, 0.0, 1.0)
+    colour *= (1.0 - edge * (0.2 + 0.3 * (1.0 - t)))[..., None]
 
     mix = region.astype(np.float32)
     mix += (colour - mix) * alpha[..., None]

@@ -29,7 +29,7 @@ MOVES = MOUTH_MOVES + EYE_MOVES
 CHIN_DROP = 0.22  # e: the chin at the widest "a"
 LOWER_LIP_DROP = 0.22  # e: the middle of the lower lip (it also opens from the upper lip)
 UPPER_LIP_LIFT = 0.035  # e
-ROUND_IN = 0.1  # m: each corner moves in
+ROUND_IN = 0.16  # m: each corner moves in (an o/u pucker: the mouth a third narrower)
 WIDE_OUT = 0.07  # m: each corner moves out
 BROW_LIFT = 0.11  # e
 SMILE_LIFT = 0.05  # e: a small closed smile lifts the corners
@@ -136,10 +136,11 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
                        (59, 1, 0.5), (53, -1, 0.5), (55, -1, 0.5), (61, 1, 0.35), (67, 1, 0.35),
                        (63, -1, 0.35), (65, -1, 0.35)):  # fmt: skip
         d[i] = right * side * ROUND_IN * m * w
-    for i in (50, 51, 52):
-        d[i] += -down * 0.03 * e
-    for i in (56, 57, 58):
-        d[i] += down * 0.03 * e
+    # The pushed-out lips look taller, and the opening between them rounder.
+    for i, w in ((50, 0.8), (51, 1.0), (52, 0.8), (61, 0.6), (62, 0.8), (63, 0.6)):
+        d[i] += -down * 0.05 * e * w
+    for i, w in ((56, 0.8), (57, 1.0), (58, 0.8), (65, 0.6), (66, 0.8), (67, 0.6)):
+        d[i] += down * 0.05 * e * w
     moves["round"] = d
 
     # Wide: corners stretch out and a touch up.
