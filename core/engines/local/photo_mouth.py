@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 SUB = 4  # subpixel bits for the polygon (1/16 px)
+HALF_RES_FROM = 60  # px: a mouth at least this wide has its inside shaded at half resolution
 
 
 @dataclass(frozen=True)
@@ -135,74 +136,114 @@ def paint_inside(
         part[:] = np.clip(part * (1.0 - sa) + lip_shadow * sa + 0.5, 0, 255).astype(np.uint8)
     if not mask.any():
         return
-    alpha = mask.astype(np.float32) / 255.0
     xs = np.arange(x0, x1, dtype=np.float32)  # float32 throughout: half the memory traffic
-    top = _chain(upper, xs).astype(np.float32)[None, :]
-    bottom = _chain(lower, xs).astype(np.float32)[None, :]
-    gap = np.maximum(bottom - top, 1e-3)
-    alpha *= np.clip(bottom - top, 0.0, 1.0)  # lips that meet (or cross) leave no gap
-    ys = np.arange(y0, y1, dtype=np.float32)[:, None]
-    t = np.clip((ys - top) / gap, 0.0, 1.0)
-    cx = float((inner[0, 0] + inner[4, 0]) / 2.0)
-    half = max(2.0, float(abs(inner[4, 0] - inner[0, 0])) / 2.0)
-    u = np.clip((xs[None, :] - cx) / half, -1.2, 1.2)
-    m = look.mouth_width
-    light = look.light
-
-    # The cavity: dark red-brown, darkest high up at the back and towards the corners.
-    back = np.array([26.0, 9.0, 11.0], np.float32) * light
-    front = np.array([84.0, 30.0, 32.0], np.float32) * light
-    depth = (0.35 + 0.65 * t) * (1.0 - 0.6 * u * u)
-    colour = back + (front - back) * np.clip(depth, 0.0, 1.0)[..., None]
-
-    # Tongue: a rounded hump low in the mouth on open vowels.
-    show_tongue = np.clip((opened - 0.3) / 0.5, 0.0, 1.0) * (1.0 - 0.6 * rnd)
-    if show_tongue > 0.01:
-        tongue_top = bottom - gap * (0.38 - 0.18 * u * u)
-        tz = np.clip((ys - tongue_top) / np.maximum(0.45 * gap, 1.0), 0.0, 1.0)  # soft top
-        body = _smooth(tz) * np.clip(1.0 - (np.abs(u) / 0.75) ** 2, 0.0, 1.0)
-        tcol = np.array([128.0, 52.0, 56.0], np.float32) * light
-        tshade = (0.65 + 0.25 * (1.0 - np.abs(u)))[..., None] * (0.8 + 0.2 * tz[..., None])
-        colour += (tcol * tshade - colour) * (body * show_tongue)[..., None]
-
-    # Lower teeth: behind the lower lip, once the jaw is well open; shaded by the lip.
-    low_h = np.minimum(0.06 * m, 0.18 * gap)
-    show_low = np.clip((opened - 0.45) / 0.35, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
-    if show_low > 0.01:
-        edge = bottom - low_h * show_low
-        lower_teeth = np.clip((ys - edge) + 0.5, 0.0, 1.0) * np.clip(1.0 - (u / 0.6) ** 2, 0, 1)
-        # Lit at their edges, in the lower lip's shadow further down.
-        lit = 0.85 - 0.3 * np.clip((ys - edge) / np.maximum(low_h, 1.0), 0.0, 1.0)
-        lcol = look.tooth * lit[..., None]
-        colour += (lcol - colour) * (lower_teeth * 0.8)[..., None]
-
-    # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
-    band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.7 * rnd + 0.3 * wide, 0.0, 1.0)
-    band = np.maximum(band, gap * teeth_lip)
-    upper_teeth = np.clip((top + band - ys) + 0.5, 0.0, 1.0)
-    upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.85) ** 2, 0.0, 1.0)  # canines to canines
-    shade = 0.78 + 0.22 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
-    across = 1.0 - 0.35 * u * u  # (1, w): darker towards the corners
-    # Faint gaps between the front teeth (two wide central incisors, narrower ones beside).
-    for k in (-2.0, -1.0, 0.0, 1.0, 2.0):
-        pos = cx + np.sign(k) * (abs(k) * 0.105 * m + (0.02 * m if abs(k) == 2 else 0.0))
-        across = across * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / 0.7) ** 2))
-    shade = shade * across
-    drawn = look.tooth * shade[..., None]
-    if own_teeth is not None:
-        own, seen = own_teeth.sample(xs, ys, top, cx, half)
-        drawn += (own - drawn) * seen[..., None]
-    colour += (drawn - colour) * upper_teeth[..., None]
-
-    # Contact shadow where the lips meet the inside: deep under the upper lip, light at the
-    # sides and along the lower lip (where the tongue and lower teeth come up to meet it).
-    soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.02 * m))
-    edge = 1.0 - np.clip((soft - 0.3) / 0.7, 0.0, 1.0)
-    colour *= (1.0 - edge * (0.2 + 0.3 * (1.0 - t)))[..., None]
-
+    lips = (upper, lower)
+    alpha = mask.astype(np.float32) / 255.0
+    alpha *= np.clip(_chain(lower, xs) - _chain(upper, xs), 0.0, 1.0).astype(np.float32)[None, :]
+    look_at = _Mouth(inner, look, opened, rnd, wide, teeth_lip, own_teeth)
+    f = 2 if w >= HALF_RES_FROM else 1
+    if f == 1:
+        colour = look_at.colour(xs, np.arange(y0, y1, dtype=np.float32), lips, alpha, 1)
+    else:
+        # The inside is smooth shading: worked out on every other pixel, then resized.
+        wl, hl = -(-w // f), -(-h // f)
+        xs_l = (x0 + (f - 1) / 2.0 + f * np.arange(wl)).astype(np.float32)
+        ys_l = (y0 + (f - 1) / 2.0 + f * np.arange(hl)).astype(np.float32)
+        alpha_l = cv2.resize(alpha, (wl, hl), interpolation=cv2.INTER_AREA)
+        low = look_at.colour(xs_l, ys_l, lips, alpha_l, f)
+        colour = cv2.resize(low, (wl * f, hl * f), interpolation=cv2.INTER_LINEAR)[:h, :w]
     mix = region.astype(np.float32)
     mix += (colour - mix) * alpha[..., None]
     region[:] = np.clip(mix + 0.5, 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class _Mouth:
+    inner: np.ndarray
+    look: MouthLook
+    opened: float
+    rnd: float
+    wide: float
+    teeth_lip: float
+    own_teeth: OwnTeeth | None
+
+    def colour(
+        self,
+        xs: np.ndarray,
+        ys_1d: np.ndarray,
+        lips: tuple[np.ndarray, np.ndarray],
+        alpha: np.ndarray,
+        px: int,
+    ) -> np.ndarray:
+        """(len(ys), len(xs), 3) float32: the inside's colour at those canvas positions
+        (``px``: their spacing, for what is measured in pixels)."""
+        inner, look = self.inner, self.look
+        opened, rnd, wide, teeth_lip = self.opened, self.rnd, self.wide, self.teeth_lip
+        upper, lower = lips
+        top = _chain(upper, xs).astype(np.float32)[None, :]
+        bottom = _chain(lower, xs).astype(np.float32)[None, :]
+        gap = np.maximum(bottom - top, 1e-3)
+        ys = ys_1d[:, None]
+        t = np.clip((ys - top) / gap, 0.0, 1.0)
+        cx = float((inner[0, 0] + inner[4, 0]) / 2.0)
+        half = max(2.0, float(abs(inner[4, 0] - inner[0, 0])) / 2.0)
+        u = np.clip((xs[None, :] - cx) / half, -1.2, 1.2)
+        m = look.mouth_width
+        light = look.light
+
+        # The cavity: dark red-brown, darkest high up at the back and towards the corners.
+        back = np.array([26.0, 9.0, 11.0], np.float32) * light
+        front = np.array([84.0, 30.0, 32.0], np.float32) * light
+        depth = (0.35 + 0.65 * t) * (1.0 - 0.6 * u * u)
+        colour = back + (front - back) * np.clip(depth, 0.0, 1.0)[..., None]
+
+        # Tongue: a rounded hump low in the mouth on open vowels.
+        show_tongue = np.clip((opened - 0.3) / 0.5, 0.0, 1.0) * (1.0 - 0.6 * rnd)
+        if show_tongue > 0.01:
+            tongue_top = bottom - gap * (0.38 - 0.18 * u * u)
+            tz = np.clip((ys - tongue_top) / np.maximum(0.45 * gap, 1.0), 0.0, 1.0)  # soft top
+            body = _smooth(tz) * np.clip(1.0 - (np.abs(u) / 0.75) ** 2, 0.0, 1.0)
+            tcol = np.array([128.0, 52.0, 56.0], np.float32) * light
+            tshade = (0.65 + 0.25 * (1.0 - np.abs(u)))[..., None] * (0.8 + 0.2 * tz[..., None])
+            colour += (tcol * tshade - colour) * (body * show_tongue)[..., None]
+
+        # Lower teeth: behind the lower lip, once the jaw is well open; shaded by the lip.
+        low_h = np.minimum(0.06 * m, 0.18 * gap)
+        show_low = np.clip((opened - 0.45) / 0.35, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
+        if show_low > 0.01:
+            edge = bottom - low_h * show_low
+            lower_teeth = np.clip((ys - edge) / px + 0.5, 0.0, 1.0)
+            lower_teeth *= np.clip(1.0 - (u / 0.6) ** 2, 0, 1)
+            # Lit at their edges, in the lower lip's shadow further down.
+            lit = 0.85 - 0.3 * np.clip((ys - edge) / np.maximum(low_h, 1.0), 0.0, 1.0)
+            lcol = look.tooth * lit[..., None]
+            colour += (lcol - colour) * (lower_teeth * 0.8)[..., None]
+
+        # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
+        band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.7 * rnd + 0.3 * wide, 0, 1)
+        band = np.maximum(band, gap * teeth_lip)
+        upper_teeth = np.clip((top + band - ys) / px + 0.5, 0.0, 1.0)
+        upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.85) ** 2, 0.0, 1.0)  # canines to canines
+        shade = 0.78 + 0.22 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
+        across = 1.0 - 0.35 * u * u  # (1, w): darker towards the corners
+        # Faint gaps between the front teeth (two wide central incisors, narrower ones beside).
+        for k in (-2.0, -1.0, 0.0, 1.0, 2.0):
+            pos = cx + np.sign(k) * (abs(k) * 0.105 * m + (0.02 * m if abs(k) == 2 else 0.0))
+            width = max(0.7, 0.6 * px)
+            across = across * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / width) ** 2))
+        shade = shade * across
+        drawn = look.tooth * shade[..., None]
+        if self.own_teeth is not None:
+            own, seen = self.own_teeth.sample(xs, ys, top, cx, half)
+            drawn += (own - drawn) * seen[..., None]
+        colour += (drawn - colour) * upper_teeth[..., None]
+
+        # Contact shadow where the lips meet the inside: deep under the upper lip, light at the
+        # sides and along the lower lip (where the tongue and lower teeth come up to meet it).
+        soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.02 * m / px))
+        edge_dark = 1.0 - np.clip((soft - 0.3) / 0.7, 0.0, 1.0)
+        colour *= (1.0 - edge_dark * (0.2 + 0.3 * (1.0 - t)))[..., None]
+        return colour.astype(np.float32)
 
 
 def _smooth(t: np.ndarray) -> np.ndarray:
