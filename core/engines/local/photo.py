@@ -170,6 +170,16 @@ class PhotoPresenter:
             for move in MOUTH_MOVES
         }
         self._fields = self._smooth_cheeks(self._fields)
+        # The inner lips' moves, for the painted inside: the rig's, except at the two corners,
+        # which go where the (smoothed) warp takes them. (Between the corners the warp parts
+        # upper and lower lip along one line, so it cannot be sampled there.)
+        corners = face.points[[60, 64]] - [self.region[0], self.region[1]]
+        at = ((corners - (self._step - 1) / 2.0) / self._step).astype(np.float32)[None]
+        self._inner_moves = {}
+        for move, field in self._fields.items():
+            moves = self._rig.moves[move][INNER_LIPS].copy()
+            moves[[0, 4]] = cv2.remap(field, at, None, cv2.INTER_LINEAR).reshape(-1, 2)
+            self._inner_moves[move] = moves
         # The mouth and jaw move only inside a part of the region: their fields are kept (and
         # their warp inverted) there only; elsewhere the head's small, smooth motion is
         # inverted to first order (its error there is under a tenth of a pixel).
@@ -282,7 +292,7 @@ class PhotoPresenter:
         # in or out, are smoothed with the cheeks (else the dimples they drag along tear).
         outer = self.face.points[48:60].copy()
         middle = outer.mean(axis=0)
-        outer[:, 0] = middle[0] + (outer[:, 0] - middle[0]) * 0.7
+        outer[:, 0] = middle[0] + (outer[:, 0] - middle[0]) * 0.8
         outer = (outer - [self.region[0], self.region[1]]) / self._step
         cv2.fillPoly(lips, [np.round(outer * 16).astype(np.int32)], 1, cv2.LINE_AA, shift=4)
         far = cv2.distanceTransform((lips == 0).astype(np.uint8), cv2.DIST_L2, 5)
@@ -485,10 +495,10 @@ class PhotoPresenter:
     def _draw_mouth(
         self, out: np.ndarray, w: dict[str, float], dx: float, dy: float, angle: float
     ) -> None:
-        rig = self._rig
-        inner = rig.points[INNER_LIPS].copy()
+        inner = self.face.points[INNER_LIPS].copy()
         for move, c in w.items():
-            inner += c * rig.moves[move][INNER_LIPS]
+            if move in self._inner_moves:
+                inner += c * self._inner_moves[move]
         if abs(angle) >= 1e-3:
             forward = cv2.getRotationMatrix2D(self._pivot, angle, 1.0)
             inner = inner @ forward[:, :2].T + forward[:, 2]
