@@ -192,8 +192,8 @@ class _Mouth:
         light = look.light
 
         # The cavity: dark red-brown, darkest high up at the back and towards the corners.
-        back = np.array([26.0, 9.0, 11.0], np.float32) * light
-        front = np.array([84.0, 30.0, 32.0], np.float32) * light
+        back = np.array([30.0, 11.0, 13.0], np.float32) * light
+        front = np.array([100.0, 38.0, 40.0], np.float32) * light
         depth = (0.35 + 0.65 * t) * (1.0 - 0.6 * u * u)
         colour = back + (front - back) * np.clip(depth, 0.0, 1.0)[..., None]
 
@@ -242,7 +242,7 @@ class _Mouth:
         # sides and along the lower lip (where the tongue and lower teeth come up to meet it).
         soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.02 * m / px))
         edge_dark = 1.0 - np.clip((soft - 0.3) / 0.7, 0.0, 1.0)
-        colour *= (1.0 - edge_dark * (0.2 + 0.3 * (1.0 - t)))[..., None]
+        colour *= (1.0 - edge_dark * (0.15 + 0.25 * (1.0 - t)))[..., None]
         return colour.astype(np.float32)
 
 
