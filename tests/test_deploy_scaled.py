@@ -166,7 +166,7 @@ def test_app_and_worker_groups_run_the_new_image_without_public_addresses(
     assert app_config["ROLE"] == "app" and worker_config["ROLE"] == "worker"
     assert app_config["IMAGE"] == worker_config["IMAGE"] == IMAGE
     assert app_config["CLOUDSQL"] == f"{PROJECT}:us-central1:parlante-db"
-    assert app_config["MEDIA_URL"] == f"{BUCKET}/media"
+    assert app_config["MEDIA_URL"] == f"{BUCKET}/parlante"
     assert worker_config["WORKER_CONCURRENCY"] == "6"
     assert "APP_PASSWORD=" in app_config["SECRETS"]
     assert "APP_PASSWORD" not in worker_config["SECRETS"]
@@ -358,7 +358,7 @@ def boot_role(vm: Vm, role: str) -> None:
         f"ROLE={role}\nIMAGE={IMAGE}\nSECRETS={secrets}\nSTREAMLIT_SECRETS=\n"
         f"CLOUDSQL={PROJECT}:us-central1:parlante-db\n"
         "CLOUDSQL_PROXY_IMAGE=gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3\n"
-        "MEDIA_URL=gs://b/media\nWORKER_CONCURRENCY=6\n"
+        "MEDIA_URL=gs://b/parlante\nWORKER_CONCURRENCY=6\n"
     )
     env = {
         "PATH": f"{vm.bin}{os.pathsep}{os.environ['PATH']}",
@@ -413,7 +413,7 @@ def test_worker_vm_runs_the_worker_beside_the_sql_proxy_and_no_disk(vm: Vm) -> N
     assert "WORKER_GRACE_S=45" in worker
     assert "--publish" not in worker
     assert "--no-healthcheck" in worker  # the image's check asks Streamlit
-    assert "MEDIA_URL=gs://b/media" in worker
+    assert "MEDIA_URL=gs://b/parlante" in worker
     assert vm.calls("mkfs.ext4") == [] and vm.calls("mount") == []
     env_lines = (vm.run_dir / "app.env").read_text().splitlines()
     assert "DATABASE_URL=postgresql://parlante:FAKEdb000@cloudsql:5432/parlante" in env_lines

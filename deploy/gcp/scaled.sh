@@ -215,7 +215,7 @@ write_role_config() { # write_role_config ROLE FILE
             "$([[ $1 == app && -n $STREAMLIT_SECRETS_FILE ]] && secret_id streamlit-secrets)"
         printf 'CLOUDSQL=%s\n' "$PROJECT:$REGION:$DB_INSTANCE"
         printf 'CLOUDSQL_PROXY_IMAGE=%s\n' "$CLOUDSQL_PROXY_IMAGE"
-        printf 'MEDIA_URL=gs://%s/media\n' "$BUCKET"
+        printf 'MEDIA_URL=gs://%s/parlante\n' "$BUCKET"
         printf 'WORKER_CONCURRENCY=%s\n' "$WORKER_CONCURRENCY"
     } >"$2"
     if ((DRY_RUN)); then sed "s/^/[dry-run]   $1 parlante-config: /" "$2"; fi
