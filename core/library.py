@@ -242,6 +242,13 @@ class Library:
                 self.local_copy(record, (name,))
         return str(path) if path.is_file() else None
 
+    def location(self, record: VideoRecord, name: str) -> str:
+        """Where one of the video's files is kept, to print: its path, or its object's URL
+        (``s3://bucket/prefix/media/<id>/video.mp4``)."""
+        if self.media.is_local:
+            return str(record.folder / name)
+        return f"{self.media.description}/{video_key(record.id, name)}"
+
     def read(self, record: VideoRecord, name: str) -> bytes:
         """One of the video's files, as bytes (FileNotFoundError when it is gone)."""
         path = record.folder / name

@@ -119,12 +119,20 @@ def test_a_store_that_cannot_sign_is_streamed_by_the_api_with_ranges(
 
 
 def test_the_command_line_checks_counts_and_sweeps_the_store(
-    data_dir: Path, s3_env: S3Server, bucket: str, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    s3_env: S3Server,
+    bucket: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import json
     import os
 
     from core.cli import main
+    from core.models import RenderRequest
+    from core.usecases import SHARED_USER
+
+    fake_engine.install(monkeypatch, "local")
 
     env = {**os.environ, "APP_DATA_DIR": str(data_dir), "MEDIA_URL": f"s3://{bucket}/school",
            "S3_ENDPOINT_URL": s3_env.endpoint}  # fmt: skip
@@ -136,6 +144,17 @@ def test_the_command_line_checks_counts_and_sweeps_the_store(
     assert counted["files_without_records"] == 1 and counted["records_without_files"] == 0
     assert main(["media", "sweep", "--json"], env) == 0  # too young to be swept
     assert json.loads(capsys.readouterr().out)["removed"] == []
+
+    app = Parlante.open(Settings.from_sources(env))  # a runner renders (the fake engine)
+    try:
+        job = app.renders.submit(SHARED_USER, RenderRequest(text="Hola a todos."), "local").id
+        assert app.ctx.runner.wait(job, timeout=30).status == DONE
+    finally:
+        app.close(timeout=5)
+    assert main(["jobs", "show", job, "--json"], env) == 0
+    shown = json.loads(capsys.readouterr().out)["result"]
+    assert shown["video"].startswith(f"s3://{bucket}/school/media/")  # where it is kept
+    assert shown["video"].endswith("/video.mp4") and shown["thumbnail"].endswith(".jpg")
 
     missing = {**env, "MEDIA_URL": "s3://no-such-bucket/school"}
     assert main(["media", "check"], missing) == 3

@@ -55,7 +55,7 @@ def describe(app: Parlante, job: Job) -> dict[str, Any]:
             "message": job.message_text("en"),
         },
         "error": error,
-        "result": video.to_video().to_json() if video is not None else None,
+        "result": app.videos.result(job.user, video) if video is not None else None,
     }
 
 

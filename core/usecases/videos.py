@@ -11,6 +11,7 @@ from core.choices import Choices, choices_from_video
 from core.errors import NotFound
 from core.history import HistoryItem
 from core.library import VideoRecord
+from core.models import SRT_FILE, THUMB_FILE, VIDEO_FILE
 from core.usecases.context import Context
 from core.usecases.preferences import Preferences
 
@@ -63,6 +64,17 @@ class Videos:
         if found is None:
             raise NotFound("library.video_files_missing")
         return found
+
+    def result(self, user: str, record: VideoRecord) -> dict[str, Any]:
+        """The video as the command line prints it (``Video.to_json``), its files named
+        where they are kept: paths here, or the object store's URLs with MEDIA_URL."""
+        library = self.ctx.services.library
+        data = self._own(user, record).to_video().to_json()
+        for key, name in (("video", VIDEO_FILE), ("subtitles", SRT_FILE),
+                          ("thumbnail", THUMB_FILE)):  # fmt: skip
+            if data.get(key) is not None:  # no subtitles stays None
+                data[key] = library.location(record, name)
+        return data
 
     def read(self, user: str, record: VideoRecord, name: str) -> bytes:
         """One of the video's files as bytes (downloads, subtitles for the player)."""
