@@ -198,6 +198,15 @@ class ObjectStore(MediaStore):
         self._signed: dict[str, tuple[str, float]] = {}
         self._can_sign: bool | None = None
 
+    def __getstate__(self) -> dict[str, Any]:  # a record may cross a process: no fs, no lock
+        state = dict(self.__dict__)
+        state.update(_fs=None, _lock=None, _signed={})
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     @property
     def fs(self) -> Any:
         if self._fs is None:

@@ -496,3 +496,17 @@ def test_the_sweeper_refuses_when_the_database_looks_like_the_wrong_one(data_dir
     assert len(sweep(library, grace_s=3600, now=later, force=True)) == 25
     assert mismatches(library).to_json() == {"files_without_records": 0,
                                              "records_without_files": 0}  # fmt: skip
+
+
+def test_a_record_on_an_object_store_crosses_processes(
+    data_dir: Path, s3_env: S3Server, bucket: str
+) -> None:
+    import pickle
+
+    library = s3_library(data_dir, s3_env, bucket)
+    added = library.add_video(stage_video(library), record())
+    found = library.get_video(added.id)
+    assert found is not None and found.media is not None
+    found.media.sign(video_key(added.id, VIDEO_FILE))  # the store has made its filesystem
+    copy = pickle.loads(pickle.dumps(found))
+    assert copy.complete() and copy.id == added.id  # the copy opens its own filesystem
