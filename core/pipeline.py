@@ -169,7 +169,7 @@ def plan_render(
     request = replace(request, text=look.spoken, size=size, look=look.look)
     engine = services.engine(engine_id)
     avatar, digest = resolve_avatar(request.avatar, services.library, user)
-    cutout = engine.capabilities.cutouts and avatar.kind == "illustrated"
+    cutout = engine.capabilities.shows_cutout(avatar.kind)
     look = replace(look, cutout=cutout)
     plan = replace(engine.plan(request, avatar, digest), canvas=look.stage().canvas)
     key = make_key(

@@ -165,11 +165,10 @@ def _join(tag: str, n: int) -> None:
 
 def preview(look: Look, text: str, avatar: Avatar | None, engine: str) -> None:
     ss = st.session_state
-    cutout = engine == "local" and avatar is not None and avatar.kind == "illustrated"
-    key = (repr(look), text.split("---")[0][:200], avatar.id if avatar else "", cutout)
+    key = (repr(look), text.split("---")[0][:200], avatar.id if avatar else "", engine)
     try:
         if not ss[PREVIEW] or ss[PREVIEW][0] != key:
-            png = state.runtime().app.looks.preview_png(look, text or "…", avatar, cutout)
+            png = state.runtime().app.looks.preview_png(look, text or "…", avatar, engine)
             ss[PREVIEW] = (key, png)
     except AppError as err:
         ss[PREVIEW] = None

@@ -112,6 +112,7 @@ class Compositor:
         self._crop: tuple[int, int, int, int] | None = None
         self._circle: np.ndarray | None = None
         self._feather: np.ndarray | None = None
+        self._moving: Rect | None = None  # where the clip's frames differ, in the rectangle
         if s.presenter is None or clip.frames is None:
             return
         x, _, w, h = s.presenter
@@ -119,6 +120,9 @@ class Compositor:
             fx, fy, fw, fh = clip.face_box
             centre = (fx + fw / 2, fy + fh / 2) if fw and fh else None
             self._crop = cover_crop(clip.width, clip.height, w, h, centre)
+        elif clip.moving_box is not None:
+            mx, my, mw, mh = _clip_rect(clip.moving_box, (h, w))
+            self._moving = (mx, my, mw, mh) if mw and mh else None
         if s.bubble:
             big = np.zeros((h * 4, w * 4), np.uint8)
             cv2.circle(big, (w * 2, h * 2), w * 2 - 2, 255, -1, cv2.LINE_AA)
@@ -209,8 +213,16 @@ class Compositor:
             np.copyto(out, self.base(k))
         return k
 
-    def _presenter(self, picture: np.ndarray, out: np.ndarray) -> Rect:
-        """Draw the presenter; returns the rectangle it changed."""
+    def _presenter(
+        self, picture: np.ndarray, out: np.ndarray, partial: bool, restore: bool
+    ) -> Rect:
+        """Draw the presenter; returns the rectangle it changed.
+
+        ``partial``: the previous frame's presenter is still in ``out`` over this scene, so
+        only the clip's moving box is redrawn (outside it every frame equals the still).
+        ``restore``: ``out`` holds something else where the presenter goes (last frame's
+        presenter), so the scene is put back there first.
+        """
         s = self.stage
         assert s.presenter is not None
         x, y, w, h = s.presenter
@@ -219,28 +231,39 @@ class Compositor:
             picture = cv2.resize(
                 picture[cy : cy + ch, cx : cx + cw], (w, h), interpolation=cv2.INTER_AREA
             )
-        region = out[y : y + h, x : x + w]
-        rgb = picture[..., :3]
+        sx, sy, sw, sh = self._moving if partial and self._moving else (0, 0, w, h)
+        sub = np.s_[sy : sy + sh, sx : sx + sw]
+        region = out[y + sy : y + sy + sh, x + sx : x + sx + sw]
+        rect = (x + sx, y + sy, sw, sh)
+        part = picture[sub]
+        rgb = part[..., :3]
         if self._circle is not None:
             if picture.shape[2] == 4:
                 # One blend: over what the empty bubble shows (its fill inside the circle,
                 # the scene outside), weighted by the presenter's alpha times the circle's.
                 scene = self._scene_now  # None while crossfading: the scene changes per frame
                 if scene is None or self._bubble_key != scene:
-                    empty = np.ascontiguousarray(region).copy()
+                    empty = out[y : y + h, x : x + w].copy()
+                    if restore and scene is not None:
+                        empty[...] = self.base(scene)[y : y + h, x : x + w]
                     blend(empty, self._bubble_fill, self._circle)
                     self._bubble_empty, self._bubble_key = empty, scene
-                weight = cv2.multiply(picture[..., 3], self._circle, scale=1 / 255)
-                mixed = self._bubble_empty.copy()
+                assert self._bubble_empty is not None
+                weight = cv2.multiply(part[..., 3], self._circle[sub], scale=1 / 255)
+                mixed = self._bubble_empty[sub].copy()
                 blend(mixed, rgb, weight)
                 region[...] = mixed
             else:
-                blend(region, rgb, self._circle)
-            return (x, y, w, h)
+                if restore:
+                    self._restore(region, rect)
+                blend(region, rgb, self._circle[sub])
+            return rect
+        if restore:
+            self._restore(region, rect)
         if picture.shape[2] == 4:
-            alpha = picture[..., 3]
+            alpha = part[..., 3]
             if self._feather is not None:
-                alpha = cv2.multiply(alpha, self._feather, scale=1 / 255)
+                alpha = cv2.multiply(alpha, self._feather[sub], scale=1 / 255)
             bx, by, bw, bh = cv2.boundingRect(alpha)
             if bw and bh:
                 blend(
@@ -248,20 +271,28 @@ class Compositor:
                     rgb[by : by + bh, bx : bx + bw],
                     alpha[by : by + bh, bx : bx + bw],
                 )
-            return (x + bx, y + by, bw, bh)
+            return rect if restore else (x + sx + bx, y + sy + by, bw, bh)
         if self._feather is not None:
-            blend(region, rgb, self._feather)
+            blend(region, rgb, self._feather[sub])
         else:
             region[...] = rgb
-        return (x, y, w, h)
+        return rect
 
-    def _caption(self, index: int, out: np.ndarray, scene: int | None, clear: bool) -> Rect | None:
-        """Draw the caption of frame ``index``; returns the rectangle it changed. ``clear``:
-        nothing else drew there, so the caption over scene ``scene`` can come from a cache."""
-        t = index / self.fps  # cues are in the video's time (after the title card)
-        i = next((i for i, c in enumerate(self.cues) if c.start <= t < c.end), -1)
-        if i < 0:
-            return None
+    def _restore(self, region: np.ndarray, rect: Rect) -> None:
+        """Put the current scene's still picture back under ``rect`` (``region`` of out)."""
+        if self._scene_now is None:
+            return  # crossfading: out was drawn afresh this frame
+        x, y, w, h = rect
+        region[...] = self.base(self._scene_now)[y : y + h, x : x + w]
+
+    def _cue_at(self, index: int) -> int:
+        """The cue on screen at frame ``index`` (-1: none). Cues are in the video's time."""
+        t = index / self.fps
+        return next((i for i, c in enumerate(self.cues) if c.start <= t < c.end), -1)
+
+    def _caption(self, i: int, out: np.ndarray, scene: int | None, clear: bool) -> Rect:
+        """Draw cue ``i``; returns the rectangle it changed. ``clear``: nothing else drew
+        there, so the caption over scene ``scene`` can come from a cache."""
         cue = self.cues[i]
         if i not in self._patches:
             if len(self._patches) > 4:
@@ -291,43 +322,54 @@ class Compositor:
     def frames(self) -> Iterator[np.ndarray]:
         """The composed RGB frames, in order (the same buffer is reused: copy to keep one).
 
-        Within a scene only what moved is redrawn: the rectangles the presenter and the
-        caption changed are restored from the scene's still picture, then drawn anew.
-        ``self.changed`` lists them for the current frame (None: the whole frame changed).
+        Within a scene only what changed is redrawn: the presenter's moving box, and the
+        caption when its cue changes (or when it lies over the presenter). ``self.changed``
+        lists the rectangles that differ from the previous frame (None: the whole frame).
         """
         out = np.empty((self.stage.height, self.stage.width, 3), np.uint8)
         source = self.clip.frames() if self.clip.frames is not None else None
         show = self.stage.presenter is not None and source is not None
+        # A caption over the presenter is drawn again whenever the presenter is.
+        under = show and _overlap(self.stage.presenter, self.stage.captions)  # type: ignore[arg-type]
         scene: int | None = None
-        drawn: list[Rect] = []
+        presenter_on = False  # last frame's presenter is in ``out``
+        shown_cue, caption_rect = -1, None  # the caption in ``out`` and where it is
         for index in range(self.n_frames):
             previous = scene
             scene = self._backdrop(index, out, known=previous)
             self._scene_now = scene
-            if scene is not None and scene == previous:
-                for x, y, w, h in drawn:  # undo the last frame's drawing
-                    out[y : y + h, x : x + w] = self.base(scene)[y : y + h, x : x + w]
-                changed: list[Rect] | None = list(drawn)
-            else:
-                changed = None
-            drawn = []
-            if index >= self.lead and source is not None:
-                picture = next(source)
-                if show:
-                    drawn.append(self._presenter(picture, out))
-            if self.caption_style:
-                clear = not drawn or not _overlap(drawn[0], self.stage.captions)
-                rect = self._caption(index, out, scene, clear)
-                if rect is not None:
-                    drawn.append(rect)
-            self.changed = None if changed is None else changed + drawn
+            fresh = scene is None or scene != previous  # ``out`` was drawn anew
+            changed: list[Rect] = []
+            picture = next(source) if index >= self.lead and source is not None else None
+            cue = self._cue_at(index) if self.caption_style else -1
+            redo_caption = fresh or cue != shown_cue or (under and picture is not None)
+            if not fresh and redo_caption and caption_rect is not None:
+                cx, cy, cw, ch = caption_rect  # take the old caption away
+                out[cy : cy + ch, cx : cx + cw] = self.base(scene)[cy : cy + ch, cx : cx + cw]  # type: ignore[arg-type]
+                changed.append(caption_rect)
+            if fresh:
+                shown_cue, caption_rect = -1, None
+            if show and picture is not None:
+                partial = presenter_on and not fresh and not under
+                restore = presenter_on and not fresh
+                changed.append(self._presenter(picture, out, partial, restore))
+                presenter_on = True
+            if redo_caption:
+                caption_rect = None
+                if cue >= 0:
+                    clear = not show or not under
+                    caption_rect = self._caption(cue, out, scene, clear)
+                    changed.append(caption_rect)
+                shown_cue = cue
+            self.changed = None if fresh else changed
             yield out
         if self.scenery.slides is not None:
             self.scenery.slides.close()
 
     def frames_i420(self) -> Iterator[np.ndarray]:
-        """The frames as YUV 4:2:0 for the encoder (fresh arrays), converting only what
-        changed since the previous frame. ``self.current`` is the RGB frame just made."""
+        """The frames as YUV 4:2:0 for the encoder, converting only what changed since the
+        previous frame. The same buffer is reused: use (or copy) each before the next.
+        ``self.current`` is the RGB frame just made."""
         height, width = self.stage.height, self.stage.width
         yuv = np.empty((height * 3 // 2, width), np.uint8)
         planes = _planes(yuv, width, height)
@@ -338,7 +380,7 @@ class Compositor:
             else:
                 for rect in self.changed:
                     _convert(rgb, planes, rect)
-            yield yuv.copy()
+            yield yuv
 
 
 def _clip_rect(rect: Rect, shape: tuple[int, ...]) -> Rect:

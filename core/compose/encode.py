@@ -28,6 +28,12 @@ def to_i420(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
 
 
+def video_frame(yuv: np.ndarray) -> av.VideoFrame:
+    """An I420 array as the encoder's own frame (a copy): made on the producer thread, so
+    the encoding thread only encodes."""
+    return av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+
+
 class Mp4Writer:
     """Write frames and audio into ``path`` (a temp file; the caller renames it when done)."""
 
@@ -55,10 +61,12 @@ class Mp4Writer:
         self._samples = 0
         self._audio_buf = np.zeros(0, dtype=np.float32)
 
-    def write_frame(self, image: np.ndarray) -> None:
-        """``image`` is RGB (height, width, 3) or already I420 from ``to_i420``."""
-        yuv = image if image.ndim == 2 else to_i420(image)
-        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+    def write_frame(self, image: np.ndarray | av.VideoFrame) -> None:
+        """``image`` is RGB (height, width, 3), I420 from ``to_i420``, or a ``video_frame``."""
+        if isinstance(image, av.VideoFrame):
+            frame = image
+        else:
+            frame = video_frame(image if image.ndim == 2 else to_i420(image))
         frame.pts = self._frames
         frame.time_base = Fraction(1, self.fps)
         self._container.mux(self._video.encode(frame))
@@ -85,7 +93,7 @@ class Mp4Writer:
 
 
 def encode_mp4(
-    frames: Iterable[np.ndarray],
+    frames: Iterable[np.ndarray | av.VideoFrame],
     n_frames: int,
     audio: np.ndarray,
     sample_rate: int,
@@ -95,7 +103,8 @@ def encode_mp4(
     fps: int = FPS,
     on_frame: Callable[[int], None] | None = None,
 ) -> Path:
-    """Encode ``n_frames`` frames (RGB or I420) and ``audio`` (padded to the same length).
+    """Encode ``n_frames`` frames (RGB, I420 or ``video_frame``s) and ``audio`` (padded to
+    the same length).
 
     Written atomically: ``out`` appears only when the file is complete.
     """

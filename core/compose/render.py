@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import av
 import cv2
 import numpy as np
 
 from core.compose.compositor import Compositor, Scenery, background_picture, scene_starts
-from core.compose.encode import encode_mp4
+from core.compose.encode import encode_mp4, video_frame
 from core.compose.layouts import CORNERS, Stage, emptiest_corner, stage
 from core.compose.look import TITLE_S, LookPlan
 from core.compose.prefetch import prefetch
@@ -127,11 +128,11 @@ def compose_video(
     start = clip.progress_done
     step = max(1, n // 50)
 
-    def yuv_frames() -> Iterator[np.ndarray]:
+    def yuv_frames() -> Iterator[av.VideoFrame]:
         for i, yuv in enumerate(compositor.frames_i420()):
             if i == thumb_index and compositor.current is not None:
                 thumb.append(compositor.current.copy())
-            yield yuv
+            yield video_frame(yuv)  # a copy: the compositor reuses its buffer
 
     def frame_done(i: int) -> None:
         if i % step == 0 or i == n:

@@ -89,6 +89,10 @@ class Capabilities:
     sizes: tuple[int, ...] = (512,)  # frame sizes it renders best, the first one by default
     cutouts: bool = False  # clips of illustrated presenters carry alpha (cut-outs, any canvas)
 
+    def shows_cutout(self, avatar_kind: str) -> bool:
+        """Whether a presenter of this kind comes as a cut-out (alpha) from this engine."""
+        return self.cutouts and avatar_kind == "illustrated"
+
 
 class Journal(Protocol):
     """Durable notes for one render, kept across process restarts.

@@ -42,8 +42,11 @@ class Looks:
         """PNG thumbnails of a deck's slides (InputError for a bad deck)."""
         return thumbnails(self.ctx.services.library.kept.localize(path), width)
 
-    def preview_png(self, look: Look, text: str, avatar: Avatar | None, cutout: bool) -> bytes:
-        """The first frame of a video with ``look`` (InputError for a bad look)."""
+    def preview_png(self, look: Look, text: str, avatar: Avatar | None, engine: str) -> bytes:
+        """The first frame of a video with ``look`` made on ``engine`` (InputError for a bad
+        look): the presenter as that engine shows it (a cut-out where it declares them)."""
+        capabilities = self.ctx.services.engine(engine).capabilities
+        cutout = avatar is not None and capabilities.shows_cutout(avatar.kind)
         kept = self.ctx.services.library.kept  # an upload made through another replica
         look = kept.localize_request(RenderRequest(text="", look=look)).look
         return preview_png(look, text, avatar, cutout)
