@@ -18,7 +18,7 @@ from core.avatars import resolve_avatar
 from core.cache import Cache, make_key
 from core.compose import COMPOSE_VERSION, LookPlan, check_look, compose_video
 from core.config import Settings
-from core.engines.base import MEDIA_FILES, Journal, RenderPlan
+from core.engines.base import MEDIA_FILES, Journal, RenderPlan, VideoEngine
 from core.errors import AppError, InputError
 from core.library import VideoRecord
 from core.messages import msg
@@ -221,7 +221,7 @@ def render_video(
     notes: Journal = SharedJournal(journal, own_journal) if journal else own_journal
     metered = (
         MeteredJournal(notes, services.usage, user).start()  # LimitReached
-        if is_metered(services, engine_id)
+        if is_metered(services, engine_id) and not _reuses_paid_work(engine, plan)
         else None
     )
     speech_chars = _speech_chars(services, engine_id, plan)
@@ -230,6 +230,8 @@ def render_video(
     staging = services.library.staging_dir()
     try:
         clip = engine.render(plan, staging, on_progress, metered or notes)
+        if clip.reused and metered is not None:  # paid for before: not another metered video
+            metered.finish(done=False)
         if clip.extra.get("tts_chars"):
             services.usage.add(user, TTS_CHARS, int(clip.extra["tts_chars"]))
         output = compose_video(clip, planned.look, staging, on_progress)
@@ -274,6 +276,13 @@ def render_video(
     own_journal.clear()
     on_progress("done", 1.0, msg("progress.ready"))
     return record.to_video(cached=False, render_s=time.perf_counter() - started)
+
+
+def _reuses_paid_work(engine: VideoEngine, plan: RenderPlan) -> bool:
+    """Whether the engine will make this clip from provider work paid for before (a D-ID talk
+    composed into another look): then it is no new metered video."""
+    reuses = getattr(engine, "reuses_paid_work", None)
+    return bool(reuses is not None and reuses(plan))
 
 
 def _speech_chars(services: Services, engine_id: str, plan: RenderPlan) -> int:

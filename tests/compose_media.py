@@ -40,6 +40,22 @@ def write_pdf(path: Path, n: int = 3) -> Path:
     return path
 
 
+def write_encrypted_pdf(path: Path, n: int = 1, password: str = "secreto") -> Path:
+    """A deck that opens only with ``password`` (AES-256, as PowerPoint and Acrobat do)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    plain = BytesIO()
+    pages = slide_images(n)
+    pages[0].save(plain, format="PDF", save_all=True, append_images=pages[1:])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt(user_password=password, owner_password=password + "!", algorithm="AES-256")
+    with path.open("wb") as f:
+        writer.write(f)
+    return path
+
+
 def write_images(folder: Path, n: int = 3) -> list[Path]:
     paths = []
     for i, im in enumerate(slide_images(n)):

@@ -15,10 +15,19 @@ import pytest
 
 from core.compose.layouts import stage
 from core.config import Settings
+from core.errors import LimitReached
 from core.models import Look, RenderRequest
 from core.pipeline import render_video
 from core.services import Services
-from tests.compose_media import decode, tone, write_pdf, write_wav
+from core.usage import METERED_VIDEOS
+from tests.compose_media import (
+    decode,
+    tone,
+    write_encrypted_pdf,
+    write_images,
+    write_pdf,
+    write_wav,
+)
 from tests.conftest import FAKE_DID_KEY
 from tests.fakes.did_server import FakeDid
 
@@ -62,6 +71,35 @@ def test_a_d_id_talk_is_composited_in_every_layout(fake, data_dir, tmp_path, lay
     assert outside < 0.02
 
 
+def test_a_new_look_of_the_same_d_id_talk_buys_no_new_talk(fake, data_dir, tmp_path) -> None:
+    """Same script, voice and presenter; another format, layout, slides, captions: D-ID's
+    talk is composed again from the kept one. Nothing is paid twice, nor metered twice."""
+    settings = Settings.from_sources(
+        {"APP_DATA_DIR": str(data_dir), "DID_API_URL": fake.url, "DID_API_KEY": FAKE_DID_KEY,
+         "DID_POLL_MIN_S": "0.01", "DID_DAILY_VIDEOS": "1"}
+    )  # fmt: skip
+    services = Services.from_settings(settings)
+    text = "Hola a todos, hoy aprendemos algo nuevo."
+    one, two = write_pdf(tmp_path / "one.pdf", 1), write_images(tmp_path, 1)
+    looks = [
+        (Look(format="16:9", layout="corner", slides=(str(one),), captions="burn"), (720, 1280)),
+        (Look(format="9:16", layout="full", background="ocean"), (1280, 720)),
+        (Look(format="1:1", resolution=1080, layout="side", slides=(str(two[0]),)), (1080, 1080)),
+    ]
+    for n, (look, shape) in enumerate(looks):
+        video = render_video(services, RenderRequest(text=text, look=look), "did", user="ana")
+        frames, _, _ = decode(video.video)
+        assert frames[0].shape[:2] == shape and video.layout == look.layout
+        assert fake.creates == 1, f"look {n} bought a new talk"
+        assert fake.count("POST", "/images") == 1
+        assert not video.cached  # each look is a new video, composed from the kept talk
+    assert services.usage.used("ana", METERED_VIDEOS) == 1  # the daily cap counts one video
+    other = RenderRequest(text="Otro guion, otra charla.", look=looks[0][0])
+    with pytest.raises(LimitReached):  # a new talk is paid work again: capped
+        render_video(services, other, "did", user="ana")
+    assert fake.creates == 1
+
+
 def test_the_offline_bubble_holds_the_moving_mouth(services, tmp_path) -> None:
     deck = write_pdf(tmp_path / "deck.pdf", 2)
     look = Look(layout="corner", slides=(str(deck),))
@@ -94,10 +132,12 @@ def test_bad_input_exits_2_saying_what_to_fix_and_leaves_no_output(data_dir, tmp
     not_pdf.write_text("hello, not a pdf")
     two = write_pdf(tmp_path / "two.pdf", 2)
     silent = write_wav(tmp_path / "silence.wav", np.zeros(16000, np.float32))
+    locked = write_encrypted_pdf(tmp_path / "locked.pdf", 3)
     for args, expected in [
         (["--slides", str(not_pdf)], "is not a PDF"),
         (["--slides", str(two)], "3 scene(s) but there are 2 slide(s)"),
         (["--music", str(silent)], "is silent"),
+        (["--slides", str(locked)], "protected with a password"),
     ]:
         proc = run_cli(data_dir, *args, "--out", str(out))
         assert proc.returncode == 2, (args, proc.stderr)
@@ -112,6 +152,7 @@ def test_every_bad_look_is_refused_before_any_work(tmp_path) -> None:
     two = write_pdf(tmp_path / "two.pdf", 2)
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    locked = write_encrypted_pdf(tmp_path / "locked.pdf", 3)
     noise = tmp_path / "song.mp3"
     noise.write_bytes(b"ID3" + bytes(range(256)) * 40)
     bad_image = tmp_path / "slide.png"
@@ -119,6 +160,7 @@ def test_every_bad_look_is_refused_before_any_work(tmp_path) -> None:
     fine_music = write_wav(tmp_path / "ok.wav", tone(440, 1.0))
     cases = [
         (Look(slides=(str(empty),)), "slides.pdf_"),
+        (Look(slides=(str(locked),)), "slides.pdf_password"),
         (Look(slides=(str(bad_image),) * 3), "photo."),
         (Look(music=str(noise)), "music.not_audio"),
         (Look(format="4:3"), "look.unknown_format"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -258,9 +259,37 @@ def test_rate_and_job_id_reach_d_id(engine, api, tmp_path) -> None:
 def test_the_same_image_is_uploaded_once(engine, api, tmp_path) -> None:
     render(engine, tmp_path)
     api.get(f"{API}/talks/tlk_1", [{"json": j} for j in talk_states("done")])
-    render(engine, tmp_path)
+    render(engine, tmp_path, text="Otro guion, la misma presentadora.")
     assert len(calls(api, "POST", f"{API}/images")) == 1
     assert len(calls(api, "POST", f"{API}/talks")) == 2
+
+
+def test_a_talk_is_paid_once_whatever_the_canvas(engine, api, tmp_path, mp4) -> None:
+    """The talk is kept: the same script, voice and presenter again is no new talk, even
+    when the look asks for another presenter shape; another script is a new talk."""
+    first, _, _ = render(engine, tmp_path)
+    plan = replace(plan_for(engine), canvas=(366, 366))  # another look's bubble
+    again = engine.render(plan, tmp_path / "again", lambda *a: None, MemoryJournal())
+    assert len(calls(api, "POST", f"{API}/talks")) == 1
+    assert len(calls(api, "POST", f"{API}/images")) == 1
+    assert again.reused and not first.reused
+    assert again.extra["did_talk_id"] == "tlk_1" and again.face_box == first.face_box
+    assert (tmp_path / "again" / DID_FILE).read_bytes() == mp4
+    assert again.n_frames == first.n_frames and [w.text for w in again.words] == [
+        w.text for w in first.words
+    ]
+    api.get(f"{API}/talks/tlk_1", [{"json": j} for j in talk_states("done")])
+    render(engine, tmp_path, text="Otro guion, la misma presentadora.")
+    assert len(calls(api, "POST", f"{API}/talks")) == 2
+
+
+def test_a_kept_talk_whose_file_is_gone_is_made_again(engine, api, tmp_path) -> None:
+    render(engine, tmp_path)
+    for kept in (engine.cache.directory / "did-talks").glob("*.mp4"):
+        kept.unlink()
+    api.get(f"{API}/talks/tlk_1", [{"json": j} for j in talk_states("done")])
+    output, _, _ = render(engine, tmp_path)
+    assert len(calls(api, "POST", f"{API}/talks")) == 2 and not output.reused
 
 
 def test_poll_backoff_caps_at_four_and_a_half_seconds(engine, api, tmp_path, time_) -> None:
@@ -399,7 +428,7 @@ def test_poll_errors_are_retried_then_reported(engine, api, tmp_path, time_) -> 
     assert len(calls(api, "GET", f"{API}/talks/tlk_1")) == 6
     api.get(f"{API}/talks/tlk_1", status_code=502, text="bad gateway")
     with pytest.raises(ProviderError, match=r"HTTP 502.*gave up after 8 failed polls in a row"):
-        render(engine, tmp_path, MemoryJournal())
+        render(engine, tmp_path, MemoryJournal(), text="Otro guion: una charla nueva.")
 
 
 def test_an_expired_link_is_refreshed(engine, api, tmp_path, mp4) -> None:

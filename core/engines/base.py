@@ -68,6 +68,7 @@ class Clip:
     # chosen, full layout), e.g. an illustrated presenter's room; None: use the theme.
     backdrop: Callable[[int, int], np.ndarray | None] | None = None
     progress_done: float = 0.1  # how far the overall progress got before composing
+    reused: bool = False  # made from provider work paid for before: no new charge, not metered
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

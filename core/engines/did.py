@@ -25,7 +25,8 @@ from core.cache import Cache, digest_bytes, make_key
 from core.config import Settings
 from core.engines.base import Capabilities, Clip, Journal, RenderPlan
 from core.engines.did_http import PROVIDER, BadReply, DidHttp, require
-from core.engines.did_media import clip_from_mp4, jpeg_for_upload
+from core.engines.did_kept import find_kept, keep, talk_key
+from core.engines.did_media import clip_from_mp4, jpeg_for_upload, video_size
 from core.engines.did_talks import (
     FAILED,
     PENDING,
@@ -38,7 +39,7 @@ from core.engines.did_talks import (
 )
 from core.engines.did_voices import default_voice, filter_voices, find_voice, parse_voices
 from core.errors import ConfigError, InputError, ProviderError, ProviderTimeout
-from core.files import atomic_path
+from core.files import atomic_path, copy
 from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.retry import RetryPolicy
@@ -55,7 +56,10 @@ POLL_ERRORS_TOLERATED = 8  # consecutive failed polls before giving up (before t
 NOTE_USER_DATA = "user_data"  # the talk id itself is the journal's resume token
 DETECT_FACES = {"detect_faces": "true"}  # multipart field of POST /images
 
-UPLOAD_SIDE = 512  # the still uploaded to D-ID has at least this short side
+# The still D-ID animates, whatever the look: head and shoulders in 4:5, so that every
+# layout's presenter shape (a square bubble, a wide panel, a tall 9:16 frame) is a crop of
+# it. One talk then serves every look of the same script, voice and presenter.
+TALK_CANVAS = (1080, 1350)
 DID_FILE = "did-talk.mp4"  # the downloaded talk, scratch in the work folder
 Box = tuple[int, int, int, int]
 StillFn = Callable[[Avatar, int, int], tuple[np.ndarray, Box]]  # picture, face box
@@ -204,7 +208,7 @@ class DidEngine:
             "provider": VOICE_PROVIDER,
             "rate": r.rate,
             "avatar": plan.avatar_digest,
-            "canvas": list(plan.canvas) if plan.canvas else None,
+            "canvas": list(TALK_CANVAS),  # the talk's, never the look's
             "result_format": RESULT_FORMAT,
             "api": self.settings.did_api_url,  # a fake server's video is not D-ID's
             **self._narration_parts(r),
@@ -225,6 +229,14 @@ class DidEngine:
     ) -> Clip:
         _log.debug("rendering with D-ID at %s", self.http.base_url)  # no key: ConfigError now
         talk_id = journal.resume_token() or ""
+        key = talk_key(self.cache_parts(plan))
+        kept = None if talk_id else find_kept(self.cache, key)
+        if kept is not None:  # this talk was paid for already: only the look changed
+            on_progress("download", 0.9, msg("progress.did_reused", talk=kept.talk_id))
+            copy(kept.path, workdir / DID_FILE)
+            clip = self._clip(plan, workdir / DID_FILE, kept.talk_id, kept.face_box)
+            clip.reused = True
+            return clip
         state = self._resume(talk_id) if talk_id else None
         still, face = self._still_image(plan)
         if state is None:
@@ -245,10 +257,21 @@ class DidEngine:
                 err.append("did.talk_kept", talk=talk_id)
             raise
         _log.info("D-ID talk %s downloaded", talk_id)
-        clip = clip_from_mp4(workdir / DID_FILE, plan.request.text)
-        sx, sy = clip.width / still.shape[1], clip.height / still.shape[0]
-        clip.face_box = (round(face[0] * sx), round(face[1] * sy), round(face[2] * sx),
-                         round(face[3] * sy))  # fmt: skip
+        width, height = video_size(workdir / DID_FILE)
+        sx, sy = width / still.shape[1], height / still.shape[0]
+        box = (round(face[0] * sx), round(face[1] * sy), round(face[2] * sx), round(face[3] * sy))
+        clip = self._clip(plan, workdir / DID_FILE, talk_id, box)
+        keep(self.cache, key, workdir / DID_FILE, talk_id, box)  # any look reuses it from now
+        return clip
+
+    def reuses_paid_work(self, plan: RenderPlan) -> bool:
+        """Whether ``plan``'s talk was made (and paid for) before: rendering it buys nothing."""
+        return find_kept(self.cache, talk_key(self.cache_parts(plan))) is not None
+
+    def _clip(self, plan: RenderPlan, video: Path, talk_id: str, face_box: Box) -> Clip:
+        """The talk at ``video`` as a Clip, its face at ``face_box`` (the video's pixels)."""
+        clip = clip_from_mp4(video, plan.request.text)
+        clip.face_box = face_box
         clip.extra = {"did_talk_id": talk_id}
         if plan.request.audio and self._narration is not None:  # timed here, to the recording
             clip.words, told = self._narration.words(plan)
@@ -267,13 +290,11 @@ class DidEngine:
         return TalkState.parse(talk_id, data)
 
     def _still_image(self, plan: RenderPlan) -> tuple[np.ndarray, Box]:
-        """The presenter at rest, opaque, at the composer's canvas shape (≥ 512 px short side),
-        and where its face is."""
+        """The presenter at rest, opaque, at the talk's canvas (the same for every look), and
+        where its face is."""
         if self._still is None:
             raise ConfigError("did.no_still")
-        w, h = plan.canvas or (UPLOAD_SIDE, UPLOAD_SIDE)
-        scale = max(1.0, UPLOAD_SIDE / min(w, h))
-        return self._still(plan.avatar, round(w * scale) // 2 * 2, round(h * scale) // 2 * 2)
+        return self._still(plan.avatar, *TALK_CANVAS)
 
     def _upload(self, still: np.ndarray, name: str) -> str:
         """``POST /images`` with ``detect_faces``: D-ID's own face check before any credit is

@@ -67,6 +67,16 @@ def video_duration(path: Path) -> float:
         raise _unreadable(path, err) from err
 
 
+def video_size(path: Path) -> tuple[int, int]:
+    """(width, height) of the video in ``path``."""
+    try:
+        with av.open(str(path)) as container:
+            ctx = container.streams.video[0].codec_context
+            return ctx.width, ctx.height
+    except (av.FFmpegError, ValueError, OSError, IndexError) as err:
+        raise _unreadable(path, err) from err
+
+
 def _decode_audio(path: Path) -> tuple[np.ndarray, int]:
     """The talk's speech as float32 mono (silence at 22.05 kHz when it has no audio)."""
     with av.open(str(path)) as container:

@@ -78,6 +78,11 @@ MESSAGES.update(
             "en": "Downloading the video from D-ID",
             "es": "Descargando el vídeo de D-ID",
         },
+        "progress.did_reused": {
+            "en": "Using D-ID talk {talk} again: only the look changed, nothing new to pay",
+            "es": "Se reutiliza el vídeo de D-ID {talk}: solo cambió el aspecto, nada nuevo "
+            "que pagar",
+        },
         "progress.from_library": {
             "en": "Served from the library",
             "es": "Servido desde la biblioteca",
