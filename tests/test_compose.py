@@ -240,3 +240,43 @@ def test_every_layout_renders_in_every_format(tmp_path, deck) -> None:
             out, work, _ = compose(tmp_path, look, THREE_SCENES, clip, f"{fmt[0]}{fmt[-1]}{layout}")
             frames, _, _ = decode(work / VIDEO_FILE)
             assert len(frames) == 10 and out.layout == layout
+
+
+def test_a_vertical_video_is_framed_like_one() -> None:
+    """9:16 ``full``: the presenter fills the frame top to bottom (no band of background
+    above it), the face in the upper half with room for the hair above it."""
+    from core.compose.pictures import HAIR, framed_crop
+
+    for cutout in (False, True):
+        assert stage(720, 1280, "full", cutout=cutout).presenter == (0, 0, 720, 1280)
+    face = (352, 427, 376, 326)  # brow to chin in D-ID's 1080×1350 still (4:5)
+    x, y, w, h = framed_crop(1080, 1350, 720, 1280, face)
+    assert abs(w / h - 720 / 1280) < 0.01 and x >= 0 and y >= 0
+    assert x + w <= 1080 and y + h <= 1350 and h >= 1350 / 1.12 - 1  # zoom at most 1.12
+    centre = (face[1] + face[3] / 2 - y) / h
+    assert 0.3 < centre < 0.45, centre  # not in the middle: a filmed presenter's eyeline
+    assert y <= face[1] - HAIR * face[3] + 1  # the hair fits above the brow
+    # a wide frame from the same still keeps the whole head: the hair before the eyeline
+    x, y, w, h = framed_crop(1080, 1350, 828, 720, face)
+    assert y <= face[1] - HAIR * face[3] + 1 and face[1] + face[3] <= y + h
+
+
+def test_an_opaque_presenter_fills_a_vertical_frame(tmp_path) -> None:
+    """A talk bigger than the frame (D-ID's 4:5) cropped into 9:16: the whole frame is the
+    presenter's picture, the face's rows in the upper half."""
+    still = np.zeros((1350, 1080, 3), np.uint8)
+    still[:] = (200, 120, 40)  # the presenter's picture
+    still[427:753, 352:728] = (250, 220, 190)  # the face
+    clip = synthetic_clip(SCENE_WORDS[:3], 0.4, canvas=None)  # its audio and words
+    clip.width, clip.height, clip.still = 1080, 1350, still
+    clip.frames = lambda: iter([still] * clip.n_frames)
+    clip.face_box = (352, 427, 376, 326)
+    look = Look(format="9:16", layout="full", background="ocean")
+    compose(tmp_path, look, "Hola a todos.", clip)
+    frames, _, _ = decode(tmp_path / "out" / VIDEO_FILE)
+    frame = frames[0].astype(np.int16)
+    face_rows = np.nonzero((np.abs(frame - (250, 220, 190)).max(axis=2) < 25).mean(axis=1) > 0.3)
+    top, bottom = face_rows[0].min() / 1280, face_rows[0].max() / 1280
+    assert top > 0.15 and bottom < 0.6, (top, bottom)
+    body = np.abs(frame - (200, 120, 40)).max(axis=2) < 25
+    assert body[:40].mean() > 0.9 and body[-40:].mean() > 0.9  # no theme band at either end

@@ -16,7 +16,7 @@ import numpy as np
 
 from core.compose import captions as cap
 from core.compose.layouts import Rect, Stage, font_px
-from core.compose.pictures import blend, cover, cover_crop, paste
+from core.compose.pictures import blend, cover, cover_crop, framed_crop, paste
 from core.compose.slides import Slides
 from core.compose.themes import THEMES, theme_image
 from core.engines.base import Clip
@@ -117,9 +117,12 @@ class Compositor:
             return
         x, _, w, h = s.presenter
         if (clip.width, clip.height) != (w, h):
-            fx, fy, fw, fh = clip.face_box
-            centre = (fx + fw / 2, fy + fh / 2) if fw and fh else None
-            self._crop = cover_crop(clip.width, clip.height, w, h, centre)
+            if s.bubble:  # the face in the middle of the circle
+                fx, fy, fw, fh = clip.face_box
+                centre = (fx + fw / 2, fy + fh / 2) if fw and fh else None
+                self._crop = cover_crop(clip.width, clip.height, w, h, centre)
+            else:  # framed like a filmed presenter
+                self._crop = framed_crop(clip.width, clip.height, w, h, clip.face_box)
         elif clip.moving_box is not None:
             mx, my, mw, mh = _clip_rect(clip.moving_box, (h, w))
             self._moving = (mx, my, mw, mh) if mw and mh else None

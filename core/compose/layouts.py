@@ -86,7 +86,8 @@ def stage(
     """The geometry of ``layout`` in a ``width``×``height`` frame (bubble at ``corner``).
 
     A ``cutout`` presenter (with alpha) gets the whole frame in ``full``: it frames itself
-    head-and-shoulders there; an opaque picture is a centred panel on the background.
+    head-and-shoulders there; so does any presenter in a vertical (9:16) video; otherwise an
+    opaque picture is a centred panel on the background.
     """
     check_layout(layout)
     W, H = width, height
@@ -95,11 +96,8 @@ def stage(
     portrait, square = H > W, H == W
     bottom_caps = (sx + round(0.05 * sw), sy + sh - cap_h, round(0.9 * sw), cap_h)
     if layout == "full":
-        if cutout:
+        if cutout or portrait:  # a vertical video is the presenter, top to bottom
             presenter = (0, 0, W, H)
-        elif portrait:
-            ph = min(H, _even(W * 1.45))
-            presenter = (0, H - ph, W, ph)
         else:
             pw = min(W, _even(H * (1.0 if square else 1.15)))
             presenter = ((W - pw) // 2 // 2 * 2, 0, pw, H)

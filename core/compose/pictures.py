@@ -27,6 +27,39 @@ def cover_crop(
     return x, y, cw, ch
 
 
+HAIR = 1.1  # room above the brow for the hair, in face heights (brow to chin)
+
+
+def framed_crop(
+    src_w: int,
+    src_h: int,
+    width: int,
+    height: int,
+    face: tuple[int, int, int, int],
+    eyeline: float = 0.42,
+    max_zoom: float = 1.12,
+) -> tuple[int, int, int, int]:
+    """The (x, y, w, h) of the source to show in a ``width``×``height`` frame, framed like a
+    filmed presenter: the face's centre ``eyeline`` of the way down, not in the middle (which
+    leaves empty room above the head), yet with room for the hair (a face's height above
+    ``face``, which is brow to chin). Zooms in up to ``max_zoom`` when the source has too
+    little room below the face; centred on the face across."""
+    fx, fy, fw, fh = face
+    if not (fw and fh):
+        return cover_crop(src_w, src_h, width, height)
+    cx, cy = fx + fw / 2, fy + fh / 2
+    _, _, cw, ch = cover_crop(src_w, src_h, width, height)
+    fits = min(cy / eyeline, (src_h - cy) / (1 - eyeline))  # tallest crop with the face there
+    ch2 = max(ch / max_zoom, min(ch, fits))
+    cw2 = min(src_w, ch2 * width / height)
+    ch2 = cw2 * height / width
+    cw, ch = max(1, round(cw2)), max(1, min(src_h, round(ch2)))
+    x = int(min(max(0, round(cx - cw / 2)), src_w - cw))
+    top = min(cy - eyeline * ch, fy - HAIR * fh)
+    y = int(min(max(0, round(top)), src_h - ch))
+    return x, y, cw, ch
+
+
 def cover(
     image: np.ndarray, width: int, height: int, centre: tuple[float, float] | None = None
 ) -> np.ndarray:
