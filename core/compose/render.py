@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from core.compose.compositor import Compositor, Scenery, background_picture, scene_starts
-from core.compose.encode import encode_mp4, video_frame
+from core.compose.encode import FrameRing, encode_mp4
 from core.compose.layouts import CORNERS, Stage, emptiest_corner, stage
 from core.compose.look import TITLE_S, LookPlan
 from core.compose.prefetch import prefetch
@@ -28,6 +28,7 @@ from core.models import Cue, ProgressFn, no_progress
 from core.subtitles import TimedWord, cues_from_words, to_srt, to_vtt
 
 THUMB_AT = 0.3
+PREFETCH = 8  # composed frames waiting for the encoder
 COMPOSE_VERSION = "compose-1"  # part of every render's cache key: bump when the picture changes
 
 
@@ -128,18 +129,20 @@ def compose_video(
     start = clip.progress_done
     step = max(1, n // 50)
 
+    ring = FrameRing(plan.width, plan.height, slots=PREFETCH + 3)
+
     def yuv_frames() -> Iterator[av.VideoFrame]:
         for i, yuv in enumerate(compositor.frames_i420()):
             if i == thumb_index and compositor.current is not None:
                 thumb.append(compositor.current.copy())
-            yield video_frame(yuv)  # a copy: the compositor reuses its buffer
+            yield ring.fill(yuv)  # a copy: the compositor reuses its buffer
 
     def frame_done(i: int) -> None:
         if i % step == 0 or i == n:
             on_progress("compose", start + (0.95 - start) * i / n, msg("progress.frame", i=i, n=n))
 
     encode_mp4(
-        prefetch(yuv_frames()),
+        prefetch(yuv_frames(), depth=PREFETCH),
         n,
         audio,
         clip.sample_rate,
