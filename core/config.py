@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from core.dburl import normalize_url, url_password
 from core.errors import ConfigError
 from core.media_url import MediaLocation, parse_media_url
 from core.redaction import mask
@@ -103,6 +104,9 @@ def _oidc(secrets: Mapping[str, Any] | None) -> tuple[str | None, tuple[str, ...
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
+    # PostgreSQL (postgresql://user:pass@host/db) for the library and jobs; None: the SQLite
+    # file under data_dir (core.db)
+    database_url: str | None = field(default=None, repr=False)
     openai_api_key: str | None = field(default=None, repr=False)
     openai_base_url: str | None = None
     openai_model: str = DEFAULT_OPENAI_MODEL
@@ -165,8 +169,12 @@ class Settings:
         media = parse_media_url(
             _clean(merged.get("MEDIA_URL")), _clean(merged.get("S3_ENDPOINT_URL"))
         )
+        database_url = _clean(merged.get("DATABASE_URL"))
+        if database_url:
+            normalize_url(database_url)  # a ConfigError naming DATABASE_URL when malformed
         return cls(
             data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,
+            database_url=database_url,
             openai_api_key=_clean(merged.get("OPENAI_API_KEY")),
             openai_base_url=base_url,
             openai_model=_clean(merged.get("OPENAI_MODEL")) or DEFAULT_OPENAI_MODEL,
@@ -226,6 +234,7 @@ class Settings:
             self.tts_api_key,
             self.did_api_key,
             self.app_password,
+            url_password(self.database_url),
             *self.auth_secrets,
         )
         return tuple(s for s in keys if s)

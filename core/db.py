@@ -1,238 +1,70 @@
-"""SQLite connection and migrations for the library (WAL, one file under APP_DATA_DIR).
+"""The database: SQLite under APP_DATA_DIR by default, PostgreSQL when DATABASE_URL is set.
 
-Migrations are numbered SQL scripts applied in order, tracked with ``PRAGMA user_version``.
-Add a new entry at the end; never edit one that has shipped.
+One object, :class:`Database`, over a SQLAlchemy 2 engine (pool, both dialects; PostgreSQL
+through psycopg 3). Every query is plain SQL with *named* binds (``:user``), written once for
+both databases; a list or tuple value binds an ``IN :ids`` list. The schema is kept by Alembic
+(core/migrations), applied on first use and safe when many processes start at once.
+
+Use it like this (``library.db`` is the application's one Database)::
+
+    db.execute("DELETE FROM presets WHERE owner = :owner", {"owner": user})   # -> rowcount
+    db.one("SELECT * FROM videos WHERE id = :id", {"id": vid})    # -> row mapping or None
+    db.all("SELECT ...", {...})                                   # -> list of row mappings
+    db.scalar("SELECT COUNT(*) FROM jobs")                        # -> first column or None
+
+Each call above is one statement in its own transaction. Several statements that must
+happen together go in :meth:`Database.transaction`::
+
+    with db.transaction() as tx:            # SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN
+        tx.lock(f"usage:{user}")            # PostgreSQL: pg_advisory_xact_lock (SQLite: no-op,
+        used = tx.scalar("SELECT ...")      #   the write lock is already held)
+        tx.execute("INSERT ...", {...})
+        tx.connection                       # the SQLAlchemy Connection of this transaction
+        tx.driver_connection                # psycopg.Connection (PostgreSQL) or sqlite3's
+
+The seam for a task queue: on PostgreSQL, ``tx.driver_connection`` is the psycopg connection
+inside the SAME transaction, so e.g. Procrastinate can defer its job on it (a
+``procrastinate.PsycopgConnector`` given that connection) together with inserting our jobs
+row: both commit or neither does.
+
+Rules for SQL written here: the column that holds a person's id is ``owner`` (``user`` is a
+reserved word in PostgreSQL: ``SELECT user`` returns the session user). Use
+``INSERT ... ON CONFLICT ... DO NOTHING/DO UPDATE`` (both databases), never
+``INSERT OR IGNORE``/``REPLACE``, ``rowid`` or PRAGMAs; dialect-specific bits (JSON functions,
+row locks) branch on :attr:`Database.dialect`. New schema changes are Alembic revisions in
+core/migrations/versions (``render_as_batch`` on SQLite).
+
+A bad or unreachable DATABASE_URL is a ConfigError (``db.bad_url``/``db.unreachable``) that
+names the variable and shows the URL without its password.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: videos, jobs, photos, presets, preferences
-    """
-    CREATE TABLE videos (
-        id TEXT PRIMARY KEY,
-        user TEXT NOT NULL DEFAULT '',
-        created_at REAL NOT NULL,
-        title TEXT NOT NULL DEFAULT '',
-        script TEXT NOT NULL,
-        language TEXT NOT NULL,
-        engine TEXT NOT NULL,
-        voice TEXT NOT NULL,
-        avatar TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        duration_s REAL NOT NULL,
-        cache_key TEXT,
-        settings_json TEXT NOT NULL DEFAULT '{}'
-    );
-    CREATE INDEX videos_user_created ON videos(user, created_at DESC);
-    CREATE INDEX videos_cache_key ON videos(cache_key);
-    CREATE TABLE jobs (
-        id TEXT PRIMARY KEY,
-        user TEXT NOT NULL DEFAULT '',
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        status TEXT NOT NULL,
-        engine TEXT NOT NULL,
-        title TEXT NOT NULL DEFAULT '',
-        request_json TEXT NOT NULL,
-        stage TEXT NOT NULL DEFAULT '',
-        fraction REAL NOT NULL DEFAULT 0,
-        message TEXT NOT NULL DEFAULT '',
-        error TEXT NOT NULL DEFAULT '',
-        video_id TEXT,
-        talk_id TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX jobs_status ON jobs(status, created_at);
-    CREATE INDEX jobs_user ON jobs(user, created_at DESC);
-    CREATE TABLE photos (
-        id TEXT PRIMARY KEY,
-        user TEXT NOT NULL DEFAULT '',
-        name TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        file TEXT NOT NULL,
-        created_at REAL NOT NULL
-    );
-    CREATE UNIQUE INDEX photos_user_sha ON photos(user, sha256);
-    CREATE TABLE presets (
-        user TEXT NOT NULL DEFAULT '',
-        name TEXT NOT NULL,
-        data_json TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        PRIMARY KEY (user, name)
-    );
-    CREATE TABLE prefs (
-        user TEXT NOT NULL DEFAULT '',
-        key TEXT NOT NULL,
-        value_json TEXT NOT NULL,
-        PRIMARY KEY (user, key)
-    );
-    """,
-    # 2: the job runner's lease and durable notes (journal, heartbeat, cross-process cancel)
-    """
-    ALTER TABLE jobs ADD COLUMN notes_json TEXT NOT NULL DEFAULT '{}';
-    ALTER TABLE jobs ADD COLUMN runner TEXT NOT NULL DEFAULT '';
-    ALTER TABLE jobs ADD COLUMN heartbeat_at REAL NOT NULL DEFAULT 0;
-    ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0
-    """,
-    # 3: what each user spent per UTC day (core.usage): D-ID talks, OpenAI tokens
-    """
-    CREATE TABLE usage (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        user TEXT NOT NULL DEFAULT '',
-        day TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        amount INTEGER NOT NULL,
-        ref TEXT,
-        created_at REAL NOT NULL
-    );
-    CREATE INDEX usage_user_kind_day ON usage(user, kind, day);
-    CREATE UNIQUE INDEX usage_kind_ref ON usage(kind, ref)
-    """,
-    # 4: a job's error and progress message as message id + parameters (core.messages), so
-    # the pages show them in the interface language; ``error``/``message`` keep the English
-    """
-    ALTER TABLE jobs ADD COLUMN error_json TEXT NOT NULL DEFAULT '';
-    ALTER TABLE jobs ADD COLUMN message_json TEXT NOT NULL DEFAULT ''
-    """,
-    # 5: a job keeps its engine's opaque resume token (core.engines.base.Journal), whatever
-    # the provider; the usage of metered renders is referenced by that token
-    """
-    ALTER TABLE jobs RENAME COLUMN talk_id TO resume_token;
-    UPDATE usage SET ref = 'run:' || substr(ref, 6) WHERE ref LIKE 'talk:%'
-    """,
-    # 6: the HTTP API and batches: API keys (hashed), idempotent submissions, webhooks and
-    # their deliveries (retried across restarts), spreadsheet batches and their rows
-    """
-    CREATE TABLE api_keys (
-        id TEXT PRIMARY KEY,
-        user TEXT NOT NULL DEFAULT '',
-        name TEXT NOT NULL DEFAULT '',
-        prefix TEXT NOT NULL,
-        key_hash TEXT NOT NULL,
-        webhook_secret TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        last_used_at REAL,
-        revoked_at REAL
-    );
-    CREATE UNIQUE INDEX api_keys_hash ON api_keys(key_hash);
-    CREATE INDEX api_keys_user ON api_keys(user, created_at);
-    CREATE TABLE api_idempotency (
-        user TEXT NOT NULL DEFAULT '',
-        idem_key TEXT NOT NULL,
-        body_hash TEXT NOT NULL,
-        job_id TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        PRIMARY KEY (user, idem_key)
-    );
-    CREATE TABLE webhooks (
-        job_id TEXT PRIMARY KEY,
-        user TEXT NOT NULL DEFAULT '',
-        key_id TEXT NOT NULL,
-        url TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        notified INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX webhooks_pending ON webhooks(notified, created_at);
-    CREATE TABLE webhook_deliveries (
-        id TEXT PRIMARY KEY,
-        job_id TEXT NOT NULL,
-        user TEXT NOT NULL DEFAULT '',
-        key_id TEXT NOT NULL,
-        event TEXT NOT NULL,
-        url TEXT NOT NULL,
-        body TEXT NOT NULL,
-        status TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_at REAL NOT NULL,
-        last_code INTEGER,
-        last_error TEXT NOT NULL DEFAULT '',
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL
-    );
-    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at);
-    CREATE INDEX webhook_deliveries_job ON webhook_deliveries(job_id);
-    CREATE TABLE batches (
-        id TEXT PRIMARY KEY,
-        user TEXT NOT NULL DEFAULT '',
-        name TEXT NOT NULL DEFAULT '',
-        source_hash TEXT NOT NULL,
-        engine TEXT NOT NULL,
-        total INTEGER NOT NULL,
-        created_at REAL NOT NULL
-    );
-    CREATE INDEX batches_user ON batches(user, created_at DESC);
-    CREATE UNIQUE INDEX batches_source ON batches(user, source_hash);
-    CREATE TABLE batch_rows (
-        batch_id TEXT NOT NULL,
-        row_number INTEGER NOT NULL,
-        row_hash TEXT NOT NULL,
-        title TEXT NOT NULL DEFAULT '',
-        job_id TEXT,
-        PRIMARY KEY (batch_id, row_number)
-    )
-    """,
-    # 7: the HTTP API's per-key request counts, one row per key and minute, shared by every
-    # API process and replica (core.usecases.ratelimits)
-    """
-    CREATE TABLE api_rate (
-        key_id TEXT NOT NULL,
-        window_start INTEGER NOT NULL,
-        hits INTEGER NOT NULL,
-        PRIMARY KEY (key_id, window_start)
-    )
-    """,
-    # 8: files sent through the HTTP API for a video (slides, background image, music, own
-    # narration), checked and kept among the owner's uploads (core.usecases.uploads)
-    """
-    CREATE TABLE uploads (
-        id TEXT PRIMARY KEY,
-        owner TEXT NOT NULL DEFAULT '',
-        kind TEXT NOT NULL,
-        name TEXT NOT NULL,
-        bytes INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        file TEXT NOT NULL,
-        info_json TEXT NOT NULL DEFAULT '{}',
-        created_at REAL NOT NULL
-    );
-    CREATE UNIQUE INDEX uploads_owner_kind_sha ON uploads(owner, kind, sha256);
-    CREATE INDEX uploads_owner_created ON uploads(owner, created_at);
-    CREATE INDEX uploads_file ON uploads(file)
-    """,
-)
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, RowMapping
+from sqlalchemy.engine.url import URL, make_url
 
-_migrate_lock = threading.Lock()
-BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for another process's write lock
+from core.dburl import normalize_url, redact_url
+from core.errors import ConfigError
+from core.migrations import lock_key, upgrade
+
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite statement waits for another process's write lock
 _WAL_TRIES = 50
+SQLITE_FILE = "library.sqlite3"
+Params = Mapping[str, Any] | None
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection that waits (up to 30 s) for other processes' locks instead of failing.
-
-    The busy timeout is set before anything else, so even switching to WAL (which needs a
-    moment of exclusive access on a fresh file) waits its turn when several processes open
-    the same new library at once.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    _use_wal(conn)
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    return conn
-
-
+# -- SQLite connection set-up -------------------------------------------------------------------
 def _use_wal(conn: sqlite3.Connection) -> None:
     """WAL mode (persistent in the file). Changing it does not always go through the busy
     handler, so a "locked" answer is retried a bounded number of times."""
@@ -250,40 +82,195 @@ def _use_wal(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode=WAL")  # the last try raises what SQLite says
 
 
-def _version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+def _sqlite_events(engine: Engine) -> None:
+    """Driver-level autocommit, then our own BEGIN (IMMEDIATE for :meth:`transaction`), the
+    busy timeout set before anything else, WAL, foreign keys."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _use_wal(dbapi_conn)
+        dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("parlante_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to date; returns the version.
+def _statement(sql: str, params: Params) -> tuple[sa.TextClause, dict[str, Any]]:
+    stmt = sa.text(sql)
+    values = dict(params or {})
+    lists = [k for k, v in values.items() if isinstance(v, list | tuple)]
+    if lists:
+        stmt = stmt.bindparams(*(sa.bindparam(k, expanding=True) for k in lists))
+    return stmt, values
 
-    Safe from many threads and many processes at once: ``user_version`` is read again
-    *after* taking the write lock (BEGIN IMMEDIATE), so only the first process applies a
-    migration and the others find it done.
-    """
-    if _version(conn) >= len(MIGRATIONS):
-        return len(MIGRATIONS)
-    with _migrate_lock:
-        conn.execute("BEGIN IMMEDIATE")  # waits for another process's migration (busy timeout)
+
+# -- queries --------------------------------------------------------------------------------------
+class Queries:
+    """What both a Database and an open transaction (Tx) answer."""
+
+    dialect: str
+
+    def _run(self, sql: str, params: Params, fetch: str) -> Any:
+        raise NotImplementedError
+
+    def execute(self, sql: str, params: Params = None) -> int:
+        """Run one statement; the number of rows it changed."""
+        return int(self._run(sql, params, "rowcount"))
+
+    def one(self, sql: str, params: Params = None) -> RowMapping | None:
+        return self._run(sql, params, "one")
+
+    def all(self, sql: str, params: Params = None) -> list[RowMapping]:
+        return self._run(sql, params, "all")
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        return self._run(sql, params, "scalar")
+
+
+def _fetch(conn: Connection, sql: str, params: Params, fetch: str) -> Any:
+    stmt, values = _statement(sql, params)
+    result = conn.execute(stmt, values)
+    if fetch == "rowcount":
+        return result.rowcount
+    if fetch == "scalar":
+        return result.scalar()
+    rows = result.mappings().all() if result.returns_rows else []
+    if fetch == "one":
+        return rows[0] if rows else None
+    return list(rows)
+
+
+class Tx(Queries):
+    """One open transaction (see the module docstring)."""
+
+    def __init__(self, connection: Connection, dialect: str) -> None:
+        self.connection = connection
+        self.dialect = dialect
+
+    @property
+    def driver_connection(self) -> Any:
+        """The DB-API connection of this transaction (psycopg.Connection on PostgreSQL)."""
+        return self.connection.connection.driver_connection
+
+    def lock(self, name: str) -> None:
+        """Serialize with other transactions taking the same ``name`` until this one ends."""
+        if self.dialect == "postgresql":
+            self.connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name)}
+            )
+
+    def _run(self, sql: str, params: Params, fetch: str) -> Any:
+        return _fetch(self.connection, sql, params, fetch)
+
+
+class Database(Queries):
+    """The application's database; thread-safe, one pool per process."""
+
+    def __init__(self, url: str | URL) -> None:
+        self.url = url if isinstance(url, URL) else _parse(url)
+        self.dialect = "postgresql" if self.url.drivername.startswith("postgresql") else "sqlite"
+        self._engine: Engine | None = None
+        self._pid = 0
+        self._ready = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path, database_url: str | None = None) -> Database:
+        """DATABASE_URL when given, else the SQLite file under ``data_dir``."""
+        if database_url:
+            return cls(database_url)
+        return cls(URL.create("sqlite", database=str(Path(data_dir) / SQLITE_FILE)))
+
+    @property
+    def shown_url(self) -> str:
+        """The URL without its password, for messages and logs."""
+        return self.url.render_as_string(hide_password=True)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of this process (a child process builds its own, never shares a pool)."""
+        if self._engine is None or self._pid != os.getpid():
+            with self._lock:
+                if self._engine is None or self._pid != os.getpid():
+                    if self._engine is not None:
+                        self._engine.dispose(close=False)
+                    self._engine = self._create_engine()
+                    self._pid = os.getpid()
+        return self._engine
+
+    def _create_engine(self) -> Engine:
+        if self.dialect == "sqlite":
+            assert self.url.database
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = sa.create_engine(
+                self.url,
+                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            )
+            _sqlite_events(engine)
+            return engine
+        return sa.create_engine(
+            self.url,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=10,
+            connect_args={"connect_timeout": 10, "application_name": "parlante"},
+        )
+
+    def connect(self) -> Connection:
+        """A pooled connection; an unreachable server is a ConfigError (password hidden)."""
         try:
-            version = _version(conn)
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in filter(str.strip, script.split(";")):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return len(MIGRATIONS)
+            return self.engine.connect()
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as err:
+            reason = str(getattr(err, "orig", err) or err).strip().splitlines()
+            raise ConfigError(
+                "db.unreachable",
+                variable="DATABASE_URL",
+                url=self.shown_url,
+                reason=_hide(reason[0] if reason else type(err).__name__, self.url.password),
+            ) from None
+
+    def ensure_schema(self) -> None:
+        """Apply pending migrations once per process (core.migrations; many processes at once
+        are safe)."""
+        if self._ready and self._pid == os.getpid():
+            return
+        upgrade(self.connect)
+        self._ready = True
+
+    def _run(self, sql: str, params: Params, fetch: str) -> Any:
+        self.ensure_schema()
+        with self.connect() as conn, conn.begin():
+            return _fetch(conn, sql, params, fetch)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """Statements that commit together (SQLite: BEGIN IMMEDIATE, so writers queue up
+        instead of failing; PostgreSQL: READ COMMITTED, use :meth:`Tx.lock` or row locks
+        where a read decides a write)."""
+        self.ensure_schema()
+        with self.connect() as conn:
+            conn.execution_options(parlante_immediate=True)
+            with conn.begin():
+                yield Tx(conn, self.dialect)
+
+    def dispose(self) -> None:
+        """Close the pool's connections (tests, shutdown)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    conn.execute("BEGIN IMMEDIATE")
+def _parse(raw: str) -> URL:
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        return make_url(normalize_url(raw))
+    except sa.exc.ArgumentError:
+        raise ConfigError("db.bad_url", variable="DATABASE_URL", url=redact_url(raw)) from None
+
+
+def _hide(text: str, password: str | None) -> str:
+    return text.replace(password, "***") if password else text

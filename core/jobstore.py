@@ -1,18 +1,22 @@
-"""Jobs in the library's SQLite database: each row is written before any work starts.
+"""Jobs in the library's database (core.db): each row is written before any work starts.
 
 The runner (core/jobs.py) claims rows atomically, stores progress as it happens and
 records how each job ended. Every method is safe to call from several threads and from
-several processes sharing one APP_DATA_DIR (SQLite in WAL mode, one statement per change).
+several processes (and machines, on PostgreSQL): one statement per change; claiming takes
+the oldest queued row with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, under SQLite's single
+writer lock otherwise.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from sqlalchemy.engine import RowMapping
+
+from core.db import Database
 from core.errors import message_text
 from core.library import Library, new_id
 from core.messages import Msg
@@ -71,10 +75,10 @@ def _same_request(request: RenderRequest) -> dict[str, Any]:
     return {k: v for k, v in asdict(request).items() if k not in ("job_id", "title")}
 
 
-def _job(row: sqlite3.Row) -> Job:
+def _job(row: RowMapping) -> Job:
     return Job(
         id=row["id"],
-        user=row["user"],
+        user=row["owner"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         status=row["status"],
@@ -111,26 +115,28 @@ class JobStore:
         self.clock = clock
 
     @property
-    def _conn(self) -> sqlite3.Connection:
-        return self.library.conn  # one connection per thread
+    def db(self) -> Database:
+        return self.library.db
 
     def insert(self, engine: str, request: RenderRequest, user: str = "", title: str = "") -> Job:
         job_id = "job-" + new_id()
         title = title or request.title
         request = replace(request, job_id=job_id, title=title)
         now = self.clock()
-        self._conn.execute(
-            "INSERT INTO jobs (id, user, created_at, updated_at, status, engine, title,"
-            " request_json, stage, message) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (job_id, user, now, now, QUEUED, engine, title, json.dumps(asdict(request)),
-             QUEUED, ""),
+        self.db.execute(
+            "INSERT INTO jobs (id, owner, created_at, updated_at, status, engine, title,"
+            " request_json, stage, message, seq) VALUES (:id, :owner, :now, :now, :queued,"
+            " :engine, :title, :request, :queued, '',"
+            " (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs))",
+            {"id": job_id, "owner": user, "now": now, "queued": QUEUED, "engine": engine,
+             "title": title, "request": json.dumps(asdict(request))},
         )  # fmt: skip
         job = self.get(job_id)
         assert job is not None
         return job
 
     def get(self, job_id: str) -> Job | None:
-        row = self._conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        row = self.db.one("SELECT * FROM jobs WHERE id = :id", {"id": job_id})
         return _job(row) if row else None
 
     def list(
@@ -140,36 +146,40 @@ class JobStore:
         engine: str | None = None,
         limit: int = 200,
     ) -> list[Job]:
-        sql, args = "SELECT * FROM jobs WHERE user = ?", [user]
+        sql = "SELECT * FROM jobs WHERE owner = :owner"
+        args: dict[str, Any] = {"owner": user, "limit": limit}
         wanted = list(statuses or [])
         if wanted:
-            sql += f" AND status IN ({','.join('?' * len(wanted))})"
-            args += wanted
+            sql += " AND status IN :statuses"
+            args["statuses"] = wanted
         if engine:
-            sql += " AND engine = ?"
-            args.append(engine)
-        sql += " ORDER BY created_at DESC LIMIT ?"
-        rows = self._conn.execute(sql, [*args, limit]).fetchall()
-        return [_job(r) for r in rows]
+            sql += " AND engine = :engine"
+            args["engine"] = engine
+        sql += " ORDER BY created_at DESC, seq DESC LIMIT :limit"
+        return [_job(r) for r in self.db.all(sql, args)]
 
     def running(self) -> list[Job]:
-        rows = self._conn.execute("SELECT * FROM jobs WHERE status = ?", (RUNNING,)).fetchall()
+        rows = self.db.all("SELECT * FROM jobs WHERE status = :running", {"running": RUNNING})
         return [_job(r) for r in rows]
 
     def count(self, status: str) -> int:
-        row = self._conn.execute("SELECT COUNT(*) FROM jobs WHERE status = ?", (status,))
-        return int(row.fetchone()[0])
+        return int(self.db.scalar("SELECT COUNT(*) FROM jobs WHERE status = :s", {"s": status}))
 
     def claim_next(self, runner: str) -> Job | None:
-        """Atomically take the oldest queued job; None when the queue is empty."""
+        """Atomically take the oldest queued job; None when the queue is empty.
+
+        On PostgreSQL the oldest row nobody else is claiming (``SKIP LOCKED``): two workers
+        never take one job, and neither waits for the other."""
         now = self.clock()
-        row = self._conn.execute(
-            "UPDATE jobs SET status = ?, runner = ?, heartbeat_at = ?, updated_at = ?,"
-            " attempts = attempts + 1, error = '', error_json = ''"
-            " WHERE id = (SELECT id FROM jobs WHERE status = ? ORDER BY created_at, rowid LIMIT 1)"
-            " AND status = ? RETURNING *",
-            (RUNNING, runner, now, now, QUEUED, QUEUED),
-        ).fetchone()
+        skip_locked = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgresql" else ""
+        row = self.db.one(
+            "UPDATE jobs SET status = :running, runner = :runner, heartbeat_at = :now,"
+            " updated_at = :now, attempts = attempts + 1, error = '', error_json = ''"
+            " WHERE id = (SELECT id FROM jobs WHERE status = :queued"
+            f" ORDER BY created_at, seq LIMIT 1{skip_locked})"
+            " AND status = :queued RETURNING *",
+            {"running": RUNNING, "runner": runner, "now": now, "queued": QUEUED},
+        )
         return _job(row) if row else None
 
     def progress(
@@ -182,30 +192,29 @@ class JobStore:
         now = self.clock()
         data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
         text = message.render() if isinstance(message, Msg) else message
-        row = self._conn.execute(
-            "UPDATE jobs SET stage = ?, fraction = ?, message = ?, message_json = ?,"
-            " updated_at = ?, heartbeat_at = ? WHERE id = ? AND runner = ? AND status = ?"
+        row = self.db.one(
+            "UPDATE jobs SET stage = :stage, fraction = :fraction, message = :message,"
+            " message_json = :data, updated_at = :now, heartbeat_at = :now"
+            " WHERE id = :id AND runner = :runner AND status = :running"
             " RETURNING cancel_requested",
-            (stage, max(0.0, min(1.0, fraction)), text[:300], data, now, now, job_id, runner,
-             RUNNING),
-        ).fetchone()  # fmt: skip
-        return row is not None and not row[0]
+            {"stage": stage, "fraction": max(0.0, min(1.0, fraction)), "message": text[:300],
+             "data": data, "now": now, "id": job_id, "runner": runner, "running": RUNNING},
+        )  # fmt: skip
+        return row is not None and not row["cancel_requested"]
 
     def cancel_requested(self, job_id: str) -> bool:
-        row = self._conn.execute(
-            "SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,)
-        ).fetchone()
-        return bool(row and row[0])
+        flag = self.db.scalar("SELECT cancel_requested FROM jobs WHERE id = :id", {"id": job_id})
+        return bool(flag)
 
     def heartbeat(self, runner: str, job_ids: Iterable[str]) -> None:
         """Renew the leases of these jobs (each one only while this runner holds it)."""
         ids = list(job_ids)
         if not ids:
             return
-        self._conn.execute(
-            f"UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = ?"
-            f" AND id IN ({','.join('?' * len(ids))})",
-            (self.clock(), runner, RUNNING, *ids),
+        self.db.execute(
+            "UPDATE jobs SET heartbeat_at = :now WHERE runner = :runner AND status = :running"
+            " AND id IN :ids",
+            {"now": self.clock(), "runner": runner, "running": RUNNING, "ids": ids},
         )
 
     def find_unfinished(self, engine: str, request: RenderRequest, user: str = "") -> Job | None:
@@ -218,12 +227,13 @@ class JobStore:
 
     def retry(self, job_id: str, user: str = "") -> Job | None:
         """Queue a failed or cancelled job again; its notes and resume token are kept."""
-        row = self._conn.execute(
-            "UPDATE jobs SET status = ?, stage = ?, error = '', message = ?, fraction = 0,"
-            " attempts = 0, cancel_requested = 0, runner = '', updated_at = ?"
-            " WHERE id = ? AND user = ? AND status IN (?, ?) RETURNING *",
-            (QUEUED, QUEUED, "Queued again", self.clock(), job_id, user, FAILED, CANCELLED),
-        ).fetchone()
+        row = self.db.one(
+            "UPDATE jobs SET status = :queued, stage = :queued, error = '', message = :message,"
+            " fraction = 0, attempts = 0, cancel_requested = 0, runner = '', updated_at = :now"
+            " WHERE id = :id AND owner = :owner AND status IN :ended RETURNING *",
+            {"queued": QUEUED, "message": "Queued again", "now": self.clock(), "id": job_id,
+             "owner": user, "ended": (FAILED, CANCELLED)},
+        )  # fmt: skip
         return _job(row) if row else None
 
     def finish(
@@ -240,23 +250,27 @@ class JobStore:
         any language."""
         now = self.clock()
         data = json.dumps(error_data) if error_data else ""
-        self._conn.execute(
-            "UPDATE jobs SET status = ?, error = ?, error_json = ?,"
-            " video_id = COALESCE(?, video_id), stage = COALESCE(?, stage),"
-            " fraction = CASE WHEN ? = 'done' THEN 1 ELSE fraction END,"
-            " updated_at = ?, runner = '' WHERE id = ? AND runner = ? AND status = ?",
-            (status, error[:1000], data, video_id, stage, status, now, job_id, runner, RUNNING),
-        )
+        self.db.execute(
+            "UPDATE jobs SET status = :status, error = :error, error_json = :data,"
+            " video_id = COALESCE(:video_id, video_id), stage = COALESCE(:stage, stage),"
+            " fraction = CASE WHEN :status = 'done' THEN 1 ELSE fraction END,"
+            " updated_at = :now, runner = '' WHERE id = :id AND runner = :runner"
+            " AND status = :running",
+            {"status": status, "error": error[:1000], "data": data, "video_id": video_id,
+             "stage": stage, "now": now, "id": job_id, "runner": runner, "running": RUNNING},
+        )  # fmt: skip
 
     def requeue(self, job_id: str, runner: str, message: str | Msg) -> None:
         """Put a job this runner was running back in the queue (shutdown)."""
         text = message.render() if isinstance(message, Msg) else message
         data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
-        self._conn.execute(
-            "UPDATE jobs SET status = ?, stage = ?, message = ?, message_json = ?, runner = '',"
-            " updated_at = ? WHERE id = ? AND runner = ? AND status = ?",
-            (QUEUED, QUEUED, text, data, self.clock(), job_id, runner, RUNNING),
-        )
+        self.db.execute(
+            "UPDATE jobs SET status = :queued, stage = :queued, message = :message,"
+            " message_json = :data, runner = '', updated_at = :now"
+            " WHERE id = :id AND runner = :runner AND status = :running",
+            {"queued": QUEUED, "message": text, "data": data, "now": self.clock(), "id": job_id,
+             "runner": runner, "running": RUNNING},
+        )  # fmt: skip
 
     def recover(self, job: Job, max_attempts: int, message: str | Msg) -> str:
         """An interrupted running job: queue it again (keeping its notes) or fail it."""
@@ -271,36 +285,39 @@ class JobStore:
         queued = status == QUEUED
         text = message.render() if isinstance(message, Msg) else message
         data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
-        self._conn.execute(
-            "UPDATE jobs SET status = ?, error = ?, error_json = ?, stage = ?, message = ?,"
-            " message_json = ?, runner = '', updated_at = ? WHERE id = ? AND runner = ?"
-            " AND status = ?",
-            (status, error, error_json, status, text if queued else "", data if queued else "",
-             self.clock(), job.id, job.runner, RUNNING),
+        self.db.execute(
+            "UPDATE jobs SET status = :status, error = :error, error_json = :error_json,"
+            " stage = :status, message = :message, message_json = :data, runner = '',"
+            " updated_at = :now WHERE id = :id AND runner = :runner AND status = :running",
+            {"status": status, "error": error, "error_json": error_json,
+             "message": text if queued else "", "data": data if queued else "",
+             "now": self.clock(), "id": job.id, "runner": job.runner, "running": RUNNING},
         )  # fmt: skip
         return status
 
     def request_cancel(self, job_id: str) -> str | None:
         """Cancel a queued job at once, or flag a running one. Returns the resulting status."""
         now = self.clock()
-        self._conn.execute(
-            "UPDATE jobs SET status = ?, stage = ?, updated_at = ? WHERE id = ? AND status = ?",
-            (CANCELLED, CANCELLED, now, job_id, QUEUED),
+        self.db.execute(
+            "UPDATE jobs SET status = :cancelled, stage = :cancelled, updated_at = :now"
+            " WHERE id = :id AND status = :queued",
+            {"cancelled": CANCELLED, "now": now, "id": job_id, "queued": QUEUED},
         )
-        self._conn.execute(
-            "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ? AND status = ?",
-            (now, job_id, RUNNING),
+        self.db.execute(
+            "UPDATE jobs SET cancel_requested = 1, updated_at = :now"
+            " WHERE id = :id AND status = :running",
+            {"now": now, "id": job_id, "running": RUNNING},
         )
         job = self.get(job_id)
         return job.status if job else None
 
     def delete(self, job_id: str) -> bool:
         """Forget a finished job (a running one is kept: cancel it first)."""
-        cur = self._conn.execute(
-            f"DELETE FROM jobs WHERE id = ? AND status NOT IN ({','.join('?' * len(UNFINISHED))})",
-            (job_id, *UNFINISHED),
+        deleted = self.db.execute(
+            "DELETE FROM jobs WHERE id = :id AND status NOT IN :unfinished",
+            {"id": job_id, "unfinished": UNFINISHED},
         )
-        return cur.rowcount > 0
+        return deleted > 0
 
     # -- durable notes (the job's Journal) ---------------------------------------------------
     def get_note(self, job_id: str, name: str) -> str | None:
@@ -308,16 +325,24 @@ class JobStore:
         return job.notes.get(name) if job else None
 
     def set_note(self, job_id: str, name: str, value: str) -> None:
-        self._conn.execute(
-            "UPDATE jobs SET notes_json = json_set(notes_json, ?, ?), updated_at = ? WHERE id = ?",
-            ("$." + json.dumps(name), value, self.clock(), job_id),
-        )
+        if self.db.dialect == "postgresql":
+            notes = (
+                "jsonb_set(COALESCE(NULLIF(notes_json, ''), '{}')::jsonb,"
+                " ARRAY[CAST(:name AS TEXT)], to_jsonb(CAST(:value AS TEXT)))::text"
+            )
+        else:
+            notes = "json_set(notes_json, :path, :value)"
+        self.db.execute(
+            f"UPDATE jobs SET notes_json = {notes}, updated_at = :now WHERE id = :id",
+            {"name": name, "path": "$." + json.dumps(name), "value": value,
+             "now": self.clock(), "id": job_id},
+        )  # fmt: skip
 
     def set_resume_token(self, job_id: str, token: str | None) -> None:
         """The engine's opaque handle on work it started for this job (None: refunded)."""
-        self._conn.execute(
-            "UPDATE jobs SET resume_token = ?, updated_at = ? WHERE id = ?",
-            (token, self.clock(), job_id),
+        self.db.execute(
+            "UPDATE jobs SET resume_token = :token, updated_at = :now WHERE id = :id",
+            {"token": token, "now": self.clock(), "id": job_id},
         )
 
 

@@ -1,4 +1,5 @@
-"""The library: SQLite records of videos and photos; their files in the media store
+"""The library: records of videos and photos (core.db: SQLite, or PostgreSQL with
+DATABASE_URL); their files in the media store
 (core.storage: APP_DATA_DIR/media/<id>/, or ``<bucket>/<prefix>/media/<id>/`` with MEDIA_URL).
 
 A video is rendered completely in a local staging folder first. Local store: the folder is
@@ -14,13 +15,13 @@ import contextlib
 import json
 import os
 import shutil
-import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import RowMapping
 
 from core import db
 from core.cache import digest_bytes
@@ -131,26 +132,20 @@ class VideoRecord:
 
 
 class Library:
-    def __init__(self, data_dir: Path, *, media: MediaStore | None = None) -> None:
+    """``db`` is the application's database (core.db.Database): every record lives there,
+    in SQLite under ``data_dir`` or in PostgreSQL when ``database_url`` is given."""
+
+    def __init__(
+        self, data_dir: Path, database_url: str | None = None, *, media: MediaStore | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
-        self.db_path = self.data_dir / "library.sqlite3"
+        self.db = db.Database.for_data_dir(self.data_dir, database_url)
         self.media_dir = self.data_dir / MEDIA
         self.photos_dir = self.data_dir / PHOTOS
         self.media: MediaStore = media if media is not None else LocalStore(self.data_dir)
         # with an object store: this machine's own copies of videos (a cache, never the truth)
         self.copies_dir = self.data_dir / "media-copies"
         self.kept = KeptFiles(self.data_dir, self.media)  # uploads, narrations, photos
-        self._local = threading.local()
-
-    # -- connection -------------------------------------------------------------------------
-    @property
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = db.connect(self.db_path)
-            db.migrate(conn)
-            self._local.conn = conn
-        return conn
 
     # -- videos -----------------------------------------------------------------------------
     def staging_dir(self) -> Path:
@@ -176,15 +171,18 @@ class Library:
             raise
         record.folder, record.media = final, self.media
         try:
-            self.conn.execute(
-                "INSERT INTO videos (id, user, created_at, title, script, language, engine, voice,"
-                " avatar, size, duration_s, cache_key, settings_json)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    record.id, record.user, record.created_at, record.title, record.script,
-                    record.language, record.engine, record.voice, record.avatar, record.size,
-                    record.duration_s, record.cache_key, json.dumps(record.settings),
-                ),
+            self.db.execute(
+                "INSERT INTO videos (id, owner, created_at, title, script, language, engine,"
+                " voice, avatar, size, duration_s, cache_key, settings_json) VALUES (:id, :owner,"
+                " :created_at, :title, :script, :language, :engine, :voice, :avatar, :size,"
+                " :duration_s, :cache_key, :settings_json)",
+                {
+                    "id": record.id, "owner": record.user, "created_at": record.created_at,
+                    "title": record.title, "script": record.script, "language": record.language,
+                    "engine": record.engine, "voice": record.voice, "avatar": record.avatar,
+                    "size": record.size, "duration_s": record.duration_s,
+                    "cache_key": record.cache_key, "settings_json": json.dumps(record.settings),
+                },
             )  # fmt: skip
         except BaseException:
             shutil.rmtree(final, ignore_errors=True)
@@ -258,12 +256,12 @@ class Library:
 
     def video_ids(self) -> set[str]:
         """Every recorded video's id (the sweeper compares them with the stored folders)."""
-        return {r["id"] for r in self.conn.execute("SELECT id FROM videos").fetchall()}
+        return {r["id"] for r in self.db.all("SELECT id FROM videos")}
 
-    def _record(self, row: sqlite3.Row) -> VideoRecord:
+    def _record(self, row: RowMapping) -> VideoRecord:
         return VideoRecord(
             id=row["id"],
-            user=row["user"],
+            user=row["owner"],
             created_at=row["created_at"],
             title=row["title"],
             script=row["script"],
@@ -280,7 +278,7 @@ class Library:
         )
 
     def get_video(self, video_id: str) -> VideoRecord | None:
-        row = self.conn.execute("SELECT * FROM videos WHERE id = ?", (video_id,)).fetchone()
+        row = self.db.one("SELECT * FROM videos WHERE id = :id", {"id": video_id})
         return self._record(row) if row else None
 
     def list_videos(
@@ -290,36 +288,45 @@ class Library:
         engine: str | None = None,
         limit: int = 200,
     ) -> list[VideoRecord]:
-        sql = "SELECT * FROM videos WHERE user = ?"
-        args: list[Any] = [user]
+        sql = "SELECT * FROM videos WHERE owner = :owner"
+        args: dict[str, Any] = {"owner": user, "limit": limit}
         if search.strip():  # the title, the script, or the voice's or presenter's name or id
-            columns = (
-                "title", "script", "voice", "avatar",
-                "json_extract(settings_json, '$.voice_name')",
-                "json_extract(settings_json, '$.avatar_name')",
-            )  # fmt: skip
-            sql += " AND (" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")"
-            needle = (
+            columns = ("title", "script", "voice", "avatar", *self._settings_text())
+            # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not
+            sql += " AND (" + " OR ".join(
+                f"lower({c}) LIKE lower(:needle) ESCAPE '\\'" for c in columns
+            ) + ")"  # fmt: skip
+            args["needle"] = (
                 "%"
                 + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 + "%"
             )
-            args += [needle] * len(columns)
         if engine:
-            sql += " AND engine = ?"
-            args.append(engine)
-        sql += " ORDER BY created_at DESC LIMIT ?"
-        args.append(limit)
-        return [self._record(r) for r in self.conn.execute(sql, args).fetchall()]
+            sql += " AND engine = :engine"
+            args["engine"] = engine
+        sql += " ORDER BY created_at DESC LIMIT :limit"
+        return [self._record(r) for r in self.db.all(sql, args)]
+
+    def _settings_text(self) -> tuple[str, str]:
+        """The voice's and presenter's names inside ``settings_json``, as SQL expressions."""
+        if self.db.dialect == "postgresql":
+            return (
+                "(settings_json::jsonb ->> 'voice_name')",
+                "(settings_json::jsonb ->> 'avatar_name')",
+            )
+        return (
+            "json_extract(settings_json, '$.voice_name')",
+            "json_extract(settings_json, '$.avatar_name')",
+        )
 
     def delete_video(self, video_id: str) -> bool:
-        cur = self.conn.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+        deleted = self.db.execute("DELETE FROM videos WHERE id = :id", {"id": video_id})
         # the row first: a crash in between leaves files without a record (swept), never
         # a record without files
         if not self.media.is_local:
             self.media.delete_prefix(video_key(video_id))
         shutil.rmtree(self._folder(video_id), ignore_errors=True)
-        return cur.rowcount > 0
+        return deleted > 0
 
     def save_upload(self, data: bytes, name: str, user: str = "") -> Path:
         """Keep an uploaded file (slides, music, a background) by its content; its path.
@@ -359,43 +366,49 @@ class Library:
         file = f"{photo_id}{suffix}"
         write_bytes(self.photos_dir / file, data)
         self.kept.share(self.photos_dir / file)
-        self.conn.execute(
-            "INSERT INTO photos (id, user, name, sha256, file, created_at) VALUES (?,?,?,?,?,?)"
+        self.db.execute(
+            "INSERT INTO photos (id, owner, name, sha256, file, created_at)"
+            " VALUES (:id, :owner, :name, :sha, :file, :now)"
             " ON CONFLICT DO NOTHING",  # the same upload from two tabs at once: one row
-            (photo_id, user, name[:80] or "Photo", sha, file, time.time()),
-        )
+            {"id": photo_id, "owner": user, "name": name[:80] or "Photo", "sha": sha,
+             "file": file, "now": time.time()},
+        )  # fmt: skip
         stored = self._photo_by_sha(user, sha)
         if stored is None:  # pragma: no cover — only if the id clashed with another user's
             raise InputError("library.photo_not_stored")
         return stored
 
     def _photo_by_sha(self, user: str, sha: str) -> Avatar | None:
-        row = self.conn.execute(
-            "SELECT * FROM photos WHERE user = ? AND sha256 = ?", (user, sha)
-        ).fetchone()
+        row = self.db.one(
+            "SELECT * FROM photos WHERE owner = :owner AND sha256 = :sha",
+            {"owner": user, "sha": sha},
+        )
         return self._photo(row) if row else None
 
-    def _photo(self, row: sqlite3.Row) -> Avatar:
+    def _photo(self, row: RowMapping) -> Avatar:
         path = Path(self.kept.localize(str(self.photos_dir / row["file"])))  # object store: fetched
         return Avatar(id=row["id"], name=row["name"], kind="photo", path=path)
 
     def list_photos(self, user: str = "") -> list[Avatar]:
-        rows = self.conn.execute(
-            "SELECT * FROM photos WHERE user = ? ORDER BY created_at", (user,)
-        ).fetchall()
+        rows = self.db.all(
+            "SELECT * FROM photos WHERE owner = :owner ORDER BY created_at", {"owner": user}
+        )
         return [self._photo(r) for r in rows]
 
     def get_photo(self, photo_id: str, user: str = "") -> Avatar | None:
-        row = self.conn.execute(
-            "SELECT * FROM photos WHERE id = ? AND user = ?", (photo_id, user)
-        ).fetchone()
+        row = self.db.one(
+            "SELECT * FROM photos WHERE id = :id AND owner = :owner",
+            {"id": photo_id, "owner": user},
+        )
         return self._photo(row) if row else None
 
     def delete_photo(self, photo_id: str, user: str = "") -> bool:
         photo = self.get_photo(photo_id, user)
         if photo is None:
             return False
-        self.conn.execute("DELETE FROM photos WHERE id = ? AND user = ?", (photo_id, user))
+        self.db.execute(
+            "DELETE FROM photos WHERE id = :id AND owner = :owner", {"id": photo_id, "owner": user}
+        )
         if photo.path is not None:
             if not self.media.is_local:
                 self.media.delete(f"{PHOTOS}/{photo.path.name}")
@@ -408,30 +421,36 @@ class Library:
         name = name.strip()
         if not name:
             raise InputError("preset.no_name")
-        self.conn.execute(
-            "INSERT INTO presets (user, name, data_json, created_at) VALUES (?,?,?,?)"
-            " ON CONFLICT(user, name) DO UPDATE SET data_json = excluded.data_json",
-            (user, name[:60], json.dumps(data), time.time()),
+        self.db.execute(
+            "INSERT INTO presets (owner, name, data_json, created_at)"
+            " VALUES (:owner, :name, :data, :now)"
+            " ON CONFLICT (owner, name) DO UPDATE SET data_json = excluded.data_json",
+            {"owner": user, "name": name[:60], "data": json.dumps(data), "now": time.time()},
         )
 
     def presets(self, user: str = "") -> dict[str, dict[str, Any]]:
-        rows = self.conn.execute(
-            "SELECT name, data_json FROM presets WHERE user = ? ORDER BY name", (user,)
-        ).fetchall()
+        rows = self.db.all(
+            "SELECT name, data_json FROM presets WHERE owner = :owner ORDER BY name",
+            {"owner": user},
+        )
         return {r["name"]: json.loads(r["data_json"]) for r in rows}
 
     def delete_preset(self, name: str, user: str = "") -> None:
-        self.conn.execute("DELETE FROM presets WHERE user = ? AND name = ?", (user, name))
+        self.db.execute(
+            "DELETE FROM presets WHERE owner = :owner AND name = :name",
+            {"owner": user, "name": name},
+        )
 
     def get_pref(self, key: str, default: Any = None, user: str = "") -> Any:
-        row = self.conn.execute(
-            "SELECT value_json FROM prefs WHERE user = ? AND key = ?", (user, key)
-        ).fetchone()
+        row = self.db.one(
+            "SELECT value_json FROM prefs WHERE owner = :owner AND key = :key",
+            {"owner": user, "key": key},
+        )
         return json.loads(row["value_json"]) if row else default
 
     def set_pref(self, key: str, value: Any, user: str = "") -> None:
-        self.conn.execute(
-            "INSERT INTO prefs (user, key, value_json) VALUES (?,?,?)"
-            " ON CONFLICT(user, key) DO UPDATE SET value_json = excluded.value_json",
-            (user, key, json.dumps(value)),
+        self.db.execute(
+            "INSERT INTO prefs (owner, key, value_json) VALUES (:owner, :key, :value)"
+            " ON CONFLICT (owner, key) DO UPDATE SET value_json = excluded.value_json",
+            {"owner": user, "key": key, "value": json.dumps(value)},
         )

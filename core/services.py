@@ -28,6 +28,7 @@ class Services:
             settings=settings,
             library=Library(
                 settings.data_dir,
+                settings.database_url,
                 media=open_store(settings.data_dir, settings.media, settings.media_signed_url_s),
             ),
             cache=Cache(settings.data_dir / "cache"),

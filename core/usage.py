@@ -22,14 +22,13 @@ added when the server has spoken. Audio from the cache is free.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core import db
 from core.config import Settings
+from core.db import Queries
 from core.engines.base import Journal
 from core.errors import LimitReached
 from core.library import Library
@@ -80,15 +79,16 @@ class UsageMeter:
     def day(self) -> str:
         return dt.datetime.fromtimestamp(self.clock(), dt.UTC).date().isoformat()
 
-    def _used(self, conn: sqlite3.Connection, user: str, kind: str) -> int:
-        row = conn.execute(
-            "SELECT COALESCE(SUM(amount), 0) FROM usage WHERE user = ? AND kind = ? AND day = ?",
-            (user, kind, self.day()),
-        ).fetchone()
-        return int(row[0])
+    def _used(self, queries: Queries, user: str, kind: str) -> int:
+        total = queries.scalar(
+            "SELECT COALESCE(SUM(amount), 0) FROM usage"
+            " WHERE owner = :owner AND kind = :kind AND day = :day",
+            {"owner": user, "kind": kind, "day": self.day()},
+        )
+        return int(total or 0)
 
     def used(self, user: str, kind: str) -> int:
-        return self._used(self.library.conn, user, kind)
+        return self._used(self.library.db, user, kind)
 
     def today(self, user: str) -> UsageToday:
         return UsageToday(
@@ -117,51 +117,62 @@ class UsageMeter:
 
     def add(self, user: str, kind: str, amount: int, ref: str | None = None) -> None:
         """Record spending that already happened (a ``ref`` is counted once)."""
-        self.library.conn.execute(
-            "INSERT OR IGNORE INTO usage (user, day, kind, amount, ref, created_at)"
-            " VALUES (?,?,?,?,?,?)",
-            (user, self.day(), kind, int(amount), ref, self.clock()),
-        )
+        self.library.db.execute(
+            "INSERT INTO usage (owner, day, kind, amount, ref, created_at)"
+            " VALUES (:owner, :day, :kind, :amount, :ref, :now) ON CONFLICT DO NOTHING",
+            {"owner": user, "day": self.day(), "kind": kind, "amount": int(amount), "ref": ref,
+             "now": self.clock()},
+        )  # fmt: skip
 
     def reserve_video(self, user: str) -> str:
         """Take one of today's metered videos before paid work starts; returns the reservation."""
         ref = _PENDING + uuid.uuid4().hex
-        with db.transaction(self.library.conn) as conn:
-            used = self._used(conn, user, METERED_VIDEOS)
+        with self.library.db.transaction() as tx:
+            tx.lock(f"usage:{user}")  # PostgreSQL: two replicas never both take the last one
+            used = self._used(tx, user, METERED_VIDEOS)
             if used + 1 > self.limit(METERED_VIDEOS):
                 raise self._refuse(METERED_VIDEOS, used)
-            conn.execute(
-                "INSERT INTO usage (user, day, kind, amount, ref, created_at) VALUES (?,?,?,1,?,?)",
-                (user, self.day(), METERED_VIDEOS, ref, self.clock()),
-            )
+            tx.execute(
+                "INSERT INTO usage (owner, day, kind, amount, ref, created_at)"
+                " VALUES (:owner, :day, :kind, 1, :ref, :now)",
+                {"owner": user, "day": self.day(), "kind": METERED_VIDEOS, "ref": ref,
+                 "now": self.clock()},
+            )  # fmt: skip
         return ref
 
     def paid_work_started(self, user: str, token: str, reservation: str | None) -> None:
         """The reservation (if any) becomes the row of the work ``token`` names; counted once."""
         run = _RUN + token
-        with db.transaction(self.library.conn) as conn:
-            known = conn.execute(
-                "SELECT 1 FROM usage WHERE kind = ? AND ref = ?", (METERED_VIDEOS, run)
-            ).fetchone()
+        with self.library.db.transaction() as tx:
+            tx.lock(f"usage:{user}")
+            known = tx.one(
+                "SELECT 1 FROM usage WHERE kind = :kind AND ref = :ref",
+                {"kind": METERED_VIDEOS, "ref": run},
+            )
             if reservation and not known:
-                conn.execute("UPDATE usage SET ref = ? WHERE ref = ?", (run, reservation))
-            elif reservation:
-                conn.execute("DELETE FROM usage WHERE ref = ?", (reservation,))
-            elif not known:
-                conn.execute(
-                    "INSERT INTO usage (user, day, kind, amount, ref, created_at)"
-                    " VALUES (?,?,?,1,?,?)",
-                    (user, self.day(), METERED_VIDEOS, run, self.clock()),
+                tx.execute(
+                    "UPDATE usage SET ref = :run WHERE ref = :reservation",
+                    {"run": run, "reservation": reservation},
                 )
+            elif reservation:
+                tx.execute("DELETE FROM usage WHERE ref = :ref", {"ref": reservation})
+            elif not known:
+                tx.execute(
+                    "INSERT INTO usage (owner, day, kind, amount, ref, created_at)"
+                    " VALUES (:owner, :day, :kind, 1, :ref, :now) ON CONFLICT DO NOTHING",
+                    {"owner": user, "day": self.day(), "kind": METERED_VIDEOS, "ref": run,
+                     "now": self.clock()},
+                )  # fmt: skip
 
     def refund(self, token: str) -> None:
         """The provider gave back what the work ``token`` names cost: it no longer counts."""
-        self.library.conn.execute(
-            "DELETE FROM usage WHERE kind = ? AND ref = ?", (METERED_VIDEOS, _RUN + token)
+        self.library.db.execute(
+            "DELETE FROM usage WHERE kind = :kind AND ref = :ref",
+            {"kind": METERED_VIDEOS, "ref": _RUN + token},
         )
 
     def release(self, reservation: str) -> None:
-        self.library.conn.execute("DELETE FROM usage WHERE ref = ?", (reservation,))
+        self.library.db.execute("DELETE FROM usage WHERE ref = :ref", {"ref": reservation})
 
 
 class MeteredJournal:

@@ -13,8 +13,8 @@ def open_library(data_dir: str, barrier: Any, results: Any) -> None:
 
     barrier.wait()
     try:
-        library = Library(Path(data_dir))
-        library.conn.execute("SELECT COUNT(*) FROM jobs").fetchone()
+        library = Library(Path(data_dir), database_url=os.environ.get("DATABASE_URL"))
+        library.db.scalar("SELECT COUNT(*) FROM jobs")
         library.set_pref(f"opened-by-{os.getpid()}", True)
         results.put("ok")
     except Exception as err:  # reported to the test, which shows it
@@ -30,9 +30,10 @@ def take_requests(
     from core.usecases import Parlante, RateLimits
 
     try:
-        app = Parlante.open(Settings.from_sources({"APP_DATA_DIR": data_dir}), jobs=False)
+        env = {"APP_DATA_DIR": data_dir, "DATABASE_URL": os.environ.get("DATABASE_URL", "")}
+        app = Parlante.open(Settings.from_sources(env), jobs=False)
         limits = RateLimits(app.ctx, clock=lambda: now)
-        limits._conn.execute("SELECT 1").fetchone()  # connected and migrated before the race
+        app.ctx.services.library.db.scalar("SELECT 1")  # connected and migrated before the race
         barrier.wait()
         results.put(sum(1 for _ in range(n) if limits.take(key_id, per_minute) == 0))
     except Exception as err:  # reported to the test, which shows it

@@ -16,8 +16,10 @@ from core.config import Settings
 from core.engines import registry
 from core.usecases import DONE, Parlante
 from tests import fake_engine
-from tests.conftest import FAKE_DID_KEY
+from tests.conftest import FAKE_DID_KEY, db_env
 from tests.face_images import encode, synthetic_face
+
+pytestmark = pytest.mark.usefixtures("backend")  # on SQLite and on PostgreSQL
 
 ANA, BOB = "ana@example.org", "bob@example.org"
 TEXT = "Las abejas polinizan las flores. Sin ellas no habría frutas en el mercado."
@@ -26,8 +28,8 @@ TEXT = "Las abejas polinizan las flores. Sin ellas no habría frutas en el merca
 @pytest.fixture
 def parlante(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parlante]:
     fake_engine.install(monkeypatch, "local")
-    settings = Settings.from_sources({"APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "1000",
-                                      "API_MAX_BODY_MB": "1"})  # fmt: skip
+    env = {"APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "1000", "API_MAX_BODY_MB": "1"}
+    settings = Settings.from_sources({**db_env(), **env})
     app = Parlante.open(settings)
     yield app
     app.close(timeout=5)
@@ -71,7 +73,8 @@ def test_no_key_a_wrong_key_and_a_revoked_key_are_401(client: TestClient, parlan
 
 def test_keys_are_stored_hashed(parlante: Parlante) -> None:
     new = parlante.apikeys.create(ANA, "shop")
-    dump = "\n".join(parlante.ctx.services.library.conn.iterdump())
+    rows = parlante.ctx.services.library.db.all("SELECT * FROM api_keys")
+    dump = "\n".join(str(dict(row)) for row in rows)
     assert new.key not in dump and new.key[-20:] not in dump
     assert [k.name for k in parlante.apikeys.list(ANA)] == ["shop"]
     assert parlante.apikeys.list(BOB) == []
@@ -180,7 +183,9 @@ def test_not_ready_is_409(client: TestClient, parlante: Parlante) -> None:
 
 def test_rate_limit_is_429_with_retry_after(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     fake_engine.install(monkeypatch, "local")
-    settings = Settings.from_sources({"APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "3"})
+    settings = Settings.from_sources(
+        {**db_env(), "APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "3"}
+    )
     app = Parlante.open(settings, jobs=False)
     with TestClient(create_app(app, webhooks=False)) as client:
         ana, bob = auth(app, ANA), auth(app, BOB)
@@ -198,7 +203,12 @@ def test_daily_cap_is_429_with_retry_after(data_dir: Path, monkeypatch: pytest.M
     fake_engine.install(monkeypatch, "local")
     monkeypatch.setitem(registry.ENGINES, "did", PaidFake)
     settings = Settings.from_sources(
-        {"APP_DATA_DIR": str(data_dir), "DID_DAILY_VIDEOS": "0", "DID_API_KEY": FAKE_DID_KEY}
+        {
+            **db_env(),
+            "APP_DATA_DIR": str(data_dir),
+            "DID_DAILY_VIDEOS": "0",
+            "DID_API_KEY": FAKE_DID_KEY,
+        }
     )
     app = Parlante.open(settings, jobs=False)
     with TestClient(create_app(app, webhooks=False)) as client:

@@ -17,6 +17,9 @@ from core.config import Settings
 from core.errors import InputError, NotFound
 from core.usecases import DONE, Parlante
 from tests import fake_engine
+from tests.conftest import db_env
+
+pytestmark = pytest.mark.usefixtures("backend")  # on SQLite and on PostgreSQL
 
 ANA, BOB = "ana@example.org", "bob@example.org"
 HEADER = ["nombre", "producto", "text", "voice", "avatar", "title"]
@@ -50,7 +53,7 @@ def ten_rows() -> tuple[list[list[str]], dict[int, str]]:
 @pytest.fixture
 def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parlante]:
     fake_engine.install(monkeypatch, "local")
-    parlante = Parlante.open(Settings.from_sources({"APP_DATA_DIR": str(data_dir)}))
+    parlante = Parlante.open(Settings.from_sources({**db_env(), "APP_DATA_DIR": str(data_dir)}))
     yield parlante
     parlante.close(timeout=5)
 

@@ -18,7 +18,9 @@ from core.jobstore import JobJournal, JobStore
 from core.models import Avatar, RenderRequest
 from core.services import Services
 from tests import fake_engine
-from tests.conftest import FAKE_DID_KEY
+from tests.conftest import FAKE_DID_KEY, db_env
+
+pytestmark = pytest.mark.usefixtures("backend")  # on SQLite and on PostgreSQL
 
 FAST = RunnerOptions(workers=2, poll_s=0.02, heartbeat_s=0.05, stale_after_s=30.0)
 
@@ -112,7 +114,9 @@ def test_cancel_a_queued_job_and_a_running_job(services, runners, fake):
 
 
 def test_failed_job_keeps_its_reason_without_secrets(data_dir, runners, fake):
-    settings = Settings.from_sources({"APP_DATA_DIR": str(data_dir), "DID_API_KEY": FAKE_DID_KEY})
+    settings = Settings.from_sources(
+        {**db_env(), "APP_DATA_DIR": str(data_dir), "DID_API_KEY": FAKE_DID_KEY}
+    )
     services = Services.from_settings(settings)
     fake.fail_with = QuotaError(f"Not enough D-ID credits for key {FAKE_DID_KEY}.", provider="d-id")
     runner = start(services, runners)
@@ -268,9 +272,9 @@ def test_leases_are_renewed_per_job_only_while_it_progresses(services, runners, 
     fake.wait_until(lambda c: c.waiting == 1)
     store = JobStore(services.library, clock)
     ghost = store.insert("fake", request("Fantasma."))  # a job of ours whose worker is gone
-    store._conn.execute(
-        "UPDATE jobs SET status = 'running', runner = ?, heartbeat_at = ? WHERE id = ?",
-        (runner.id, clock.now, ghost.id),
+    store.db.execute(
+        "UPDATE jobs SET status = 'running', runner = :runner, heartbeat_at = :now WHERE id = :id",
+        {"runner": runner.id, "now": clock.now, "id": ghost.id},
     )
     clock.now += FAST.stale_after_s - 1
     runner.check()

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from core import db
 from core.library import Library, VideoRecord
+from tests.conftest import open_library
+
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
 
 
 def stage_video(library: Library) -> Path:
@@ -27,16 +29,8 @@ def record(**kw: object) -> VideoRecord:
     return VideoRecord(**base)  # type: ignore[arg-type]
 
 
-def test_migrations_set_the_version_and_are_idempotent(tmp_path: Path) -> None:
-    conn = db.connect(tmp_path / "lib.sqlite3")
-    assert db.migrate(conn) == len(db.MIGRATIONS)
-    assert db.migrate(conn) == len(db.MIGRATIONS)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
 def test_add_list_search_and_delete_videos(data_dir: Path) -> None:
-    library = Library(data_dir)
+    library = open_library(data_dir)
     a = library.add_video(stage_video(library), record(title="Ciclo del agua", cache_key="k1"))
     library.add_video(stage_video(library), record(title="Fotosíntesis", engine="did"))
     assert a.complete() and a.folder == data_dir / "media" / a.id
@@ -48,16 +42,16 @@ def test_add_list_search_and_delete_videos(data_dir: Path) -> None:
 
 
 def test_a_failed_insert_leaves_no_folder(data_dir: Path) -> None:
-    library = Library(data_dir)
+    library = open_library(data_dir)
     first = library.add_video(stage_video(library), record(id="dup"))
     shutil.rmtree(first.folder)  # the row stays, so a second insert of "dup" must fail
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sa.exc.IntegrityError):
         library.add_video(stage_video(library), record(id="dup"))
     assert not (data_dir / "media" / "dup").exists()
 
 
 def test_users_only_see_their_own_videos_and_photos(data_dir: Path) -> None:
-    library = Library(data_dir)
+    library = open_library(data_dir)
     library.add_video(stage_video(library), record(user="ana"))
     assert library.list_videos(user="leo") == []
     photo = library.add_photo(b"\xff\xd8jpeg", "me.jpg", user="ana")
@@ -67,7 +61,7 @@ def test_users_only_see_their_own_videos_and_photos(data_dir: Path) -> None:
 
 
 def test_two_users_uploading_the_same_photo_each_get_their_own(data_dir: Path) -> None:
-    library = Library(data_dir)
+    library = open_library(data_dir)
     ana = library.add_photo(b"\xff\xd8same", "me.jpg", user="ana")
     leo = library.add_photo(b"\xff\xd8same", "yo.jpg", user="leo")  # was an IntegrityError
     assert ana.id != leo.id and ana.path != leo.path
@@ -78,15 +72,15 @@ def test_two_users_uploading_the_same_photo_each_get_their_own(data_dir: Path) -
 
 
 def test_presets_and_prefs_persist_across_instances(data_dir: Path) -> None:
-    Library(data_dir).save_preset("Clase", {"voice": "v1", "rate": 1.1})
-    Library(data_dir).set_pref("voice", "v2")
-    again = Library(data_dir)
+    open_library(data_dir).save_preset("Clase", {"voice": "v1", "rate": 1.1})
+    open_library(data_dir).set_pref("voice", "v2")
+    again = open_library(data_dir)
     assert again.presets() == {"Clase": {"voice": "v1", "rate": 1.1}}
     assert again.get_pref("voice") == "v2" and again.get_pref("nope", 7) == 7
 
 
-def test_connections_are_per_thread(data_dir: Path) -> None:
-    library = Library(data_dir)
+def test_the_library_is_shared_by_threads(data_dir: Path) -> None:
+    library = open_library(data_dir)
     library.set_pref("k", 1)
     seen: list[object] = []
     thread = threading.Thread(target=lambda: seen.append(library.get_pref("k")))
@@ -99,7 +93,7 @@ def test_clean_staging_removes_leftovers_of_dead_processes_only(data_dir: Path) 
     import subprocess
     import sys
 
-    library = Library(data_dir)
+    library = open_library(data_dir)
     live = library.staging_dir()  # this process's render, beside a starting worker's
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
@@ -112,28 +106,13 @@ def test_clean_staging_removes_leftovers_of_dead_processes_only(data_dir: Path) 
     assert live.exists() and not dead.exists() and not old_style.exists()
 
 
-def test_jobs_of_an_older_library_keep_their_resume_token_and_its_usage(tmp_path: Path) -> None:
-    """Migration 5: the column that held D-ID's talk id is the engine-neutral resume token,
-    and the usage row of that paid render is found by the token (not counted twice)."""
-    path = tmp_path / "library.sqlite3"
-    conn = db.connect(path)
-    conn.execute("BEGIN IMMEDIATE")
-    for number, script in enumerate(db.MIGRATIONS[:4], start=1):
-        for statement in filter(str.strip, script.split(";")):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {number}")
-    conn.execute("COMMIT")
-    old_column = "talk" + "_id"
-    conn.execute(
-        f"INSERT INTO jobs (id, user, created_at, updated_at, status, engine, title,"
-        f" request_json, {old_column}) VALUES ('job-1', 'ana', 1, 1, 'failed', 'did', '', '{{}}',"
-        " 'tlk_7')"
+def test_search_ignores_case_and_finds_voice_and_presenter_names(data_dir: Path) -> None:
+    library = open_library(data_dir)
+    library.add_video(
+        stage_video(library),
+        record(title="Clase", settings={"voice_name": "Lucía", "avatar_name": "Profe Ana"}),
     )
-    conn.execute(
-        "INSERT INTO usage (user, day, kind, amount, ref, created_at)"
-        " VALUES ('ana', '2031-05-04', 'did_videos', 1, 'talk:tlk_7', 1)"
-    )
-    assert db.migrate(conn) == len(db.MIGRATIONS)
-    row = conn.execute("SELECT resume_token FROM jobs WHERE id = 'job-1'").fetchone()
-    assert row[0] == "tlk_7"
-    assert conn.execute("SELECT ref FROM usage").fetchone()[0] == "run:tlk_7"
+    assert [v.title for v in library.list_videos(search="CLASE")] == ["Clase"]
+    assert [v.title for v in library.list_videos(search="profe ana")] == ["Clase"]
+    assert [v.title for v in library.list_videos(search="Lucía")] == ["Clase"]
+    assert library.list_videos(search="nadie") == []

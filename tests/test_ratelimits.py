@@ -56,8 +56,8 @@ def test_refused_requests_do_not_count_and_old_minutes_are_forgotten(app: Parlan
         assert limits.take("k", 2) > 0
     clock.now = T0 + 2 * WINDOW_S  # two minutes later: the burst is forgotten
     assert [limits.take("k", 2) for _ in range(2)] == [0.0, 0.0]
-    windows = app.ctx.services.library.conn.execute("SELECT window_start FROM api_rate")
-    assert {row[0] for row in windows} == {int(clock.now // WINDOW_S * WINDOW_S)}
+    windows = app.ctx.services.library.db.all("SELECT window_start FROM api_rate")
+    assert {row["window_start"] for row in windows} == {int(clock.now // WINDOW_S * WINDOW_S)}
 
 
 def test_the_wait_formula() -> None:

@@ -22,6 +22,9 @@ from core.services import Services
 from core.usage import METERED_VIDEOS, OPENAI_TOKENS, MeteredJournal, UsageMeter
 from core.writers import WRITERS, ScriptStream
 from tests import fake_engine
+from tests.conftest import db_env
+
+pytestmark = pytest.mark.usefixtures("backend")  # on SQLite and on PostgreSQL
 
 TEXT = "Hola a todos, esto es una prueba del presentador."
 NOON = dt.datetime(2031, 5, 4, 12, 0, tzinfo=dt.UTC).timestamp()
@@ -50,7 +53,9 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> fake_engine.FakeControl:
 
 
 def services_with(data_dir: Path, **env: str) -> Services:
-    return Services.from_settings(Settings.from_sources({"APP_DATA_DIR": str(data_dir), **env}))
+    return Services.from_settings(
+        Settings.from_sources({**db_env(), "APP_DATA_DIR": str(data_dir), **env})
+    )
 
 
 def request(text: str = TEXT, **kw: Any) -> RenderRequest:
@@ -236,7 +241,12 @@ def test_a_server_that_reports_no_usage_is_charged_an_estimate(
 
 
 def test_the_cli_obeys_the_caps(data_dir: Path, writer: type[CountingWriter], capsys) -> None:
-    env = {"APP_DATA_DIR": str(data_dir), "DID_DAILY_VIDEOS": "0", "OPENAI_DAILY_TOKENS": "0"}
+    env = {
+        **db_env(),
+        "APP_DATA_DIR": str(data_dir),
+        "DID_DAILY_VIDEOS": "0",
+        "OPENAI_DAILY_TOKENS": "0",
+    }
     assert main(["render", "--engine", "did", "--text", TEXT, "--avatar", "ana"], env=env) == 3
     assert "DID_DAILY_VIDEOS" in capsys.readouterr().err
     assert main(["script", "--prompt", "bees", "--json"], env=env) == 3

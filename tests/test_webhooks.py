@@ -19,6 +19,9 @@ from core.errors import RenderRejected
 from core.usecases import DONE, FAILED, Parlante
 from core.usecases.webhooks import GIVE_UP_AFTER_S
 from tests import fake_engine
+from tests.conftest import db_env
+
+pytestmark = pytest.mark.usefixtures("backend")  # on SQLite and on PostgreSQL
 
 ANA = "ana@example.org"
 HOOK = "https://hooks.example.org/parlante"
@@ -58,7 +61,7 @@ class Receiver:
 
 
 def open_app(data_dir: Path) -> Parlante:
-    app = Parlante.open(Settings.from_sources({"APP_DATA_DIR": str(data_dir)}))
+    app = Parlante.open(Settings.from_sources({**db_env(), "APP_DATA_DIR": str(data_dir)}))
     app.webhooks.inside = lambda host: host != "hooks.example.org"  # no DNS in tests
     return app
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.db import Database
 from core.errors import InputError, NotFound
 from core.usecases.context import Context
 
@@ -77,7 +78,7 @@ def key_hash(key: str) -> str:
 
 def _row(row: object) -> ApiKey:
     return ApiKey(
-        id=row["id"], user=row["user"], name=row["name"], prefix=row["prefix"],  # type: ignore[index]
+        id=row["id"], user=row["owner"], name=row["name"], prefix=row["prefix"],  # type: ignore[index]
         created_at=row["created_at"], last_used_at=row["last_used_at"],  # type: ignore[index]
         revoked_at=row["revoked_at"],  # type: ignore[index]
     )  # fmt: skip
@@ -89,8 +90,8 @@ class ApiKeys:
         self.clock = clock
 
     @property
-    def _conn(self):
-        return self.ctx.services.library.conn
+    def _db(self) -> Database:
+        return self.ctx.services.library.db
 
     def create(self, user: str, name: str = "") -> NewKey:
         """A new key for ``user``; the returned key and secret are never shown again."""
@@ -104,29 +105,32 @@ class ApiKeys:
             id=key_id, user=user, name=name, prefix=key[: len(KEY_PREFIX) + 8] + "…",
             created_at=self.clock(),
         )  # fmt: skip
-        self._conn.execute(
-            "INSERT INTO api_keys (id, user, name, prefix, key_hash, webhook_secret, created_at)"
-            " VALUES (?,?,?,?,?,?,?)",
-            (info.id, user, name, info.prefix, key_hash(key), secret, info.created_at),
-        )
+        self._db.execute(
+            "INSERT INTO api_keys (id, owner, name, prefix, key_hash, webhook_secret, created_at)"
+            " VALUES (:id, :owner, :name, :prefix, :hash, :secret, :now)",
+            {"id": info.id, "owner": user, "name": name, "prefix": info.prefix,
+             "hash": key_hash(key), "secret": secret, "now": info.created_at},
+        )  # fmt: skip
         return NewKey(info=info, key=key, webhook_secret=secret)
 
     def list(self, user: str) -> list[ApiKey]:
         """The user's keys, newest first (revoked ones too, marked)."""
-        rows = self._conn.execute(
-            "SELECT * FROM api_keys WHERE user = ? ORDER BY created_at DESC", (user,)
-        ).fetchall()
+        rows = self._db.all(
+            "SELECT * FROM api_keys WHERE owner = :owner ORDER BY created_at DESC", {"owner": user}
+        )
         return [_row(r) for r in rows]
 
     def revoke(self, user: str, key_id: str) -> ApiKey:
         """Revoke one of the user's keys at once (NotFound: not theirs, or no such key)."""
-        self._conn.execute(
-            "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user = ? AND revoked_at IS NULL",
-            (self.clock(), key_id, user),
+        self._db.execute(
+            "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND owner = :owner"
+            " AND revoked_at IS NULL",
+            {"now": self.clock(), "id": key_id, "owner": user},
         )
-        row = self._conn.execute(
-            "SELECT * FROM api_keys WHERE id = ? AND user = ?", (key_id, user)
-        ).fetchone()
+        row = self._db.one(
+            "SELECT * FROM api_keys WHERE id = :id AND owner = :owner",
+            {"id": key_id, "owner": user},
+        )
         if row is None:
             raise NotFound("apikey.not_found", id=key_id)
         return _row(row)
@@ -136,23 +140,22 @@ class ApiKeys:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
         digest = key_hash(key)
-        row = self._conn.execute(
-            "SELECT id, user, key_hash, last_used_at FROM api_keys"
-            " WHERE key_hash = ? AND revoked_at IS NULL",
-            (digest,),
-        ).fetchone()
+        row = self._db.one(
+            "SELECT id, owner, key_hash, last_used_at FROM api_keys"
+            " WHERE key_hash = :hash AND revoked_at IS NULL",
+            {"hash": digest},
+        )
         if row is None or not hmac.compare_digest(row["key_hash"], digest):
             return None
         now = self.clock()
         if now - (row["last_used_at"] or 0.0) > USED_EVERY_S:  # not a write per request
-            self._conn.execute(
-                "UPDATE api_keys SET last_used_at = ? WHERE id = ?", (now, row["id"])
+            self._db.execute(
+                "UPDATE api_keys SET last_used_at = :now WHERE id = :id",
+                {"now": now, "id": row["id"]},
             )
-        return Caller(user=row["user"], key_id=row["id"])
+        return Caller(user=row["owner"], key_id=row["id"])
 
     def webhook_secret(self, key_id: str) -> str | None:
         """The signing secret of a key (revoked keys keep signing their videos' webhooks)."""
-        row = self._conn.execute(
-            "SELECT webhook_secret FROM api_keys WHERE id = ?", (key_id,)
-        ).fetchone()
+        row = self._db.one("SELECT webhook_secret FROM api_keys WHERE id = :id", {"id": key_id})
         return row["webhook_secret"] if row else None

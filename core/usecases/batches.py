@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import Any, BinaryIO
 
 from core.choices import ENGINE_IDS
+from core.db import Database
 from core.errors import AppError, InputError, LimitReached, NotFound
 from core.jobstore import CANCELLED, DONE, FAILED, Job
 from core.library import new_id
@@ -80,8 +81,8 @@ class Batches:
         self.clock = clock
 
     @property
-    def _conn(self):
-        return self.ctx.services.library.conn
+    def _db(self) -> Database:
+        return self.ctx.services.library.db
 
     # -- planning: every row checked, nothing queued --------------------------------------------
     def plan(
@@ -222,9 +223,10 @@ class Batches:
 
     # -- running --------------------------------------------------------------------------------
     def _batch_id(self, user: str, plan: BatchPlan) -> str | None:
-        row = self._conn.execute(
-            "SELECT id FROM batches WHERE user = ? AND source_hash = ?", (user, plan.source_hash)
-        ).fetchone()
+        row = self._db.one(
+            "SELECT id FROM batches WHERE owner = :owner AND source_hash = :hash",
+            {"owner": user, "hash": plan.source_hash},
+        )
         return str(row["id"]) if row else None
 
     def start(self, user: str, plan: BatchPlan) -> BatchStatus:
@@ -239,11 +241,12 @@ class Batches:
         engine = plan.rows[0].engine if plan.rows else "local"
         if batch_id is None:
             batch_id = "b_" + new_id()
-            self._conn.execute(
-                "INSERT INTO batches (id, user, name, source_hash, engine, total, created_at)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (batch_id, user, plan.name[:120], plan.source_hash, engine, len(plan.rows),
-                 self.clock()),
+            self._db.execute(
+                "INSERT INTO batches (id, owner, name, source_hash, engine, total, created_at)"
+                " VALUES (:id, :owner, :name, :hash, :engine, :total, :now)",
+                {"id": batch_id, "owner": user, "name": plan.name[:120],
+                 "hash": plan.source_hash, "engine": engine, "total": len(plan.rows),
+                 "now": self.clock()},
             )  # fmt: skip
         for item in plan.rows:
             if self._usable_job(user, self._row_job(batch_id, item.row)) is not None:
@@ -251,12 +254,14 @@ class Batches:
             job_id = self._done_before(user, item.key)
             if job_id is None:
                 job_id = self._submit(user, item).id
-            self._conn.execute(
+            self._db.execute(
                 "INSERT INTO batch_rows (batch_id, row_number, row_hash, title, job_id)"
-                " VALUES (?,?,?,?,?) ON CONFLICT (batch_id, row_number) DO UPDATE SET"
+                " VALUES (:batch, :row, :hash, :title, :job)"
+                " ON CONFLICT (batch_id, row_number) DO UPDATE SET"
                 " row_hash = excluded.row_hash, title = excluded.title, job_id = excluded.job_id",
-                (batch_id, item.row, item.key, item.title, job_id),
-            )
+                {"batch": batch_id, "row": item.row, "hash": item.key, "title": item.title,
+                 "job": job_id},
+            )  # fmt: skip
         return self.status(user, batch_id)
 
     def _submit(self, user: str, item: BatchRow) -> Job:
@@ -272,10 +277,10 @@ class Batches:
         return self.renders.submit(user, request, item.engine, item.title)
 
     def _row_job(self, batch_id: str, number: int) -> str | None:
-        row = self._conn.execute(
-            "SELECT job_id FROM batch_rows WHERE batch_id = ? AND row_number = ?",
-            (batch_id, number),
-        ).fetchone()
+        row = self._db.one(
+            "SELECT job_id FROM batch_rows WHERE batch_id = :batch AND row_number = :row",
+            {"batch": batch_id, "row": number},
+        )
         return row["job_id"] if row else None
 
     def _usable_job(self, user: str, job_id: str | None) -> Job | None:
@@ -291,11 +296,11 @@ class Batches:
 
     def _done_before(self, user: str, key: str) -> str | None:
         """A job of any of the user's batches that already rendered exactly this row."""
-        rows = self._conn.execute(
+        rows = self._db.all(
             "SELECT r.job_id FROM batch_rows r JOIN batches b ON b.id = r.batch_id"
-            " WHERE b.user = ? AND r.row_hash = ? AND r.job_id IS NOT NULL",
-            (user, key),
-        ).fetchall()
+            " WHERE b.owner = :owner AND r.row_hash = :hash AND r.job_id IS NOT NULL",
+            {"owner": user, "hash": key},
+        )
         for row in rows:
             if self._usable_job(user, row["job_id"]) is not None:
                 return row["job_id"]
@@ -303,22 +308,25 @@ class Batches:
 
     # -- following ------------------------------------------------------------------------------
     def list(self, user: str, limit: int = 20) -> list[BatchStatus]:
-        rows = self._conn.execute(
-            "SELECT id FROM batches WHERE user = ? ORDER BY created_at DESC LIMIT ?", (user, limit)
-        ).fetchall()
+        rows = self._db.all(
+            "SELECT id FROM batches WHERE owner = :owner ORDER BY created_at DESC LIMIT :limit",
+            {"owner": user, "limit": limit},
+        )
         return [self.status(user, r["id"]) for r in rows]
 
     def status(self, user: str, batch_id: str) -> BatchStatus:
-        batch = self._conn.execute(
-            "SELECT * FROM batches WHERE id = ? AND user = ?", (batch_id, user)
-        ).fetchone()
+        batch = self._db.one(
+            "SELECT * FROM batches WHERE id = :id AND owner = :owner",
+            {"id": batch_id, "owner": user},
+        )
         if batch is None:
             raise NotFound("batch.not_found", id=batch_id)
         status = BatchStatus(id=batch["id"], name=batch["name"], engine=batch["engine"],
                              created_at=batch["created_at"])  # fmt: skip
-        rows = self._conn.execute(
-            "SELECT * FROM batch_rows WHERE batch_id = ? ORDER BY row_number", (batch_id,)
-        ).fetchall()
+        rows = self._db.all(
+            "SELECT * FROM batch_rows WHERE batch_id = :batch ORDER BY row_number",
+            {"batch": batch_id},
+        )
         for row in rows:
             job = self.ctx.runner.get(row["job_id"]) if row["job_id"] else None
             if job is None or job.user != user:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from core.db import Database
 from core.errors import InputError
 from core.usecases.context import Context
 
@@ -32,8 +33,8 @@ class Idempotency:
         self.clock = clock
 
     @property
-    def _conn(self):
-        return self.ctx.services.library.conn
+    def _db(self) -> Database:
+        return self.ctx.services.library.db
 
     @staticmethod
     def check_key(key: str) -> str:
@@ -46,30 +47,31 @@ class Idempotency:
         it), the job id when the same request was made before; IdempotencyConflict when the
         key went with another request (or the same one is still being submitted)."""
         self.check_key(key)
-        inserted = self._conn.execute(
-            "INSERT INTO api_idempotency (user, idem_key, body_hash, job_id, created_at)"
-            " VALUES (?,?,?,'',?) ON CONFLICT (user, idem_key) DO NOTHING",
-            (user, key, body_hash, self.clock()),
-        ).rowcount
+        inserted = self._db.execute(
+            "INSERT INTO api_idempotency (owner, idem_key, body_hash, job_id, created_at)"
+            " VALUES (:owner, :key, :hash, '', :now) ON CONFLICT (owner, idem_key) DO NOTHING",
+            {"owner": user, "key": key, "hash": body_hash, "now": self.clock()},
+        )
         if inserted:
             return None
-        row = self._conn.execute(
-            "SELECT body_hash, job_id FROM api_idempotency WHERE user = ? AND idem_key = ?",
-            (user, key),
-        ).fetchone()
+        row = self._db.one(
+            "SELECT body_hash, job_id FROM api_idempotency"
+            " WHERE owner = :owner AND idem_key = :key",
+            {"owner": user, "key": key},
+        )
         if row is None or row["body_hash"] != body_hash or not row["job_id"]:
             raise IdempotencyConflict("api.idempotency_conflict", key=key[:40])
         return str(row["job_id"])
 
     def bind(self, user: str, key: str, job_id: str) -> None:
-        self._conn.execute(
-            "UPDATE api_idempotency SET job_id = ? WHERE user = ? AND idem_key = ?",
-            (job_id, user, key),
+        self._db.execute(
+            "UPDATE api_idempotency SET job_id = :job WHERE owner = :owner AND idem_key = :key",
+            {"job": job_id, "owner": user, "key": key},
         )
 
     def release(self, user: str, key: str) -> None:
         """The request failed before a job existed: the key may be used again."""
-        self._conn.execute(
-            "DELETE FROM api_idempotency WHERE user = ? AND idem_key = ? AND job_id = ''",
-            (user, key),
+        self._db.execute(
+            "DELETE FROM api_idempotency WHERE owner = :owner AND idem_key = :key AND job_id = ''",
+            {"owner": user, "key": key},
         )

@@ -19,6 +19,7 @@ import math
 import time
 from collections.abc import Callable
 
+from core.db import Database
 from core.usecases.context import Context
 
 WINDOW_S = 60
@@ -42,8 +43,8 @@ class RateLimits:
         self.clock = clock  # wall time: every process must agree on the windows
 
     @property
-    def _conn(self):
-        return self.ctx.services.library.conn
+    def _db(self) -> Database:
+        return self.ctx.services.library.db
 
     def take(self, key_id: str, per_minute: int) -> float:
         """Count one request of ``key_id``: 0 when it may go, else the seconds to wait."""
@@ -51,25 +52,29 @@ class RateLimits:
         window = math.floor(now / WINDOW_S) * WINDOW_S
         elapsed = now - window
         current = int(
-            self._conn.execute(
-                "INSERT INTO api_rate (key_id, window_start, hits) VALUES (?, ?, 1)"
+            self._db.scalar(
+                "INSERT INTO api_rate (key_id, window_start, hits) VALUES (:key, :window, 1)"
                 " ON CONFLICT (key_id, window_start) DO UPDATE SET hits = api_rate.hits + 1"
                 " RETURNING hits",
-                (key_id, window),
-            ).fetchall()[0][0]  # fetchall: the statement ends (and commits) here
+                {"key": key_id, "window": window},
+            )  # its own transaction: committed here
         )
         if current == 1:  # a new minute for this key: forget minutes nobody needs any more
-            self._conn.execute("DELETE FROM api_rate WHERE window_start < ?", (window - WINDOW_S,))
-        row = self._conn.execute(
-            "SELECT hits FROM api_rate WHERE key_id = ? AND window_start = ?",
-            (key_id, window - WINDOW_S),
-        ).fetchone()
-        previous = int(row[0]) if row else 0
+            self._db.execute(
+                "DELETE FROM api_rate WHERE window_start < :before", {"before": window - WINDOW_S}
+            )
+        previous = int(
+            self._db.scalar(
+                "SELECT hits FROM api_rate WHERE key_id = :key AND window_start = :window",
+                {"key": key_id, "window": window - WINDOW_S},
+            )
+            or 0
+        )
         weight = (WINDOW_S - elapsed) / WINDOW_S
         if previous * weight + current <= per_minute:
             return 0.0
-        self._conn.execute(
-            "UPDATE api_rate SET hits = hits - 1 WHERE key_id = ? AND window_start = ?",
-            (key_id, window),
+        self._db.execute(
+            "UPDATE api_rate SET hits = hits - 1 WHERE key_id = :key AND window_start = :window",
+            {"key": key_id, "window": window},
         )
         return max(0.001, wait_for(per_minute, previous, current - 1, elapsed, WINDOW_S))

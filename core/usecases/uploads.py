@@ -24,6 +24,7 @@ from typing import Any
 from core.audio.decode import AUDIO_EXTENSIONS, MAX_SECONDS, decode_audio
 from core.compose.music import MAX_MUSIC_BYTES, decode_music
 from core.compose.slides import MAX_PDF_BYTES, PDF_MAGIC, open_slides
+from core.db import Database
 from core.engines.local.images import MAX_BYTES as MAX_IMAGE_BYTES
 from core.engines.local.images import load_image
 from core.errors import InputError, NotFound
@@ -65,8 +66,8 @@ class Uploads:
         self.clock = clock
 
     @property
-    def _conn(self):
-        return self.ctx.services.library.conn
+    def _db(self) -> Database:
+        return self.ctx.services.library.db
 
     def limits(self) -> dict[str, int]:
         """The largest file of each kind, in bytes."""
@@ -118,21 +119,22 @@ class Uploads:
         if not data:
             raise InputError("upload.empty", name=name)
         digest = hashlib.sha256(data).hexdigest()
-        known = self._conn.execute(
-            "SELECT * FROM uploads WHERE owner = ? AND kind = ? AND sha256 = ?",
-            (user, kind, digest),
-        ).fetchone()
+        known = self._db.one(
+            "SELECT * FROM uploads WHERE owner = :owner AND kind = :kind AND sha256 = :sha",
+            {"owner": user, "kind": kind, "sha": digest},
+        )
         if known is not None and self._present(known["file"]):
             return self._upload(known)
         info = self._check(kind, data, name)
         path = self.ctx.services.library.save_upload(data, name, user)
         upload_id = "up_" + new_id()
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO uploads (id, owner, kind, name, bytes, sha256, file, info_json,"
-            " created_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (owner, kind, sha256) DO UPDATE"
+            " created_at) VALUES (:id, :owner, :kind, :name, :bytes, :sha, :file, :info, :now)"
+            " ON CONFLICT (owner, kind, sha256) DO UPDATE"
             " SET file = excluded.file, name = excluded.name, info_json = excluded.info_json",
-            (upload_id, user, kind, name, len(data), digest, str(path), json.dumps(info),
-             self.clock()),
+            {"id": upload_id, "owner": user, "kind": kind, "name": name, "bytes": len(data),
+             "sha": digest, "file": str(path), "info": json.dumps(info), "now": self.clock()},
         )  # fmt: skip
         return self._by_hash(user, kind, digest)
 
@@ -142,10 +144,10 @@ class Uploads:
         return Path(self.ctx.services.library.kept.localize(file)).is_file()
 
     def _by_hash(self, user: str, kind: str, digest: str) -> Upload:
-        row = self._conn.execute(
-            "SELECT * FROM uploads WHERE owner = ? AND kind = ? AND sha256 = ?",
-            (user, kind, digest),
-        ).fetchone()
+        row = self._db.one(
+            "SELECT * FROM uploads WHERE owner = :owner AND kind = :kind AND sha256 = :sha",
+            {"owner": user, "kind": kind, "sha": digest},
+        )
         return self._upload(row)
 
     @staticmethod
@@ -158,22 +160,24 @@ class Uploads:
 
     def get(self, user: str, upload_id: str) -> Upload:
         """The user's upload; NotFound for a missing one or another user's."""
-        row = self._conn.execute(
-            "SELECT * FROM uploads WHERE id = ? AND owner = ?", (upload_id, user)
-        ).fetchone()
+        row = self._db.one(
+            "SELECT * FROM uploads WHERE id = :id AND owner = :owner",
+            {"id": upload_id, "owner": user},
+        )
         if row is None:
             raise NotFound("upload.not_found", id=upload_id[:80])
         return self._upload(row)
 
     def list(self, user: str, limit: int = 100, offset: int = 0) -> tuple[list[Upload], int]:
         """A page of the user's uploads (newest first) and how many there are in all."""
-        total = self._conn.execute(
-            "SELECT COUNT(*) FROM uploads WHERE owner = ?", (user,)
-        ).fetchone()[0]
-        rows = self._conn.execute(
-            "SELECT * FROM uploads WHERE owner = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
-            (user, limit, offset),
-        ).fetchall()
+        total = self._db.scalar(
+            "SELECT COUNT(*) FROM uploads WHERE owner = :owner", {"owner": user}
+        )
+        rows = self._db.all(
+            "SELECT * FROM uploads WHERE owner = :owner ORDER BY created_at DESC, id"
+            " LIMIT :limit OFFSET :offset",
+            {"owner": user, "limit": limit, "offset": offset},
+        )
         return [self._upload(r) for r in rows], int(total)
 
     def path(self, user: str, upload_id: str, kind: str) -> str:
@@ -206,9 +210,12 @@ class Uploads:
         job_id = self._used_by(user, upload.file)
         if job_id is not None:
             raise InputError("upload.in_use", id=upload.id, video=job_id)
-        self._conn.execute("DELETE FROM uploads WHERE id = ? AND owner = ?", (upload.id, user))
-        others = self._conn.execute(
-            "SELECT COUNT(*) FROM uploads WHERE file = ?", (upload.file,)
-        ).fetchone()[0]
+        self._db.execute(
+            "DELETE FROM uploads WHERE id = :id AND owner = :owner",
+            {"id": upload.id, "owner": user},
+        )
+        others = self._db.scalar(
+            "SELECT COUNT(*) FROM uploads WHERE file = :file", {"file": upload.file}
+        )
         if not others:  # here, and in the object store
             self.ctx.services.library.kept.forget(Path(upload.file))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.db import Database
 from core.errors import InputError
 from core.jobstore import DONE, Job
 from core.urls import resolves_inside, url_problem
@@ -119,8 +120,8 @@ class Webhooks:
         self.inside = inside  # whether a host name resolves into a private network (DNS)
 
     @property
-    def _conn(self):
-        return self.ctx.services.library.conn
+    def _db(self) -> Database:
+        return self.ctx.services.library.db
 
     @property
     def insecure(self) -> bool:
@@ -140,41 +141,44 @@ class Webhooks:
         return url
 
     def subscribe(self, caller: Caller, job_id: str, url: str) -> None:
-        self._conn.execute(
-            "INSERT INTO webhooks (job_id, user, key_id, url, created_at) VALUES (?,?,?,?,?)"
-            " ON CONFLICT (job_id) DO NOTHING",
-            (job_id, caller.user, caller.key_id, self.check_url(url), self.clock()),
-        )
+        self._db.execute(
+            "INSERT INTO webhooks (job_id, owner, key_id, url, created_at)"
+            " VALUES (:job, :owner, :key, :url, :now) ON CONFLICT (job_id) DO NOTHING",
+            {"job": job_id, "owner": caller.user, "key": caller.key_id,
+             "url": self.check_url(url), "now": self.clock()},
+        )  # fmt: skip
 
     def url_for(self, user: str, job_id: str) -> str | None:
-        row = self._conn.execute(
-            "SELECT url FROM webhooks WHERE job_id = ? AND user = ?", (job_id, user)
-        ).fetchone()
+        row = self._db.one(
+            "SELECT url FROM webhooks WHERE job_id = :job AND owner = :owner",
+            {"job": job_id, "owner": user},
+        )
         return row["url"] if row else None
 
     def deliveries(self, user: str, job_id: str) -> list[Delivery]:
-        rows = self._conn.execute(
-            "SELECT * FROM webhook_deliveries WHERE job_id = ? AND user = ? ORDER BY created_at",
-            (job_id, user),
-        ).fetchall()
+        rows = self._db.all(
+            "SELECT * FROM webhook_deliveries WHERE job_id = :job AND owner = :owner"
+            " ORDER BY created_at",
+            {"job": job_id, "owner": user},
+        )
         return [_delivery(r) for r in rows]
 
     # -- the dispatcher -------------------------------------------------------------------------
     def collect(self, describe: Callable[[Job], dict[str, Any]]) -> int:
         """Make one delivery for each subscribed job that has finished. Returns how many."""
-        rows = self._conn.execute(
-            "SELECT job_id, user, key_id, url FROM webhooks WHERE notified = 0"
+        rows = self._db.all(
+            "SELECT job_id, owner, key_id, url FROM webhooks WHERE notified = 0"
             " ORDER BY created_at LIMIT 200"
-        ).fetchall()
+        )
         made = 0
         for row in rows:
             job = self.ctx.runner.get(row["job_id"])
             if job is not None and not job.finished:
                 continue
-            claimed = self._conn.execute(
-                "UPDATE webhooks SET notified = 1 WHERE job_id = ? AND notified = 0",
-                (row["job_id"],),
-            ).rowcount
+            claimed = self._db.execute(
+                "UPDATE webhooks SET notified = 1 WHERE job_id = :job AND notified = 0",
+                {"job": row["job_id"]},
+            )
             if not claimed or job is None:
                 continue  # another dispatcher took it, or the job was deleted
             event = SUCCEEDED if job.status == DONE else FAILED_EVENT
@@ -184,11 +188,13 @@ class Webhooks:
                 {"id": delivery_id, "type": event, "created": int(now), "data": describe(job)},
                 ensure_ascii=False, separators=(",", ":"),
             )  # fmt: skip
-            self._conn.execute(
-                "INSERT INTO webhook_deliveries (id, job_id, user, key_id, event, url, body,"
-                " status, next_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (delivery_id, job.id, row["user"], row["key_id"], event, row["url"], body,
-                 PENDING, now, now, now),
+            self._db.execute(
+                "INSERT INTO webhook_deliveries (id, job_id, owner, key_id, event, url, body,"
+                " status, next_at, created_at, updated_at) VALUES (:id, :job, :owner, :key,"
+                " :event, :url, :body, :pending, :now, :now, :now)",
+                {"id": delivery_id, "job": job.id, "owner": row["owner"], "key": row["key_id"],
+                 "event": event, "url": row["url"], "body": body, "pending": PENDING,
+                 "now": now},
             )  # fmt: skip
             made += 1
         return made
@@ -196,18 +202,19 @@ class Webhooks:
     def send_due(self, send: Sender, limit: int = 20) -> int:
         """Send the deliveries that are due; returns how many were attempted."""
         now = self.clock()
-        rows = self._conn.execute(
-            "SELECT * FROM webhook_deliveries WHERE status = ? AND next_at <= ?"
-            " ORDER BY next_at LIMIT ?",
-            (PENDING, now, limit),
-        ).fetchall()
+        rows = self._db.all(
+            "SELECT * FROM webhook_deliveries WHERE status = :pending AND next_at <= :now"
+            " ORDER BY next_at LIMIT :limit",
+            {"pending": PENDING, "now": now, "limit": limit},
+        )
         sent = 0
         for row in rows:
-            claimed = self._conn.execute(
-                "UPDATE webhook_deliveries SET next_at = ? WHERE id = ? AND next_at = ?"
-                " AND status = ?",
-                (now + LEASE_S, row["id"], row["next_at"], PENDING),
-            ).rowcount
+            claimed = self._db.execute(
+                "UPDATE webhook_deliveries SET next_at = :lease WHERE id = :id"
+                " AND next_at = :next_at AND status = :pending",
+                {"lease": now + LEASE_S, "id": row["id"], "next_at": row["next_at"],
+                 "pending": PENDING},
+            )  # fmt: skip
             if claimed:
                 self._attempt(row, send)
                 sent += 1
@@ -243,8 +250,10 @@ class Webhooks:
             status, next_at = PENDING, now + backoff(attempts)
         if code is not None and not 200 <= code < 300:
             error = f"HTTP {code}"
-        self._conn.execute(
-            "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_at = ?, last_code = ?,"
-            " last_error = ?, updated_at = ? WHERE id = ?",
-            (status, attempts, next_at, code, error, now, row["id"]),
-        )
+        self._db.execute(
+            "UPDATE webhook_deliveries SET status = :status, attempts = :attempts,"
+            " next_at = :next_at, last_code = :code, last_error = :error, updated_at = :now"
+            " WHERE id = :id",
+            {"status": status, "attempts": attempts, "next_at": next_at, "code": code,
+             "error": error, "now": now, "id": row["id"]},
+        )  # fmt: skip
