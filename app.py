@@ -46,9 +46,13 @@ except AppError as err:  # a setting is invalid: say which, never a traceback
     st.stop()
 protect_logs(settings.secrets)  # keys, password, [auth] secrets: masked in every log line
 
-identity = auth.gate(settings, app_pages(default=False))  # not signed in: its screen, st.stop()
-runtime = open_runtime(settings)
-state.init(runtime, identity.user)
+try:
+    identity = auth.gate(settings, app_pages(default=False))  # not signed in: st.stop()
+    runtime = open_runtime(settings)
+    state.init(runtime, identity.user)
+except AppError as err:  # e.g. the database in DATABASE_URL cannot be reached: say what to fix
+    st.error(settings.redact(err.text(state.lang())))
+    st.stop()
 page = st.navigation(app_pages())
 sidebar(runtime)
 with st.sidebar:

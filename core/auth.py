@@ -24,9 +24,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from core.config import Settings
+from core.db import Database
 from core.errors import InputError
 
 OIDC, PASSWORD, OPEN, REFUSED = "oidc", "password", "open", "refused"
@@ -126,51 +127,124 @@ class _Record:
     last: float = 0.0
 
 
+class FailureStore(Protocol):
+    """Where the throttle keeps its counts: one process's memory, or the database."""
+
+    def records(self, keys: tuple[str, ...]) -> list[_Record]: ...
+    def add(self, keys: tuple[str, ...], now: float) -> None: ...
+    def clear(self, keys: tuple[str, ...]) -> None: ...
+    def forget_before(self, when: float) -> None: ...
+
+
+class MemoryFailures:
+    """One process's counts (tests, and a throttle used without a database)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: dict[str, _Record] = {}
+
+    def records(self, keys: tuple[str, ...]) -> list[_Record]:
+        with self._lock:
+            return [_Record(r.failures, r.last) for k in keys if (r := self._records.get(k))]
+
+    def add(self, keys: tuple[str, ...], now: float) -> None:
+        with self._lock:
+            for key in keys:
+                record = self._records.setdefault(key, _Record())
+                record.failures += 1
+                record.last = now
+
+    def clear(self, keys: tuple[str, ...]) -> None:
+        with self._lock:
+            for key in keys:
+                self._records.pop(key, None)
+
+    def forget_before(self, when: float) -> None:
+        with self._lock:
+            for key in [k for k, r in self._records.items() if r.last < when]:
+                del self._records[key]
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()  # no addresses kept in clear
+
+
+class DatabaseFailures:
+    """The counts in the library's database (core.db): every app replica and process sees
+    the same wrong tries, so a guesser cannot spread them over replicas. Keys are stored
+    hashed."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    def records(self, keys: tuple[str, ...]) -> list[_Record]:
+        rows = self.db.all(
+            "SELECT failures, last_at FROM sign_in_failures WHERE key_hash IN :keys",
+            {"keys": [_key_hash(k) for k in keys]},
+        )
+        return [_Record(int(r["failures"]), float(r["last_at"])) for r in rows]
+
+    def add(self, keys: tuple[str, ...], now: float) -> None:
+        with self.db.transaction() as tx:
+            for key in keys:
+                tx.execute(
+                    "INSERT INTO sign_in_failures (key_hash, failures, last_at)"
+                    " VALUES (:key, 1, :now) ON CONFLICT (key_hash) DO UPDATE SET"
+                    " failures = sign_in_failures.failures + 1, last_at = excluded.last_at",
+                    {"key": _key_hash(key), "now": now},
+                )
+
+    def clear(self, keys: tuple[str, ...]) -> None:
+        self.db.execute(
+            "DELETE FROM sign_in_failures WHERE key_hash IN :keys",
+            {"keys": [_key_hash(k) for k in keys]},
+        )
+
+    def forget_before(self, when: float) -> None:
+        self.db.execute("DELETE FROM sign_in_failures WHERE last_at < :when", {"when": when})
+
+
 class Throttle:
-    """Counts wrong tries per key (client address, browser session); process-wide and
-    thread-safe. While a key must wait, its tries are refused without being checked, so
-    guessing is held to the policy's pace; nothing ever sleeps in a server thread."""
+    """Counts wrong tries per key (client address, browser session) in a FailureStore:
+    the database (shared by every replica, :func:`shared_throttle`) or this process's
+    memory. While a key must wait, its tries are refused without being checked, so guessing
+    is held to the policy's pace; nothing ever sleeps in a server thread."""
 
     def __init__(
-        self, policy: ThrottlePolicy | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        policy: ThrottlePolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        store: FailureStore | None = None,
     ) -> None:
         self.policy = policy or ThrottlePolicy()
         self.clock = clock
-        self._lock = threading.Lock()
-        self._records: dict[str, _Record] = {}
+        self.store: FailureStore = store or MemoryFailures()
 
     def wait_s(self, keys: Iterable[str]) -> float:
         """Seconds before a try from any of ``keys`` is looked at again (0: now)."""
         now = self.clock()
-        with self._lock:
-            waits = [
-                self.policy.delay(r.failures) - (now - r.last)
-                for k in keys
-                if (r := self._records.get(k)) is not None
-            ]
+        records = self.store.records(tuple(keys))
+        waits = [self.policy.delay(r.failures) - (now - r.last) for r in records]
         return max([0.0, *waits])
 
     def failed(self, keys: Iterable[str]) -> float:
         """Count a wrong try; returns the wait before the next one."""
         now = self.clock()
         keys = tuple(keys)
-        with self._lock:
-            self._forget_old(now)
-            for key in keys:
-                record = self._records.setdefault(key, _Record())
-                record.failures += 1
-                record.last = now
+        self.store.forget_before(now - (self.policy.max_s + self.policy.forget_after_s))
+        self.store.add(keys, now)
         return self.wait_s(keys)
 
     def succeeded(self, keys: Iterable[str]) -> None:
-        with self._lock:
-            for key in keys:
-                self._records.pop(key, None)
+        self.store.clear(tuple(keys))
 
-    def _forget_old(self, now: float) -> None:
-        horizon = self.policy.max_s + self.policy.forget_after_s
-        for key in [k for k, r in self._records.items() if now - r.last > horizon]:
-            del self._records[key]
+
+def shared_throttle(settings: Settings, clock: Callable[[], float] = time.time) -> Throttle:
+    """The sign-in throttle every app replica shares: counts in the database the settings
+    name (DATABASE_URL, else the SQLite library under APP_DATA_DIR), on the wall clock
+    (a monotonic clock means nothing to another machine)."""
+    database = Database.for_data_dir(settings.data_dir, settings.database_url)
+    return Throttle(clock=clock, store=DatabaseFailures(database))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The command line: ``python -m core <command>`` (voices, avatars, looks, render, script,
-credits, serve, apikey, batch, jobs, worker, media).
+credits, serve, apikey, batch, jobs, worker, media, db).
 
 Exit codes: 0 done; 2 wrong input; 3 configuration or account problem; 4 the provider
 failed after retries or refused. Errors are one line on stderr starting ``error:``.
@@ -18,6 +18,7 @@ from core.commands import (
     batch,
     catalogue,
     credits,
+    db,
     jobs,
     looks,
     media,
@@ -30,7 +31,20 @@ from core.config import Settings
 from core.errors import AppError
 from core.usecases import Parlante
 
-COMMANDS = (catalogue, looks, render, jobs, worker, credits, script, serve, apikey, batch, media)
+COMMANDS = (
+    catalogue,
+    looks,
+    render,
+    jobs,
+    worker,
+    credits,
+    script,
+    serve,
+    apikey,
+    batch,
+    media,
+    db,
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -239,8 +239,13 @@ class Database(Queries):
         are safe)."""
         if self._ready and self._pid == os.getpid():
             return
-        upgrade(self.connect)
+        self.upgrade()
+
+    def upgrade(self) -> str:
+        """Apply pending migrations now; the revision the database is at."""
+        revision = upgrade(self.connect)
         self._ready = True
+        return revision
 
     def _run(self, sql: str, params: Params, fetch: str) -> Any:
         self.ensure_schema()

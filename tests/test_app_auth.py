@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The gate's process-wide throttle, on a clock the test moves."""
     fake = Clock()
     throttle = Throttle(ThrottlePolicy(free_tries=2, base_s=4.0), fake)
-    monkeypatch.setattr(auth, "throttle", lambda: throttle)
+    monkeypatch.setattr(auth, "throttle", lambda _settings: throttle)
     return fake
 
 
@@ -259,3 +260,16 @@ def test_two_users_each_see_only_their_own_history_photos_presets_and_jobs(fakes
     assert "Ana's preset" not in str([s.options for s in leo_voice.selectbox])
     assert rt.runner.jobs("leo@example.org") == []
     assert library.list_videos("leo@example.org") == []
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(
+    fakes: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    password = "FAKE-db-password-000"
+    url = f"postgresql://parlante:{password}@/nowhere?host={tmp_path}&port=1"
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = app().run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "DATABASE_URL" in shown and "nowhere" in shown and password not in shown
+    assert state.RUNTIME not in at.session_state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,9 @@ from core.auth import (
     OPEN,
     PASSWORD,
     REFUSED,
+    DatabaseFailures,
+    FailureStore,
+    MemoryFailures,
     SignInRefused,
     Throttle,
     ThrottlePolicy,
@@ -19,11 +23,14 @@ from core.auth import (
     oidc_user_id,
     password_matches,
     password_stamp,
+    shared_throttle,
     sign_in_mode,
     try_password,
 )
 from core.config import Settings
+from core.db import Database
 from core.errors import ConfigError
+from tests.conftest import db_env
 from tests.test_config import AUTH
 
 
@@ -125,9 +132,19 @@ def test_a_session_stamp_changes_with_the_password() -> None:
 # --- throttle ------------------------------------------------------------------------------
 
 
-def test_wrong_tries_wait_longer_and_longer_up_to_the_cap() -> None:
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> FailureStore:
+    """The throttle's counts in one process's memory, or in the database every app replica
+    shares (SQLite under APP_DATA_DIR, or PostgreSQL)."""
+    if request.param == "memory":
+        return MemoryFailures()
+    url = request.getfixturevalue("pg_server").database() if request.param == "postgresql" else None
+    return DatabaseFailures(Database.for_data_dir(tmp_path, url))
+
+
+def test_wrong_tries_wait_longer_and_longer_up_to_the_cap(store: FailureStore) -> None:
     clock = Clock()
-    throttle = Throttle(ThrottlePolicy(free_tries=3, base_s=1.0, max_s=8.0), clock)
+    throttle = Throttle(ThrottlePolicy(free_tries=3, base_s=1.0, max_s=8.0), clock, store)
     keys = ("ip:1.2.3.4", "session:a")
     waits = [throttle.failed(keys) for _ in range(8)]
     assert waits == [0.0, 0.0, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
@@ -139,9 +156,11 @@ def test_wrong_tries_wait_longer_and_longer_up_to_the_cap() -> None:
     assert throttle.wait_s(keys) == 0.0
 
 
-def test_a_waiting_client_is_refused_unchecked_even_with_the_right_password() -> None:
+def test_a_waiting_client_is_refused_unchecked_even_with_the_right_password(
+    store: FailureStore,
+) -> None:
     clock = Clock()
-    throttle = Throttle(ThrottlePolicy(free_tries=1, base_s=2.0), clock)
+    throttle = Throttle(ThrottlePolicy(free_tries=1, base_s=2.0), clock, store)
     keys = ("ip:1.2.3.4", "session:x")
     first = try_password(throttle, keys, "nope", "secret")
     assert not first.ok and first.checked and first.wait_s == 2.0
@@ -152,9 +171,9 @@ def test_a_waiting_client_is_refused_unchecked_even_with_the_right_password() ->
     assert throttle.wait_s(keys) == 0.0
 
 
-def test_a_new_session_from_the_same_address_is_still_slowed() -> None:
+def test_a_new_session_from_the_same_address_is_still_slowed(store: FailureStore) -> None:
     clock = Clock()
-    throttle = Throttle(ThrottlePolicy(free_tries=2), clock)
+    throttle = Throttle(ThrottlePolicy(free_tries=2), clock, store)
     for n in range(4):
         try_password(throttle, ("ip:9.9.9.9", f"session:{n}"), "guess", "secret")
         clock.now += 0.001
@@ -162,17 +181,17 @@ def test_a_new_session_from_the_same_address_is_still_slowed() -> None:
     assert not attempt.ok and not attempt.checked
 
 
-def test_old_records_are_forgotten() -> None:
+def test_old_records_are_forgotten(store: FailureStore) -> None:
     clock = Clock()
-    throttle = Throttle(ThrottlePolicy(free_tries=0, max_s=10.0, forget_after_s=60.0), clock)
+    throttle = Throttle(ThrottlePolicy(free_tries=0, max_s=10.0, forget_after_s=60.0), clock, store)
     throttle.failed(["ip:old"])
     clock.now += 71
     throttle.failed(["ip:new"])
-    assert "ip:old" not in throttle._records and "ip:new" in throttle._records
+    assert store.records(("ip:old",)) == [] and len(store.records(("ip:new",))) == 1
 
 
-def test_the_throttle_counts_every_try_from_many_threads() -> None:
-    throttle = Throttle(ThrottlePolicy(free_tries=10_000), Clock())
+def test_the_throttle_counts_every_try_from_many_threads(store: FailureStore) -> None:
+    throttle = Throttle(ThrottlePolicy(free_tries=10_000), Clock(), store)
     threads = [
         threading.Thread(target=lambda: [throttle.failed(["ip:x"]) for _ in range(200)])
         for _ in range(8)
@@ -181,7 +200,22 @@ def test_the_throttle_counts_every_try_from_many_threads() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert throttle._records["ip:x"].failures == 1600
+    assert [r.failures for r in store.records(("ip:x",))] == [1600]
+
+
+def test_two_replicas_share_one_throttle(data_dir: Path, backend: str) -> None:
+    """Two app replicas (each its own database pool) count the same guesser's tries."""
+    settings = Settings.from_sources({**db_env(), "APP_DATA_DIR": str(data_dir)})
+    clock = Clock()
+    one, two = shared_throttle(settings, clock), shared_throttle(settings, clock)
+    keys = ("ip:1.2.3.4", "session:a")
+    for replica in (one, two, one):
+        replica.failed(keys)
+    assert two.wait_s(keys) == one.wait_s(keys) == 1.0  # the 4th try must wait, anywhere
+    two.succeeded(keys)
+    assert one.wait_s(keys) == 0.0
+    raw = one.store.db.all("SELECT key_hash FROM sign_in_failures")  # type: ignore[attr-defined]
+    assert raw == [] and "1.2.3.4" not in str(raw)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from core.errors import ConfigError
 from core.library import Library
 from core.migrations import head
 from core.migrations.legacy import MIGRATIONS
-from tests.conftest import open_library
+from tests.conftest import db_env, open_library
 
 PASSWORD = "FAKE-db-password-000"
 
@@ -166,3 +167,33 @@ def test_a_database_is_upgraded_once_and_reports_its_revision(data_dir: Path, ba
     again.ensure_schema()  # nothing left to do
     assert again.scalar("SELECT COUNT(*) FROM alembic_version") == 1
     assert again.scalar("SELECT version_num FROM alembic_version") == head()
+
+
+def test_the_cli_upgrades_and_reports_the_revision(
+    data_dir: Path, backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import main
+
+    env = {**db_env(), "APP_DATA_DIR": str(data_dir)}
+    assert main(["db", "upgrade", "--json"], env=env) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["revision"] == head()
+    assert answer["database"].startswith("postgresql" if backend == "postgresql" else "sqlite")
+    assert main(["db", "upgrade"], env=env) == 0
+    assert f"is at revision {head()}" in capsys.readouterr().out
+
+
+def test_the_cli_names_a_bad_database_url_without_the_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import main
+
+    for url, exit_code in (
+        (f"postgresql://parlante:{PASSWORD}@/nowhere?host={tmp_path}&port=1", 3),
+        (f"mysql://parlante:{PASSWORD}@db/parlante", 3),
+    ):
+        env = {"APP_DATA_DIR": str(tmp_path), "DATABASE_URL": url}
+        assert main(["db", "upgrade"], env=env) == exit_code
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and "DATABASE_URL" in err
+        assert PASSWORD not in err and "Traceback" not in err

@@ -7,6 +7,7 @@ password check, throttle, user id) live in ``core.auth``; this module only draws
 
 from __future__ import annotations
 
+import hashlib
 import math
 import secrets
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from core.usecases import (
     client_address,
     oidc_user_id,
     password_stamp,
+    shared_throttle,
     sign_in_mode,
     try_password,
 )
@@ -47,10 +49,16 @@ class Identity:
     label: str = ""  # shown in the sidebar: the e-mail in OIDC mode
 
 
-@st.cache_resource(show_spinner=False)
-def throttle() -> Throttle:
-    """One throttle for the whole server process, shared by every session."""
-    return Throttle()
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _throttle(_settings: Settings, where: str) -> Throttle:
+    return shared_throttle(_settings)
+
+
+def throttle(settings: Settings) -> Throttle:
+    """The sign-in throttle: its counts live in the database, so every session of every
+    app replica (any replica may serve any request) sees the same wrong tries."""
+    where = f"{settings.data_dir}\n{settings.database_url or ''}"
+    return _throttle(settings, hashlib.sha256(where.encode()).hexdigest())
 
 
 def _lang() -> str:
@@ -127,7 +135,7 @@ def _password(settings: Settings, pages: Sequence[Any]) -> Identity:
             sent = st.form_submit_button(_t("auth.submit"), type="primary")
         if not sent:
             return
-        attempt = try_password(throttle(), _keys(), given or "", expected)
+        attempt = try_password(throttle(settings), _keys(), given or "", expected)
         if attempt.ok:
             st.session_state[SIGNED_IN] = stamp
             st.rerun()

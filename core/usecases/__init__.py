@@ -38,6 +38,7 @@ from core.auth import (
     client_address,
     oidc_user_id,
     password_stamp,
+    shared_throttle,
     sign_in_mode,
     try_password,
 )
@@ -139,6 +140,12 @@ class Parlante:
         """Stop the job runner; running jobs go back to the queue."""
         self.ctx.runner.stop(timeout=timeout)
 
+    def upgrade_database(self) -> tuple[str, str]:
+        """Apply the schema's pending revisions now (a deployment step; the app and workers
+        also do it on first use). Returns the database (password hidden) and its revision."""
+        database = self.ctx.services.library.db
+        return database.shown_url, database.upgrade()
+
 
 __all__ = [
     "AUDIO_EXTENSIONS",
@@ -199,6 +206,7 @@ __all__ = [
     "protect_logs",
     "request_hash",
     "scene_parts",
+    "shared_throttle",
     "sign_in_mode",
     "try_password",
     "video_title",
