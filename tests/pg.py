@@ -50,6 +50,7 @@ class PgServer:
         self._bin: Path | None = None
         self._base = os.environ.get("PARLANTE_TEST_DATABASE_URL", "")
         self._prefix = f"t{os.getpid()}_"
+        self._made: list[str] = []  # databases made on an outside server, dropped at the end
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> PgServer:
@@ -101,6 +102,10 @@ class PgServer:
             )  # fmt: skip
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+        elif self._base:  # an outside server (PARLANTE_TEST_DATABASE_URL): leave it clean
+            for name in reversed(self._made):
+                self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            self._made.clear()
 
     # -- databases ---------------------------------------------------------------------------
     def url(self, name: str) -> str:
@@ -122,6 +127,7 @@ class PgServer:
         self._template = self._prefix + TEMPLATE
         self._admin(f"DROP DATABASE IF EXISTS {self._template}")
         self._admin(f"CREATE DATABASE {self._template}")
+        self._made.append(self._template)
         database = Database(self.url(self._template))
         database.ensure_schema()
         database.dispose()
@@ -131,4 +137,5 @@ class PgServer:
         name = f"{self._prefix}{next(self._names)}"
         template = self._template if migrated else "template0"
         self._admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+        self._made.append(name)
         return self.url(name)
