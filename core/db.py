@@ -44,6 +44,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -181,10 +182,19 @@ class Database(Queries):
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, database_url: str | None = None) -> Database:
-        """DATABASE_URL when given, else the SQLite file under ``data_dir``."""
+        """DATABASE_URL when given, else the SQLite file under ``data_dir``. One Database
+        (one pool) per URL per process while anything holds it: the library and the sign-in
+        throttle share it."""
         if database_url:
-            return cls(database_url)
-        return cls(URL.create("sqlite", database=str(Path(data_dir) / SQLITE_FILE)))
+            url = _parse(database_url)
+        else:
+            url = URL.create("sqlite", database=str(Path(data_dir) / SQLITE_FILE))
+        key = url.render_as_string(hide_password=False)
+        with _shared_lock:
+            found = _shared.get(key)
+            if found is None:
+                found = _shared[key] = cls(url)
+            return found
 
     @property
     def shown_url(self) -> str:
@@ -268,6 +278,10 @@ class Database(Queries):
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+_shared: weakref.WeakValueDictionary[str, Database] = weakref.WeakValueDictionary()
+_shared_lock = threading.Lock()
 
 
 def _parse(raw: str) -> URL:

@@ -207,7 +207,9 @@ def test_two_replicas_share_one_throttle(data_dir: Path, backend: str) -> None:
     """Two app replicas (each its own database pool) count the same guesser's tries."""
     settings = Settings.from_sources({**db_env(), "APP_DATA_DIR": str(data_dir)})
     clock = Clock()
-    one, two = shared_throttle(settings, clock), shared_throttle(settings, clock)
+    one = shared_throttle(settings, clock)
+    url = one.store.db.url  # type: ignore[attr-defined]
+    two = Throttle(clock=clock, store=DatabaseFailures(Database(url)))  # another replica
     keys = ("ip:1.2.3.4", "session:a")
     for replica in (one, two, one):
         replica.failed(keys)
