@@ -216,7 +216,6 @@ class Database(Queries):
     def _create_engine(self) -> Engine:
         if self.dialect == "sqlite":
             assert self.url.database
-            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             engine = sa.create_engine(
                 self.url,
                 connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -234,9 +233,18 @@ class Database(Queries):
     def connect(self) -> Connection:
         """A pooled connection; an unreachable server is a ConfigError (password hidden)."""
         try:
+            if self.dialect == "sqlite":
+                Path(str(self.url.database)).parent.mkdir(parents=True, exist_ok=True)
             return self.engine.connect()
-        except (sa.exc.OperationalError, sa.exc.InterfaceError) as err:
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as err:
             reason = str(getattr(err, "orig", err) or err).strip().splitlines()
+            if self.dialect == "sqlite":  # no DATABASE_URL: the file under APP_DATA_DIR
+                raise ConfigError(
+                    "db.sqlite_unusable",
+                    variable="APP_DATA_DIR",
+                    path=str(self.url.database),
+                    reason=reason[0] if reason else type(err).__name__,
+                ) from None
             raise ConfigError(
                 "db.unreachable",
                 variable="DATABASE_URL",

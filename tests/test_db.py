@@ -197,3 +197,12 @@ def test_the_cli_names_a_bad_database_url_without_the_password(
         err = capsys.readouterr().err
         assert err.startswith("error: ") and "DATABASE_URL" in err
         assert PASSWORD not in err and "Traceback" not in err
+
+
+def test_a_library_folder_that_cannot_be_written_names_app_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(ConfigError) as caught:
+        Library(blocker / "data").list_videos()
+    assert caught.value.message_id == "db.sqlite_unusable"
+    assert "APP_DATA_DIR" in caught.value.text("es")

@@ -19,6 +19,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Compruebe que el servidor esté en marcha y accesible, y el usuario, la contraseña y "
         "el nombre de la base en {variable}.",
     },
+    "db.sqlite_unusable": {
+        "en": "Cannot open the library file {path}: {reason}. Check that {variable} names a "
+        "folder this user can write to (or set DATABASE_URL to use PostgreSQL).",
+        "es": "No se puede abrir el archivo de la biblioteca {path}: {reason}. Compruebe que "
+        "{variable} indique una carpeta en la que este usuario pueda escribir (o defina "
+        "DATABASE_URL para usar PostgreSQL).",
+    },
     "db.upgraded": {
         "en": "The database ({url}) is at revision {revision}.",
         "es": "La base de datos ({url}) está en la revisión {revision}.",
