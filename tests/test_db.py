@@ -206,3 +206,17 @@ def test_a_library_folder_that_cannot_be_written_names_app_data_dir(tmp_path: Pa
         Library(blocker / "data").list_videos()
     assert caught.value.message_id == "db.sqlite_unusable"
     assert "APP_DATA_DIR" in caught.value.text("es")
+
+
+def test_every_revision_can_be_undone_and_redone(data_dir: Path, backend: str) -> None:
+    from alembic import command
+
+    from core.migrations import _config
+
+    database = open_library(data_dir).db
+    database.ensure_schema()
+    with database.connect() as conn, conn.begin():
+        command.downgrade(_config(conn), "base")
+    assert sa.inspect(database.engine).get_table_names() == ["alembic_version"]
+    assert database.upgrade() == head()
+    assert "sign_in_failures" in sa.inspect(database.engine).get_table_names()

@@ -27,9 +27,11 @@ def upgrade() -> None:
             " (ORDER BY created_at, id) AS n FROM jobs) AS r WHERE r.id = jobs.id"
         )
     op.create_index("jobs_queue", "jobs", ["status", "created_at", "seq"])
+    op.create_index("jobs_seq", "jobs", ["seq"])  # MAX(seq) at each insert, without a scan
 
 
 def downgrade() -> None:
+    op.drop_index("jobs_seq", "jobs")
     op.drop_index("jobs_queue", "jobs")
     with op.batch_alter_table("jobs") as batch:
         batch.drop_column("seq")
