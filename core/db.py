@@ -25,7 +25,8 @@ happen together go in :meth:`Database.transaction`::
 The seam for a task queue: on PostgreSQL, ``tx.driver_connection`` is the psycopg connection
 inside the SAME transaction, so e.g. Procrastinate can defer its job on it (a
 ``procrastinate.PsycopgConnector`` given that connection) together with inserting our jobs
-row: both commit or neither does.
+row: both commit or neither does. A queue's own tables belong in an Alembic revision
+(core/migrations/versions), so ``python -m core db upgrade`` creates everything.
 
 Rules for SQL written here: the column that holds a person's id is ``owner`` (``user`` is a
 reserved word in PostgreSQL: ``SELECT user`` returns the session user). Use
@@ -35,7 +36,9 @@ row locks) branch on :attr:`Database.dialect`. New schema changes are Alembic re
 core/migrations/versions (``render_as_batch`` on SQLite).
 
 A bad or unreachable DATABASE_URL is a ConfigError (``db.bad_url``/``db.unreachable``) that
-names the variable and shows the URL without its password.
+names the variable and shows the URL without its password; a SQLite file that cannot be
+opened is ``db.sqlite_unusable`` (names APP_DATA_DIR). ``Database.for_data_dir`` hands out
+one Database (one pool: 5 connections, 10 more under load) per URL per process.
 """
 
 from __future__ import annotations
