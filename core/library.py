@@ -139,6 +139,8 @@ class Library:
         self, data_dir: Path, database_url: str | None = None, *, media: MediaStore | None = None
     ) -> None:
         self.data_dir = Path(data_dir)
+        with contextlib.suppress(OSError):  # as with SQLite's file, even when PostgreSQL holds
+            self.data_dir.mkdir(parents=True, exist_ok=True)  # the records (cache, copies)
         self.db = db.Database.for_data_dir(self.data_dir, database_url)
         self.media_dir = self.data_dir / MEDIA
         self.photos_dir = self.data_dir / PHOTOS

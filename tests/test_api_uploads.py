@@ -17,7 +17,10 @@ from core.config import Settings
 from core.usecases import Parlante
 from tests import fake_engine
 from tests.compose_media import png_bytes, slide_images, tone, write_pdf, write_wav
+from tests.conftest import db_env
 from tests.test_api import ANA, BOB, TEXT, assert_error, auth
+
+pytestmark = pytest.mark.usefixtures("backend")  # on SQLite and on PostgreSQL
 
 SCENES = "Primera parte del vídeo sobre abejas.\n---\nSegunda parte: la miel y la cera."
 
@@ -56,8 +59,9 @@ def media(tmp_path: Path) -> dict[str, bytes]:
 @pytest.fixture
 def parlante(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Parlante]:
     fake_engine.install(monkeypatch, "local")
-    settings = Settings.from_sources({"APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "1000",
-                                      "API_MAX_BODY_MB": "1", "MAX_AUDIO_MB": "0.5"})  # fmt: skip
+    env = {"APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "1000", "API_MAX_BODY_MB": "1",
+           "MAX_AUDIO_MB": "0.5"}  # fmt: skip
+    settings = Settings.from_sources({**db_env(), **env})
     app = Parlante.open(settings, jobs=False)
     yield app
     app.close(timeout=5)
@@ -197,6 +201,7 @@ def test_uploads_in_an_object_store_reach_a_replica_without_the_file(
 ) -> None:
     fake_engine.install(monkeypatch, "local")
     settings = Settings.from_sources({
+        **db_env(),
         "APP_DATA_DIR": str(data_dir), "MEDIA_URL": f"s3://{bucket}/parlante",
         "S3_ENDPOINT_URL": s3_env.endpoint,
     })  # fmt: skip

@@ -13,6 +13,9 @@ from core.config import Settings
 from core.usecases import Parlante, RateLimits
 from core.usecases.ratelimits import WINDOW_S, wait_for
 from tests import procs
+from tests.conftest import db_env
+
+pytestmark = pytest.mark.usefixtures("backend")  # on SQLite and on PostgreSQL
 
 SPAWN = multiprocessing.get_context("spawn")
 T0 = 29_833_333 * WINDOW_S + 40.0  # 40 s into a minute
@@ -28,7 +31,9 @@ class Clock:
 
 @pytest.fixture
 def app(data_dir: Path) -> Iterator[Parlante]:
-    parlante = Parlante.open(Settings.from_sources({"APP_DATA_DIR": str(data_dir)}), jobs=False)
+    parlante = Parlante.open(
+        Settings.from_sources({**db_env(), "APP_DATA_DIR": str(data_dir)}), jobs=False
+    )
     yield parlante
     parlante.close(timeout=5)
 
