@@ -448,3 +448,28 @@ def test_a_lost_replica_hands_its_browsers_to_the_other(
     assert body == other and new_cookie.startswith("parlante_replica=")
     assert new_cookie != cookie  # the browser is re-pinned to the healthy replica
     assert get(port, "/", new_cookie)[0] == other
+
+
+def test_every_setting_given_to_parlante_is_one_the_code_reads(compose: dict) -> None:
+    """A renamed setting must not silently stop working here: each variable the compose file
+    (or a scaled GCP VM) hands to Parlante is read by core/config.py or the entry point,
+    except the store's standard credentials (boto) and Streamlit's own options and port."""
+    config = (ROOT / "core" / "config.py").read_text()
+    entrypoint = (ROOT / "deploy" / "entrypoint.sh").read_text()
+
+    def read_by_code(name: str) -> bool:
+        if name.startswith(("AWS_", "STREAMLIT_")) or name == "PORT":
+            return True
+        return f'"{name}"' in config or f"${{{name}" in entrypoint
+
+    given = {
+        name
+        for service in parlante_services(compose).values()
+        for name in (service.get("environment") or {})
+    }
+    startup = (ROOT / "deploy" / "gcp" / "startup.sh").read_text()
+    given |= set(re.findall(r"--env \"?([A-Z_]+)=", startup))
+    scaled = (ROOT / "deploy" / "gcp" / "scaled.sh").read_text()
+    given |= set(re.findall(r"\b([A-Z_]+)=\$\(secret_id ", scaled))
+    assert {"DATABASE_URL", "MEDIA_URL", "RUN_JOBS", "WORKER_GRACE_S", "APP_PASSWORD"} <= given
+    assert sorted(n for n in given if not read_by_code(n)) == []
