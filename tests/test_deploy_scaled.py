@@ -76,8 +76,8 @@ def test_cloud_sql_is_private_to_the_proxy_and_sized_for_the_pools(
     assert flag(db, "--availability-type") == "ZONAL"
     assert "--deletion-protection" in db["argv"] and "--enable-point-in-time-recovery" in db["argv"]
     assert not any(a.startswith("--authorized-networks") for a in db["argv"])
-    # 6 app VMs (3 x 2) x 2 processes x 15 + 3 worker VMs x 4 processes x 15 + 20 = 380
-    assert flag(db, "--database-flags") == "max_connections=380"
+    # 6 app VMs (3 x 2) x 2 processes x 15 + 3 worker VMs x 4 processes x (15 + 4) + 20
+    assert flag(db, "--database-flags") == "max_connections=428"
     assert words(one(calls, "sql", "databases", "create"))[3] == "parlante"
     # Connecting needs cloudsql.client, granted on this instance only.
     for sa in (APP_SA, WORKER_SA):

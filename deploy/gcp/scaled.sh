@@ -17,6 +17,7 @@ CLOUDSQL_PROXY_IMAGE=gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3
 LB_SOURCE_RANGES=130.211.0.0/22,35.191.0.0/16 # Google's load balancers and health checks
 DB_USER=parlante DB_NAME=parlante
 DB_POOL_PER_PROCESS=15 # SQLAlchemy pool_size 5 + max_overflow 10 (core/db.py)
+QUEUE_POOL_PER_WORKER=4 # a job process's task-queue pool (Procrastinate, core/taskqueue.py)
 
 check_scaled_args() {
     [[ -n $DOMAIN ]] ||
@@ -45,12 +46,14 @@ check_scaled_args() {
 }
 
 # Upper bound of PostgreSQL connections: every app VM runs two processes (Streamlit and the
-# API), every worker VM --worker-concurrency job processes, and each process has one pool.
+# API), every worker VM --worker-concurrency job processes; each process has one pool, and
+# a job process the task queue's small pool besides.
 # docs/scaling.md explains the figure; Cloud SQL's max_connections is set to it.
 # shellcheck disable=SC2153 # WORKERS and the other settings are set by deploy.sh
 db_max_connections() {
     local app_conns=$((MAX_APP_REPLICAS * 2 * DB_POOL_PER_PROCESS))
-    local worker_conns=$((WORKERS * WORKER_CONCURRENCY * DB_POOL_PER_PROCESS))
+    local per_job_process=$((DB_POOL_PER_PROCESS + QUEUE_POOL_PER_WORKER))
+    local worker_conns=$((WORKERS * WORKER_CONCURRENCY * per_job_process))
     local total=$((app_conns + worker_conns + 20)) # + administration and migrations
     # Pools open connections only when used (a job process holds 1-2), so past 1000 the
     # bound is not worth the server's memory: docs/scaling.md (PostgreSQL connections).
