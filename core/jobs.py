@@ -53,6 +53,7 @@ from core.models import RenderRequest, Video
 from core.pipeline import render_video
 from core.services import Services
 from core.sweep import sweep
+from core.taskqueue import task_queue
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ class _Active:
     cancel: threading.Event
     stopping: threading.Event  # the generation of workers the job runs in
     last_progress: float  # runner clock
+    should_stop: Callable[[], bool] | None = None  # the task queue's "shutting down" question
+    polled: bool = True  # claimed by one of this runner's worker threads (not a token)
 
 
 FINISH_TRIES = 5  # storing a job's end: tries before leaving the job to lease expiry
@@ -131,7 +134,10 @@ class JobRunner:
         self.options = options or RunnerOptions(workers=services.settings.max_jobs)
         self.render = render
         self.clock = clock
-        self.store = JobStore(services.library, clock)
+        self.queue = task_queue(services.settings.database_url)
+        self.store = JobStore(
+            services.library, clock, self.queue.enqueue if self.queue.uses_tokens else None
+        )
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = threading.Condition()
         self._finished = threading.Condition()  # notified when a job of this process ends
@@ -294,7 +300,7 @@ class JobRunner:
         active.cancel.set()
         with self._lock:
             self._active.pop(active.job_id, None)
-        if not active.stopping.is_set() and active.stopping is self._stopping:
+        if active.polled and not active.stopping.is_set() and active.stopping is self._stopping:
             self._spawn_worker(len(self._threads))  # the hung thread retires when it returns
 
     def recover(self) -> list[str]:
@@ -350,11 +356,26 @@ class JobRunner:
                 log.warning("worker %s was replaced while its render hung; exiting", me.name)
                 return
 
-    def _run(self, job: Job, stopping: threading.Event) -> bool:
+    def run_token(self, job_id: str, should_stop: Callable[[], bool]) -> None:
+        """The task queue's token for ``job_id`` arrived (a worker on PostgreSQL): run the job
+        if it is still queued — a token for a job that runs elsewhere or ended does nothing.
+        ``should_stop()`` turning True (the worker shuts down) hands the job back."""
+        job = self.store.claim(job_id, self.id)
+        if job is None:
+            log.info("job %s is not queued any more; nothing to do", job_id)
+            return
+        self._run(job, self._stopping, should_stop)
+
+    def _run(
+        self,
+        job: Job,
+        stopping: threading.Event,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> bool:
         """Render one claimed job and store how it ended. True if this worker was replaced
         meanwhile (its render stalled), so it must exit."""
         event = threading.Event()
-        active = _Active(job.id, event, stopping, self.clock())
+        active = _Active(job.id, event, stopping, self.clock(), should_stop, should_stop is None)
         with self._lock:
             self._active[job.id] = active
         progress = _Progress(self, active)
@@ -426,6 +447,8 @@ class _Progress:
             raise Cancelled("job.cancelled")
         if self.active.stopping.is_set():
             raise _Shutdown()
+        if self.active.should_stop is not None and self.active.should_stop():
+            raise _Shutdown()  # the worker is shutting down: the job goes back to the queue
         self.active.last_progress = runner.clock()
         now = time.monotonic()
         if stage == self.last_stage and now - self.last_write < runner.options.progress_every_s:

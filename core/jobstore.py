@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
-from core.db import Database
+from core.db import Database, Tx
 from core.errors import message_text
 from core.library import Library, new_id
 from core.messages import Msg
@@ -110,9 +110,19 @@ def _json_or_none(text: str | None) -> dict[str, Any] | None:
 
 
 class JobStore:
-    def __init__(self, library: Library, clock: Callable[[], float]) -> None:
+    """``enqueue(tx, job_id)``, when given (core.taskqueue on PostgreSQL), is called inside the
+    transaction of every change that makes a row ``queued`` — submit, retry, hand back,
+    recovery — so the task queue's token commits with the row, or neither does."""
+
+    def __init__(
+        self,
+        library: Library,
+        clock: Callable[[], float],
+        enqueue: Callable[[Tx, str], None] | None = None,
+    ) -> None:
         self.library = library
         self.clock = clock
+        self.enqueue = enqueue
 
     @property
     def db(self) -> Database:
@@ -123,17 +133,41 @@ class JobStore:
         title = title or request.title
         request = replace(request, job_id=job_id, title=title)
         now = self.clock()
-        self.db.execute(
+        self._queueing(
+            job_id,
             "INSERT INTO jobs (id, owner, created_at, updated_at, status, engine, title,"
             " request_json, stage, message, seq) VALUES (:id, :owner, :now, :now, :queued,"
             " :engine, :title, :request, :queued, '',"
-            " (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs))",
+            " (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs)) RETURNING status",
             {"id": job_id, "owner": user, "now": now, "queued": QUEUED, "engine": engine,
              "title": title, "request": json.dumps(asdict(request))},
         )  # fmt: skip
         job = self.get(job_id)
         assert job is not None
         return job
+
+    def _queueing(self, job_id: str, sql: str, params: dict[str, Any]) -> RowMapping | None:
+        """One statement that may make ``job_id`` queued (it returns the row's status); with a
+        task queue, the job's token is deferred in the same transaction."""
+        if self.enqueue is None:
+            return self.db.one(sql, params)
+        with self.db.transaction() as tx:
+            row = tx.one(sql, params)
+            if row is not None and row["status"] == QUEUED:
+                self.enqueue(tx, job_id)
+            return row
+
+    def claim(self, job_id: str, runner: str) -> Job | None:
+        """Take this job if it is queued (a task queue's token for it arrived); None when it
+        is not — running elsewhere, finished, cancelled or gone."""
+        now = self.clock()
+        row = self.db.one(
+            "UPDATE jobs SET status = :running, runner = :runner, heartbeat_at = :now,"
+            " updated_at = :now, attempts = attempts + 1, error = '', error_json = ''"
+            " WHERE id = :id AND status = :queued RETURNING *",
+            {"running": RUNNING, "runner": runner, "now": now, "id": job_id, "queued": QUEUED},
+        )
+        return _job(row) if row else None
 
     def get(self, job_id: str) -> Job | None:
         row = self.db.one("SELECT * FROM jobs WHERE id = :id", {"id": job_id})
@@ -227,7 +261,8 @@ class JobStore:
 
     def retry(self, job_id: str, user: str = "") -> Job | None:
         """Queue a failed or cancelled job again; its notes and resume token are kept."""
-        row = self.db.one(
+        row = self._queueing(
+            job_id,
             "UPDATE jobs SET status = :queued, stage = :queued, error = '', message = :message,"
             " fraction = 0, attempts = 0, cancel_requested = 0, runner = '', updated_at = :now"
             " WHERE id = :id AND owner = :owner AND status IN :ended RETURNING *",
@@ -264,10 +299,11 @@ class JobStore:
         """Put a job this runner was running back in the queue (shutdown)."""
         text = message.render() if isinstance(message, Msg) else message
         data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
-        self.db.execute(
+        self._queueing(
+            job_id,
             "UPDATE jobs SET status = :queued, stage = :queued, message = :message,"
             " message_json = :data, runner = '', updated_at = :now"
-            " WHERE id = :id AND runner = :runner AND status = :running",
+            " WHERE id = :id AND runner = :runner AND status = :running RETURNING status",
             {"queued": QUEUED, "message": text, "data": data, "now": self.clock(), "id": job_id,
              "runner": runner, "running": RUNNING},
         )  # fmt: skip
@@ -285,10 +321,12 @@ class JobStore:
         queued = status == QUEUED
         text = message.render() if isinstance(message, Msg) else message
         data = json.dumps(message.to_data()) if isinstance(message, Msg) else ""
-        self.db.execute(
+        self._queueing(
+            job.id,
             "UPDATE jobs SET status = :status, error = :error, error_json = :error_json,"
             " stage = :status, message = :message, message_json = :data, runner = '',"
-            " updated_at = :now WHERE id = :id AND runner = :runner AND status = :running",
+            " updated_at = :now WHERE id = :id AND runner = :runner AND status = :running"
+            " RETURNING status",
             {"status": status, "error": error, "error_json": error_json,
              "message": text if queued else "", "data": data if queued else "",
              "now": self.clock(), "id": job.id, "runner": job.runner, "running": RUNNING},

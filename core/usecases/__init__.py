@@ -120,16 +120,29 @@ class Parlante:
         if self.settings.run_jobs:
             self.ctx.runner.start()
 
-    def work(self, stop: threading.Event, grace_s: float | None = None) -> bool:
+    def work(self, stop: threading.Event, grace_s: float | None = None) -> None:
         """Be a worker (``python -m core worker``): run queued jobs in this process, one at a
         time, until ``stop`` is set; then let the running job finish for up to ``grace_s``
         (WORKER_GRACE_S) and hand it back to the queue if it has not (queued again, nothing
-        half-written kept). True when no job had to be handed back."""
+        half-written kept).
+
+        On PostgreSQL the task queue (Procrastinate, core.taskqueue) hands this process the
+        jobs; on SQLite it claims them from the jobs table. Either way this runner's
+        supervisor renews its job's lease and takes over jobs of workers that died."""
+        grace = self.settings.worker_grace_s if grace_s is None else grace_s
         runner = self.ctx.runner
-        runner.options = replace(runner.options, workers=1)
+        if not runner.queue.uses_tokens:
+            runner.options = replace(runner.options, workers=1)
+            runner.start()
+            stop.wait()
+            runner.drain(grace)
+            return
+        runner.options = replace(runner.options, workers=0)  # tokens bring the jobs
         runner.start()
-        stop.wait()
-        return runner.drain(self.settings.worker_grace_s if grace_s is None else grace_s)
+        try:
+            runner.queue.work(runner.run_token, stop, grace, self.settings.job_lease_s)
+        finally:
+            runner.stop()
 
     @property
     def runner_id(self) -> str:
