@@ -320,6 +320,8 @@ class JobRunner:
                 log.info("job %s was interrupted; now %s", job.id, status)
                 recovered.append(job.id)
         if recovered:
+            with contextlib.suppress(OSError):  # a dead render's half-written folder
+                self.services.library.clean_staging()
             with self._wake:
                 self._wake.notify_all()
         return recovered
