@@ -39,11 +39,23 @@ from typing import Any
 from sqlalchemy.engine.url import make_url
 
 from core.db import Tx
+from core.dburl import normalize_url
+from core.errors import AppError
 
 log = logging.getLogger(__name__)
 
 TASK = "parlante.run_job"
 QUEUE = "renders"
+
+# queued rows, untouched for a lease, that no token will run (procrastinate_jobs.args holds
+# the job id); the rows' clock is time.time() like the database's extract(epoch …)
+UNTOKENED = """
+SELECT j.id FROM jobs j
+ WHERE j.status = 'queued' AND j.updated_at < extract(epoch FROM now()) - %(age)s
+   AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs p WHERE p.task_name = 'parlante.run_job'
+                   AND p.status IN ('todo', 'doing') AND p.args->>'job_id' = j.id)
+ LIMIT 100
+"""
 
 # handler(job_id, should_stop): run the job if its row can be claimed; should_stop() turns
 # True when the worker is shutting down and the job must be handed back.
@@ -64,7 +76,7 @@ class EmbeddedQueue:
 
 def conninfo(database_url: str) -> str:
     """A libpq connection string from a SQLAlchemy URL (driver name dropped)."""
-    url = make_url(database_url)
+    url = make_url(normalize_url(database_url))
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -88,7 +100,11 @@ class ProcrastinateQueue:
         self._deferrer = procrastinate.App(connector=procrastinate.SyncPsycopgConnector())
         self._handler: Handler | None = None
 
-        @self.app.task(name=TASK, queue=QUEUE, pass_context=True)
+        # a token whose run raised (the database failed before the row was claimed) is tried
+        # again; a job's own failure is stored in its row and never raises here
+        retry = procrastinate.RetryStrategy(max_attempts=30, wait=2, linear_wait=2)
+
+        @self.app.task(name=TASK, queue=QUEUE, pass_context=True, retry=retry)
         def run_job(context: Any, job_id: str) -> None:
             if self._handler is None:  # pragma: no cover — only workers fetch tokens
                 raise RuntimeError("no job handler in this process")
@@ -103,9 +119,15 @@ class ProcrastinateQueue:
 
     # -- a worker process ---------------------------------------------------------------------
     def work(self, handler: Handler, stop: threading.Event, grace_s: float, lease_s: float) -> None:
-        """Run tokens, one at a time, until ``stop`` is set; then finish or hand back."""
+        """Run tokens, one at a time, until ``stop`` is set; then finish or hand back.
+        A queue that stops on its own (the database went away) is an AppError: the process
+        exits non-zero and its supervisor starts another."""
         self._handler = handler
-        asyncio.run(self._work(stop, grace_s, lease_s))
+        try:
+            asyncio.run(self._work(stop, grace_s, lease_s))
+        except Exception as err:
+            log.exception("the task queue stopped")
+            raise AppError("jobs.queue_failed", reason=f"{type(err).__name__}: {err}") from None
 
     async def _work(self, stop: threading.Event, grace_s: float, lease_s: float) -> None:
         async with self.app.open_async():
@@ -123,22 +145,27 @@ class ProcrastinateQueue:
                     abort_job_polling_interval=max(0.5, min(5.0, lease_s / 6)),
                 )
             )
-            stalled = asyncio.create_task(self._retry_stalled(lease_s))
+            repair = asyncio.create_task(self._repair(lease_s))
             stopped = asyncio.create_task(asyncio.to_thread(stop.wait))
             await asyncio.wait({worker, stopped}, return_when=asyncio.FIRST_COMPLETED)
-            stalled.cancel()
+            ended_alone = worker.done() and not stop.is_set()
+            repair.cancel()
             worker.cancel()  # graceful: no new tokens; the running one gets grace_s
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
             with contextlib.suppress(asyncio.CancelledError):
-                await stalled
+                await repair
             if not stopped.done():
                 stop.set()
                 await stopped
+            if ended_alone:
+                worker.result()  # its error, if it had one
+                raise RuntimeError("the Procrastinate worker stopped by itself")
 
-    async def _retry_stalled(self, lease_s: float) -> None:
-        """Tokens left ``doing`` by workers that stopped sending heartbeats go back to
-        ``todo`` (Procrastinate's stalled-job mechanism)."""
+    async def _repair(self, lease_s: float) -> None:
+        """Every half lease: tokens left ``doing`` by workers that stopped sending heartbeats go
+        back to ``todo`` (Procrastinate's stalled-job mechanism), and a row queued for a whole
+        lease with no live token (its token failed for good) gets a new one."""
         from procrastinate import exceptions
 
         manager = self.app.job_manager
@@ -146,29 +173,19 @@ class ProcrastinateQueue:
             await asyncio.sleep(max(0.5, lease_s / 2))
             try:
                 for job in await manager.get_stalled_jobs(seconds_since_heartbeat=lease_s):
-                    with contextlib.suppress(exceptions.ConnectorException):  # another worker did
+                    with contextlib.suppress(exceptions.ConnectorException):  # another did
                         await manager.retry_job(job)
-                        log.info(
-                            "token %s of job %s retried (its worker died)",
-                            job.id,
-                            job.task_kwargs.get("job_id"),
-                        )
+                        log.info("job %s: its worker died; token retried", job.task_kwargs)
+                rows = await self.app.connector.execute_query_all_async(UNTOKENED, age=lease_s)
+                for row in rows:
+                    await self.app.configure_task(TASK, queue=QUEUE).defer_async(job_id=row["id"])
+                    log.warning("job %s was queued without a token; deferred one", row["id"])
             except Exception:
-                log.exception("could not look for stalled tokens; trying again")
-
-    def tokens(self) -> dict[str, int]:
-        """How many tokens are in each state (for tests and the benchmark)."""
-        import psycopg
-
-        with psycopg.connect(self._conninfo) as conn:
-            rows = conn.execute(
-                "SELECT status::text, COUNT(*) FROM procrastinate_jobs GROUP BY status"
-            ).fetchall()
-        return {status: count for status, count in rows}
+                log.exception("could not repair the task queue; trying again")
 
 
 def task_queue(database_url: str | None) -> EmbeddedQueue | ProcrastinateQueue:
     """Procrastinate on PostgreSQL, the jobs table alone on SQLite."""
-    if database_url and make_url(database_url).drivername.startswith("postgresql"):
+    if database_url and make_url(normalize_url(database_url)).drivername.startswith("postgresql"):
         return ProcrastinateQueue(database_url)
     return EmbeddedQueue()

@@ -67,6 +67,21 @@ def test_a_submitted_job_is_a_row_and_a_token_committed_together(data_dir, pg_ur
     assert tokens(pg_url) == [("todo", job.id)]
 
 
+def test_an_app_replica_submits_through_the_application_layer(data_dir, pg_url) -> None:
+    from core.config import Settings
+    from core.usecases import Parlante
+
+    env = {"APP_DATA_DIR": str(data_dir), "DATABASE_URL": pg_url, "RUN_JOBS": "0"}
+    app = Parlante.open(Settings.from_sources(env))
+    try:
+        job = app.renders.submit("ana@school.example", request(), "local")
+        assert not app.jobs_running  # RUN_JOBS=0: submits and watches only
+        assert tokens(pg_url) == [("todo", job.id)]
+        assert app.renders.job("ana@school.example", job.id).status == QUEUED
+    finally:
+        app.close()
+
+
 def test_a_failure_after_the_insert_leaves_neither_row_nor_token(data_dir, pg_url) -> None:
     queue = ProcrastinateQueue(pg_url)
 
@@ -178,3 +193,17 @@ def test_a_worker_killed_on_postgresql_loses_nothing_and_pays_once(data_dir, pg_
         assert done.status == DONE and done.attempts == 2
         assert fake.creates == 1 and talks_per_job(fake) == {job_id: 1}  # one talk
         assert [v.id for v in Library(data_dir, pg_url).list_videos()] == [done.video_id]
+
+
+def test_a_queued_row_that_lost_its_token_is_given_one(data_dir, pg_url) -> None:
+    with FakeDid(key=FAKE_DID_KEY, video_s=1.0, render_s=0.3) as fake:
+        an_hour_ago = JobStore(Library(data_dir, pg_url), lambda: time.time() - 3600)
+        job_id = an_hour_ago.insert("did", request()).id  # no task queue: a row alone
+        assert tokens(pg_url) == []
+        proc = start_worker(did_env(data_dir, fake, pg_url, JOB_LEASE_S="2"))
+        try:
+            store = pg_store(data_dir, pg_url)
+            done = until(lambda: (j := store.get(job_id)) and j.finished and j, what="repair")
+        finally:
+            assert stop(proc) == 0
+        assert done.status == DONE and fake.creates == 1

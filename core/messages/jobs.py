@@ -116,6 +116,12 @@ MESSAGES.update(
             "es": "El trabajo {job} sigue {status} tras {seconds} s; sígalo con "
             "`python -m core jobs show {job}`.",
         },
+        "jobs.queue_failed": {
+            "en": "The task queue stopped ({reason}); this worker exits and is started again. "
+            "Its job is safe: it goes back to the queue.",
+            "es": "La cola de trabajos se detuvo ({reason}); este proceso termina y se vuelve a "
+            "iniciar. Su trabajo no se pierde: vuelve a la cola.",
+        },
         "jobs.failed": {
             "en": "Job {job} failed: {reason}",
             "es": "El trabajo {job} falló: {reason}",
