@@ -52,7 +52,7 @@ def downgrade() -> None:
     functions = bind.exec_driver_sql(
         "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n"
         " ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
-        " AND p.proname LIKE 'procrastinate%'"
+        " AND p.proname LIKE 'procrastinate%%'"
     ).scalars()
     for function in list(functions):
         op.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
