@@ -19,13 +19,16 @@ video, or ran again without having been interrupted), duplicate talks (D-ID talk
 per job), files without records (video folders or staging leftovers no record points to)
 and records without files (video records missing a file). Exit status 1 if any is not 0.
 
-Media: the local data folder. (MEDIA_URL on an object store is another helper's work; this
-benchmark does not configure it.)
+Media: by default in an S3 store (moto in server mode, MEDIA_URL + S3_ENDPOINT_URL), the app
+replica and the workers each with a data folder of their own, as on separate machines; files
+without records and records without files are counted in the store (core.sweep.mismatches)
+plus staging leftovers on the workers' machine. ``--media local``: one shared data folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
@@ -35,6 +38,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,14 +87,55 @@ class Run:
         return not any(counts) and not self.missing_files
 
 
-def env_for(data_dir: Path, database_url: str, fake: FakeDid, lease_s: float) -> dict[str, str]:
+def env_for(
+    data_dir: Path, database_url: str, fake: FakeDid, lease_s: float, media: dict[str, str]
+) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DID_", "OPENAI_"))}
     return {
         **base, "APP_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database_url, "DID_API_URL": fake.url, "DID_API_KEY": KEY,
         "DID_POLL_MIN_S": "0.2", "JOB_LEASE_S": str(lease_s), "WORKER_GRACE_S": "30",
-        "DID_DAILY_VIDEOS": "1000", "RUN_JOBS": "0",
+        "DID_DAILY_VIDEOS": "1000", "RUN_JOBS": "0", **media,
     }  # fmt: skip
+
+
+@contextlib.contextmanager
+def s3_server() -> Iterator[str]:
+    """moto's S3 over HTTP (tests/fakes/s3_server.py) in a process of its own; its URL."""
+    code = (
+        "from tests.fakes.s3_server import S3Server\n"
+        "import sys, time\n"
+        "print(S3Server().start().endpoint, flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, text=True, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdin is not None
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.stdin.close()
+        proc.terminate()
+        proc.wait(30)
+
+
+def media_env(endpoint: str, bucket: str, tmp: Path) -> dict[str, str]:
+    import boto3
+
+    from tests.fakes.s3_server import AWS_ENV, FAKE_KEY_ID, FAKE_SECRET, REGION
+
+    boto3.client(
+        "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=FAKE_KEY_ID,
+        aws_secret_access_key=FAKE_SECRET,
+    ).create_bucket(Bucket=bucket)  # fmt: skip
+    aws = {
+        **AWS_ENV, "AWS_CONFIG_FILE": str(tmp / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "no-aws-credentials"),
+    }  # fmt: skip
+    os.environ.update(aws)  # this process is an app replica too: boto reads its environment
+    return {**aws, "MEDIA_URL": f"s3://{bucket}/parlante", "S3_ENDPOINT_URL": endpoint}
 
 
 def start_workers(env: dict[str, str], n: int) -> subprocess.Popen[str]:
@@ -116,17 +161,20 @@ def watch(store: JobStore, run: Run, done: threading.Event) -> None:
         done.wait(0.05)
 
 
-def one_run(workers: int, args: argparse.Namespace, pg: PgServer, tmp: Path) -> Run:
+def one_run(workers: int, args: argparse.Namespace, pg: PgServer, tmp: Path, s3: str | None) -> Run:
     run = Run(workers)
-    data_dir = tmp / f"data-{workers}"
+    data_dir = tmp / f"app-{workers}"  # the app replica's machine
+    # the workers' machine: its own folder when media are in the object store
+    worker_dir = tmp / f"workers-{workers}" if s3 else data_dir
     database_url = pg.database()
+    media = media_env(s3, f"scale-{workers}", tmp) if s3 else {}
     with FakeDid(key=KEY, video_s=1.0, render_s=args.talk_s) as fake:
         assert fake._server is not None
         fake._server.handle_error = lambda *a: None  # type: ignore[method-assign] # a killed worker
-        env = env_for(data_dir, database_url, fake, args.lease_s)
+        env = env_for(data_dir, database_url, fake, args.lease_s, media)
         app = Parlante.open(Settings.from_sources(env))  # an app replica: submits, watches
         store = app.ctx.runner.store
-        supervisor = start_workers(env, workers)
+        supervisor = start_workers({**env, "APP_DATA_DIR": str(worker_dir)}, workers)
         done = threading.Event()
         watcher = threading.Thread(target=watch, args=(store, run, done), daemon=True)
         watcher.start()
@@ -162,8 +210,8 @@ def one_run(workers: int, args: argparse.Namespace, pg: PgServer, tmp: Path) -> 
             done.set()
             supervisor.send_signal(signal.SIGTERM)  # passed on to its worker processes
             supervisor.wait(180)
+            count(run, app, fake, worker_dir)
             app.close()
-        count(run, store, fake, data_dir)
     return run
 
 
@@ -188,7 +236,8 @@ def kill_one(store: JobStore, fake: FakeDid, run: Run) -> str:
     return ""
 
 
-def count(run: Run, store: JobStore, fake: FakeDid, data_dir: Path) -> None:
+def count(run: Run, app: Parlante, fake: FakeDid, worker_dir: Path) -> None:
+    store = app.ctx.runner.store
     jobs = {j: store.get(j) for j in run.jobs + run.pickups}
     run.lost = sum(1 for j in jobs.values() if j is None or j.status != DONE)
     with fake.lock:
@@ -201,16 +250,10 @@ def count(run: Run, store: JobStore, fake: FakeDid, data_dir: Path) -> None:
     run.twice += sum(
         1 for job_id, j in jobs.items() if j and j.attempts > 1 and job_id != run.killed_job
     )
-    for record in mine:
-        if not record.complete():
-            run.missing_files += 1
-    known = {r.id for r in mine}
-    media = data_dir / "media"
-    for folder in media.iterdir() if media.is_dir() else []:
-        if folder.name.startswith(".staging-") or (
-            folder.is_dir() and folder.name not in known and folder.name != "uploads"
-        ):
-            run.orphan_files += 1
+    found = app.media.mismatches()  # the store's video folders against the records
+    run.orphan_files = len(found.files_without_records)
+    run.missing_files = len(found.records_without_files)
+    run.orphan_files += len(list((worker_dir / "media").glob(".staging-*")))  # half-written
     if run.killed_job:
         job = jobs.get(run.killed_job)
         run.notes.append(
@@ -229,16 +272,23 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=1200.0, help="per run")
     parser.add_argument("--pickups", type=int, default=8, help="jobs submitted one at a time")
     parser.add_argument("--no-kill", dest="kill", action="store_false")
+    parser.add_argument("--media", choices=("s3", "local"), default="s3",
+                        help="s3: an S3 server (moto), workers on their own folder; local: "
+                        "one shared data folder")  # fmt: skip
     args = parser.parse_args()
     pg = PgServer().start()
     try:
-        with tempfile.TemporaryDirectory(prefix="parlante-scale-") as tmp:
-            runs = [one_run(n, args, pg, Path(tmp)) for n in (1, 3)]
+        with (
+            tempfile.TemporaryDirectory(prefix="parlante-scale-") as tmp,
+            s3_server() if args.media == "s3" else contextlib.nullcontext() as s3,
+        ):
+            runs = [one_run(n, args, pg, Path(tmp), s3) for n in (1, 3)]
     finally:
         pg.stop()
+    where = "media in S3 (moto server)" if args.media == "s3" else "local media"
     print(
         f"\n{args.jobs} D-ID jobs (talks of {args.talk_s:g} s) from {args.users} people + "
-        f"{args.local} offline renders per run; PostgreSQL + Procrastinate; local media"
+        f"{args.local} offline renders per run; PostgreSQL + Procrastinate; {where}"
     )
     for r in runs:
         print(
