@@ -207,3 +207,25 @@ def test_a_queued_row_that_lost_its_token_is_given_one(data_dir, pg_url) -> None
         finally:
             assert stop(proc) == 0
         assert done.status == DONE and fake.creates == 1
+
+
+def test_a_worker_on_another_machine_stores_in_s3_for_the_app_replica(
+    data_dir, pg_url, bucket, s3_env, tmp_path
+) -> None:
+    with FakeDid(key=FAKE_DID_KEY, video_s=1.0, render_s=0.3) as fake:
+        media = {"MEDIA_URL": f"s3://{bucket}/p", "S3_ENDPOINT_URL": s3_env.endpoint}
+        app_env = did_env(data_dir, fake, pg_url, **media)  # the app replica's machine
+        proc = start_worker({**app_env, "APP_DATA_DIR": str(tmp_path / "worker-machine")})
+        try:
+            submitted = cli(app_env, "render", "--engine", "did", "--text", TEXT, "--submit",
+                            "--json")  # fmt: skip
+            job_id = json.loads(submitted.stdout)["job"]
+            store = pg_store(data_dir, pg_url)
+            until(lambda: store.get(job_id).finished, what="the job")
+        finally:
+            assert stop(proc) == 0
+        shown = json.loads(cli(app_env, "jobs", "show", job_id, "--json").stdout)
+        video_id = store.get(job_id).video_id
+        assert shown["status"] == DONE  # its files named where they are kept, not a path here
+        assert shown["result"]["video"] == f"s3://{bucket}/p/media/{video_id}/video.mp4"
+        assert f"p/media/{video_id}/video.mp4" in s3_env.keys(bucket)
