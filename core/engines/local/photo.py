@@ -17,6 +17,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -45,6 +46,7 @@ PAUSE_SMILE = 0.8  # FrameState.smile at which a smiling photo is back to its ow
 INVERT_STEPS = 2
 LASH_FROM = 0.75  # blink beyond which the lash line of a closed eye is drawn
 FIELD_SAMPLES = 110  # warp samples across the face (cheek to cheek); the rest is resized
+BAND_ROWS = 30  # warp samples per band of rows remapped (each over its own moving columns)
 BLINK_STAGES = (1 / 3, 2 / 3, 1.0)
 CHEEK_BLUR = 0.06  # of the face width: how soft the cheeks' warp is away from the lips
 NECK_END = 0.62  # head motion fades out down the neck, this many face widths under the chin
@@ -143,6 +145,14 @@ def _smoothstep(t: np.ndarray) -> np.ndarray:
     return t * t * (3.0 - 2.0 * t)
 
 
+@dataclass(frozen=True)
+class _Band:
+    """Rows of the region remapped together, over the columns where the map can move."""
+
+    rows: slice  # region pixels
+    cols: slice
+
+
 class PhotoPresenter:
     """Animates a photo already framed in its canvas (``face`` in canvas pixels)."""
 
@@ -189,6 +199,7 @@ class PhotoPresenter:
         self._mouth_box = _grown_box(moving, grow=max(2, round(0.12 * face.width / self._step)))
         ys, xs = self._mouth_box
         self._fields = {m: np.ascontiguousarray(f[ys, xs]) for m, f in self._fields.items()}
+        moving[ys, xs] = True
         # Lids and brows: backward fields straight away (each moved triangle mapped back onto
         # the photo's), exact where the lids close, which no inversion would be.
         self._eye_fields = {
@@ -212,6 +223,11 @@ class PhotoPresenter:
             )
             for c in BLINK_STAGES
         ]
+        for field in (*self._eye_fields.values(), *self._blink_stages, self._head_turn):
+            moving |= np.abs(field).max(axis=2) > 0
+        moving |= self._head_x[..., 0] > 0
+        self._bands = self._moving_bands(moving)
+        self._still = self._still_parts()
         self._own_teeth = None
         self._warped = self._base  # what the warp samples
         if face.teeth_visible:
@@ -282,6 +298,44 @@ class PhotoPresenter:
         turn = cv2.getRotationMatrix2D(self._pivot, 1.0, 1.0)  # where +1° takes each pixel
         dst = samples @ turn[:, :2].T.astype(np.float32) + turn[:, 2].astype(np.float32)
         self._head_turn = ((dst - samples) * m).astype(np.float32)
+
+    def _moving_bands(self, moving: np.ndarray) -> list[_Band]:
+        """Bands of rows of the region, each with the columns where a frame's map may leave
+        the identity (elsewhere the remap would give the photo back, so it is skipped)."""
+        step = self._step
+        # A full-size map value mixes the 2×2 samples around it: grow the samples by two.
+        grown = cv2.dilate(moving.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        w, h = self._size
+        hs = grown.shape[0]
+        bands = []
+        for r0 in range(0, hs, BAND_ROWS):
+            cols = np.flatnonzero(grown[r0 : r0 + BAND_ROWS].any(axis=0))
+            if cols.size == 0:
+                continue
+            r1, c0, c1 = min(hs, r0 + BAND_ROWS), int(cols[0]), int(cols[-1]) + 1
+            rows = slice(r0 * step, min(h, r1 * step))
+            across = slice(c0 * step, min(w, c1 * step))
+            bands.append(_Band(rows, across))
+        return bands
+
+    def _still_parts(self) -> list[tuple[slice, slice]]:
+        """The frame outside the bands, as rectangles (frame indices): copied from the photo."""
+        x0, y0, _, y1 = self.region
+        parts = [
+            (slice(0, y0), slice(0, self.width)),
+            (slice(y1, self.height), slice(0, self.width)),
+        ]
+        done = y0
+        for band in self._bands:
+            rows, cols = band.rows, band.cols
+            r0, r1 = y0 + rows.start, y0 + rows.stop
+            if r0 > done:
+                parts.append((slice(done, r0), slice(0, self.width)))
+            parts.append((slice(r0, r1), slice(0, x0 + cols.start)))
+            parts.append((slice(r0, r1), slice(x0 + cols.stop, self.width)))
+            done = r1
+        parts.append((slice(done, y1), slice(0, self.width)))
+        return [(r, c) for r, c in parts if r.stop > r.start and c.stop > c.start]
 
     def _smooth_cheeks(self, fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The mesh warp is piecewise linear: where the mouth corners pull on the cheeks, its
@@ -413,24 +467,31 @@ class PhotoPresenter:
             # Looked up where the head's motion puts each pixel of the still face.
             where = self._local + back * inv_step
             back += cv2.remap(eye, where, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-        where = self._upsample(cv2.add(self._low_grid, back))
+        full = self._upsample(cv2.add(self._low_grid, back))
         for (ys, xs), fix in self._border_fix:
-            where[ys, xs] += fix
+            full[ys, xs] += fix
         mouth = any(m in active for m in MOUTH_MOVES)
         # With the mouth still, the photo's own (teeth and all) is what shows.
         # Fixed-point maps (1/32 px) remap faster than float ones.
-        map1, map2 = cv2.convertMaps(where, None, cv2.CV_16SC2)
-        frame = self._base.copy()
+        # The photo where nothing moves, the warp in the bands (each pixel written once).
+        frame = np.empty_like(self._base)
+        for rows, cols in self._still:
+            frame[rows, cols] = self._base[rows, cols]
         x0, y0, x1, y1 = self.region
         out = frame[y0:y1, x0:x1]
-        cv2.remap(
-            self._warped if mouth else self._base,
-            map1,
-            map2,
-            cv2.INTER_LINEAR,
-            dst=out,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
+        source = self._warped if mouth else self._base
+        # Only where the map can move (the rest of the region is the photo as it is).
+        for band in self._bands:
+            where = full[band.rows, band.cols]
+            map1, map2 = cv2.convertMaps(where, None, cv2.CV_16SC2)
+            cv2.remap(
+                source,
+                map1,
+                map2,
+                cv2.INTER_LINEAR,
+                dst=out[band.rows, band.cols],
+                borderMode=cv2.BORDER_REPLICATE,
+            )
         if mouth:
             self._draw_mouth(out, active, dx, dy, angle)
         if active.get("blink", 0.0) > LASH_FROM:
