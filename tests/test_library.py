@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from core.library import Library, VideoRecord
+from core.library import Library
 from tests.conftest import open_library
+from tests.records import record
 
 pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
 
@@ -18,15 +19,6 @@ def stage_video(library: Library) -> Path:
     for name in ("video.mp4", "subtitles.srt", "subtitles.vtt", "thumbnail.jpg"):
         (staging / name).write_bytes(b"x")
     return staging
-
-
-def record(**kw: object) -> VideoRecord:
-    base = dict(
-        id="", script="Hola a todos", language="es", engine="local", voice="v", avatar="a",
-        size=512, duration_s=3.0, title="Hola",
-    )  # fmt: skip
-    base.update(kw)
-    return VideoRecord(**base)  # type: ignore[arg-type]
 
 
 def test_add_list_search_and_delete_videos(data_dir: Path) -> None:

@@ -16,12 +16,13 @@ import requests
 
 from core.config import Settings
 from core.errors import ConfigError, ProviderError
-from core.library import VIDEO_FILES, Library, VideoRecord, video_key
+from core.library import VIDEO_FILES, Library, video_key
 from core.media_url import parse_media_url, redact_url
 from core.models import THUMB_FILE, VIDEO_FILE, VTT_FILE, Look, RenderRequest
 from core.storage import LocalStore, ObjectStore, open_store
 from core.sweep import mismatches, sweep
-from tests.fakes.s3_server import AWS_ENV, FAKE_SECRET, S3Server
+from tests.fakes.s3_server import AWS_ENV, FAKE_SECRET, NoSigning, S3Server
+from tests.records import record
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "parlante"
@@ -49,15 +50,6 @@ def stage_video(library: Library) -> Path:
     for name in VIDEO_FILES:
         (staging / name).write_bytes(contents(name))
     return staging
-
-
-def record(**kw: object) -> VideoRecord:
-    base = dict(
-        id="", script="Hola a todos", language="es", engine="local", voice="v", avatar="a",
-        size=512, duration_s=3.0, title="Hola",
-    )  # fmt: skip
-    base.update(kw)
-    return VideoRecord(**base)  # type: ignore[arg-type]
 
 
 def stored_keys(library: Library, s3: S3Server | None = None) -> list[str]:
@@ -257,19 +249,6 @@ def test_local_files_are_served_by_the_app_not_signed(data_dir: Path) -> None:
     added = library.add_video(stage_video(library), record())
     assert library.video_url(added, VIDEO_FILE) is None
     assert library.source(added, VIDEO_FILE) == str(data_dir / "media" / added.id / VIDEO_FILE)
-
-
-class NoSigning:
-    """A store filesystem that cannot sign (GCS with a VM's metadata credentials)."""
-
-    def __init__(self, inner: object) -> None:
-        self.inner = inner
-
-    def sign(self, path: str, expiration: int = 0) -> str:
-        raise AttributeError("you need a private key to sign credentials")
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
 
 
 def test_a_store_that_cannot_sign_is_streamed_from_a_copy_on_this_machine(

@@ -21,7 +21,7 @@ from core.storage import ObjectStore
 from core.sweep import mismatches
 from core.usecases import DONE, Parlante, is_link
 from tests import fake_engine
-from tests.fakes.s3_server import S3Server
+from tests.fakes.s3_server import NoSigning, S3Server
 
 ANA = "ana@example.org"
 TEXT = "Las abejas polinizan las flores. Sin ellas no habría frutas en el mercado."
@@ -84,17 +84,6 @@ def test_a_render_lands_in_the_bucket_and_the_api_redirects_to_signed_links(
             "files_without_records": 0, "records_without_files": 0}  # fmt: skip
         assert client.delete(f"/v1/videos/{job_id}", headers=ana).json()["deleted"] is True
         assert s3_env.keys(bucket, "school/media/") == []
-
-
-class NoSigning:
-    def __init__(self, inner: object) -> None:
-        self.inner = inner
-
-    def sign(self, path: str, expiration: int = 0) -> str:
-        raise AttributeError("you need a private key to sign credentials")
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
 
 
 def test_a_store_that_cannot_sign_is_streamed_by_the_api_with_ranges(
