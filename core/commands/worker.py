@@ -48,7 +48,10 @@ def run(args: argparse.Namespace, app: Parlante) -> int:
     stop = threading.Event()
     _stop_on_signals(stop)
     if args.concurrency == 1:
-        print(f"worker {app.runner_id} taking jobs", flush=True)
+        # One write of the whole line: with PYTHONUNBUFFERED, print() writes the text and the
+        # newline separately, and sibling workers sharing the pipe interleave them.
+        sys.stdout.write(f"worker {app.runner_id} taking jobs\n")
+        sys.stdout.flush()
         app.work(stop)
         return 0
     return _supervise(args, stop, app.settings.worker_grace_s)
