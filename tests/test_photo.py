@@ -303,6 +303,87 @@ def test_open_mouth_shows_a_shaded_inside_with_teeth(presenter: PhotoPresenter) 
     assert len({tuple(px) for px in column.astype(int)}) > 10  # shaded, not one flat colour
 
 
+def test_open_mouth_shows_a_tongue_low_in_the_mouth() -> None:
+    data = pytest.importorskip("skimage.data")
+    p = load_photo(encode(data.astronaut()), 720, name="astronaut.png")
+    f = p.face
+    frame = p.render(OPEN).astype(np.float32)
+    inner = p._moved(list(range(60, 68)), p.weights(OPEN), 0.0, 0.0, 0.0)
+    cx = int(inner[[0, 4], 0].mean())
+    top, bottom = inner[[1, 2, 3], 1].mean(), inner[[5, 6, 7], 1].mean()
+    gap = bottom - top
+    assert gap > 0.15 * f.mouth_width
+    column = frame[int(top + 0.3 * gap) : int(bottom - 0.05 * gap), cx - 2 : cx + 3].mean(axis=1)
+    lum = column.mean(axis=1)
+    dark = column[lum.argmin()]
+    assert lum.min() < 90  # the cavity behind the teeth...
+    lower = column[len(column) * 2 // 3 :]
+    tongue = lower[lower.sum(axis=1).argmax()]
+    # ...and lower down a lit, red tongue: lighter than the cavity and clearly red.
+    assert tongue.sum() > dark.sum() + 120 and tongue[0] > 1.5 * tongue[1]
+
+
+def test_a_relaxed_smile_closes_to_its_corners_with_no_dark_wedges() -> None:
+    import cv2
+
+    data = pytest.importorskip("skimage.data")
+    p = load_photo(encode(data.astronaut()), 512, name="astronaut.png")
+    f = p.face
+    rest = p.render(REST).astype(np.float32).mean(axis=2)
+    lips = np.zeros(rest.shape, np.uint8)
+    cv2.fillPoly(lips, [np.round(f.points[48:60]).astype(np.int32)], 1)
+    x, y = (int(v) for v in f.points[2])
+    cheek = float(p._base[y - 5 : y + 5, x + 5 : x + 15].mean())
+    # The line where the lips meet is darker than the lips, but nothing inside the lips is
+    # as dark as an open gap (the smile's teeth gap was left open as a wedge at each corner,
+    # and its dark corners were dragged onto the lip line).
+    assert rest[lips.astype(bool)].min() > 0.4 * cheek
+
+
+def test_what_is_painted_is_as_soft_and_grainy_as_the_photo() -> None:
+    from core.engines.local.photo_mouth import MouthLook, paint_inside
+
+    inner = np.array(
+        [[20, 40], [40, 32], [60, 30], [80, 32], [100, 40], [80, 56], [60, 60], [40, 56]],
+        np.float64,
+    )
+
+    def painted(soft: float, grain: float) -> np.ndarray:
+        out = np.full((80, 120, 3), 200, np.uint8)
+        look = MouthLook(
+            tooth=np.array([240.0, 230.0, 220.0], np.float32),
+            light=1.0,
+            mouth_width=80.0,
+            soft=soft,
+            grain=grain,
+        )
+        paint_inside(out, (0, 0), inner, look, opened=0.8, rnd=0.0, wide=0.0, teeth_lip=0.0)
+        return out.astype(np.float32)
+
+    def steepest_edge(img: np.ndarray) -> float:
+        column = img[20:70, 60].mean(axis=1)  # down through the lower lip's edge
+        return float(np.abs(np.diff(column[25:])).max())
+
+    sharp, soft = painted(0.0, 0.0), painted(2.0, 0.0)
+    assert steepest_edge(soft) < 0.6 * steepest_edge(sharp)
+    grainy = painted(0.0, 4.0)
+    cavity = (slice(44, 50), slice(50, 70))
+    assert np.std(grainy[cavity] - sharp[cavity]) > 2.0
+    assert np.array_equal(grainy, painted(0.0, 4.0))  # the same grain every time
+
+
+def test_an_enlarged_photo_knows_how_much_it_was_enlarged() -> None:
+    from core.engines.local.images import frame_face
+    from core.engines.local.photo import locate
+
+    rgb, face = locate(encode(synthetic_face(400, seed=3)), "me.png")
+    assert face.scale == 1.0
+    _, big = frame_face(rgb, face, 1200, 1200)
+    _, small = frame_face(rgb, face, 100, 100)
+    assert big.scale == pytest.approx(big.width / face.width, rel=1e-6) and big.scale > 1
+    assert small.scale == pytest.approx(small.width / face.width, rel=0.05) and small.scale < 1
+
+
 def test_blink_closes_the_eyelids(presenter: PhotoPresenter) -> None:
     rest, closed = presenter.render(REST), presenter.render(FrameState(blink=1.0))
     for eye in (presenter.face.left_eye, presenter.face.right_eye):

@@ -183,7 +183,7 @@ def frame_face(rgb: np.ndarray, face: Face, width: int, height: int) -> tuple[np
     if scale < 1.0:  # shrink with area averaging first: warpAffine alone would alias
         src = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         sx, sy = src.shape[1] / rgb.shape[1], src.shape[0] / rgb.shape[0]
-        face = Face(face.points * [sx, sy], face.detector, face.teeth_visible)
+        face = Face(face.points * [sx, sy], face.detector, face.teeth_visible, face.scale * sx)
         scale_left = 1.0
     else:
         scale_left = scale

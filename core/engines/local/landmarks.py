@@ -120,11 +120,14 @@ class Face:
     points: np.ndarray  # (68, 2) float64, x then y
     detector: str  # MESH or HAAR
     teeth_visible: bool = False  # the photo shows teeth between the lips (a smile)
+    # Pixels here per pixel of the photo it was found in: above 1 the picture was enlarged
+    # (and is as soft as that), so what is drawn into it is softened to match.
+    scale: float = 1.0
 
     def transformed(self, scale: float, dx: float, dy: float) -> Face:
         """The same face after the image was scaled by ``scale`` then shifted by (dx, dy)."""
         moved = self.points * scale + np.array([dx, dy])
-        return Face(moved, self.detector, self.teeth_visible)
+        return Face(moved, self.detector, self.teeth_visible, self.scale * scale)
 
     def centre(self, idx: list[int]) -> np.ndarray:
         return self.points[idx].mean(axis=0)

@@ -31,6 +31,7 @@ from core.engines.local.photo_rig import (
     MOUTH_MOVES,
     RELAX_SHUT,
     build_rig,
+    closed_curve,
     mesh_field,
     smile_amount,
 )
@@ -235,7 +236,14 @@ class PhotoPresenter:
             # The warp samples a copy whose teeth are filled in with lip: when the lips close,
             # what they squeeze out of sight leaves no white crumbs along the seam.
             gap = np.zeros(self._base.shape[:2], np.uint8)
-            cv2.fillPoly(gap, [np.round(face.points[INNER_LIPS]).astype(np.int32)], 255)
+            lips = np.round(closed_curve(face.points[INNER_LIPS], 6)).astype(np.int32)
+            cv2.fillPoly(gap, [lips], 255)
+            # And the dark corners of a smile, which the landmarks cut across.
+            mw = face.mouth_width
+            for corner in face.points[[60, 64]]:
+                centre = (round(float(corner[0])), round(float(corner[1])))
+                axes = (max(2, round(0.06 * mw)), max(2, round(0.03 * mw)))
+                cv2.ellipse(gap, centre, axes, 0, 0, 360, 255, -1)
             gap = cv2.dilate(gap, np.ones((3, 3), np.uint8))
             self._warped = cv2.inpaint(self._base, gap, 3, cv2.INPAINT_TELEA)
         lashes = self._base[
@@ -244,7 +252,13 @@ class PhotoPresenter:
         ].astype(np.float32)
         self._lash = lashes.min(axis=0) * 0.9  # the darkest of the upper lash line
         self._look = MouthLook(
-            tooth=self._tooth_colour(), light=self._skin_light(), mouth_width=face.mouth_width
+            tooth=self._tooth_colour(),
+            light=self._skin_light(),
+            mouth_width=face.mouth_width,
+            lip=self._lip_colour(),
+            # An enlarged photo is blurred by about half its enlargement (in canvas px).
+            soft=max(0.0, 0.5 * face.scale - 0.1),
+            grain=self._grain(),
         )
 
     # --- set-up -----------------------------------------------------------------------------
@@ -376,6 +390,36 @@ class PhotoPresenter:
             x, y = int(c[0]), int(c[1])
             out.append(self._base[max(0, y - r) : y + r, max(0, x - r) : x + r].reshape(-1, 3))
         return np.vstack(out)
+
+    def _lip_colour(self) -> np.ndarray:
+        """The middle of the person's lips (between the outer and inner lip lines)."""
+        p = self.face.points
+        mask = np.zeros(self._base.shape[:2], np.uint8)
+        upper = (list(range(48, 55)), [64, 63, 62, 61, 60])
+        lower = ([54, 55, 56, 57, 58, 59, 48], [60, 67, 66, 65, 64])
+        for outer, inner in (upper, lower):
+            ring = np.vstack([p[outer], p[inner]])
+            cv2.fillPoly(mask, [np.round(ring).astype(np.int32)], 1)
+        pixels = self._base[mask.astype(bool)].astype(np.float32)
+        if len(pixels) < 6:
+            return np.array([180.0, 100.0, 100.0], np.float32) * self._skin_light()
+        return np.median(pixels, axis=0).astype(np.float32)
+
+    def _grain(self) -> float:
+        """The photo's noise on the cheeks (levels): what is painted gets as much."""
+        p = self.face.points
+        r = max(3, int(0.06 * self.face.width))
+        levels = []
+        for c in (p[[2, 3, 31]].mean(axis=0), p[[13, 14, 35]].mean(axis=0)):
+            x, y = int(c[0]), int(c[1])
+            patch = self._base[max(0, y - r) : y + r, max(0, x - r) : x + r].astype(np.float32)
+            if patch.shape[0] < 5 or patch.shape[1] < 5:
+                continue
+            grey = patch.mean(axis=2)
+            sigma = max(1.0, self.face.scale)
+            detail = grey - cv2.GaussianBlur(grey, (0, 0), sigma)
+            levels.append(float(np.median(np.abs(detail))) * 1.4826)  # robust std
+        return float(np.clip(np.mean(levels), 0.0, 6.0)) if levels else 0.0
 
     def _tooth_colour(self) -> np.ndarray:
         """The person's own teeth colour when the photo shows them, else a lit off-white."""

@@ -23,6 +23,11 @@ class MouthLook:
     tooth: np.ndarray  # RGB float32 of a lit tooth
     light: float  # skin brightness, 1 = typical: the cavity and tongue follow it
     mouth_width: float  # px at rest
+    lip: np.ndarray = field(  # RGB float32 of the person's lips: the wet inside and tongue
+        default_factory=lambda: np.array([180.0, 100.0, 100.0], np.float32)
+    )
+    soft: float = 0.0  # px: the photo's softness here (an enlarged photo is blurred by it)
+    grain: float = 0.0  # the photo's noise (levels, one standard deviation)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,25 @@ def _chain(curve: np.ndarray, xs: np.ndarray) -> np.ndarray:
     return np.interp(xs, curve[order, 0], curve[order, 1])
 
 
+@functools.cache
+def _grain(size: int = 128) -> np.ndarray:
+    """A fixed tile of film grain (unit standard deviation): the same every run."""
+    return np.random.default_rng(20261129).standard_normal((size, size)).astype(np.float32)
+
+
+def _grain_at(look: MouthLook, shape: tuple[int, int], anchor: np.ndarray) -> np.ndarray:
+    """The photo's grain over a region, fixed to the mouth (``anchor``: its left corner in the
+    region), at the photo's own scale (enlarged with it, so its specks are as big)."""
+    tile = _grain()
+    n = tile.shape[0]
+    scale = max(1.0, look.soft / 0.5)
+    ys = ((np.arange(shape[0], dtype=np.float32) - anchor[1]) / scale) % n
+    xs = ((np.arange(shape[1], dtype=np.float32) - anchor[0]) / scale) % n
+    map_x = np.broadcast_to(xs[None, :], shape).astype(np.float32)
+    map_y = np.broadcast_to(ys[:, None], shape).astype(np.float32)
+    return cv2.remap(tile, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
+
+
 def paint_inside(
     out: np.ndarray,
     origin: tuple[int, int],
@@ -104,57 +128,88 @@ def paint_inside(
 
     With ``own_teeth`` (a photo that shows its teeth), the upper teeth are the person's own,
     carried along under the upper lip; drawn teeth fill only what the photo did not show.
+    What is painted is as soft and as grainy as the photo around it.
     """
     ox, oy = origin
     per = 6
     curve = _spline(inner, per)
     upper = curve[: 4 * per + 1]  # 60 → 61 → 62 → 63 → 64
     lower = np.vstack([curve[4 * per :], curve[:1]])  # 64 → 65 → 66 → 67 → 60
-    x0 = max(ox, int(np.floor(curve[:, 0].min())) - 2)
-    x1 = min(ox + out.shape[1], int(np.ceil(curve[:, 0].max())) + 3)
-    y0 = max(oy, int(np.floor(curve[:, 1].min())) - 2)
-    y1 = min(oy + out.shape[0], int(np.ceil(curve[:, 1].max())) + 3)
+    margin = 2 + int(np.ceil(2.5 * look.soft))
+    x0 = max(ox, int(np.floor(curve[:, 0].min())) - margin)
+    x1 = min(ox + out.shape[1], int(np.ceil(curve[:, 0].max())) + margin + 1)
+    y0 = max(oy, int(np.floor(curve[:, 1].min())) - margin)
+    y1 = min(oy + out.shape[0], int(np.ceil(curve[:, 1].max())) + margin + 1)
     if x1 - x0 < 2 or y1 - y0 < 2:
         return
     h, w = y1 - y0, x1 - x0
+    region = out[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
+    _seam(region, upper, (x0, y0), look, per)
     mask = np.zeros((h, w), np.uint8)
     pts = np.round((curve - [x0, y0]) * (1 << SUB)).astype(np.int32)
     cv2.fillPoly(mask, [pts], 255, cv2.LINE_AA, shift=SUB)
-    # Where the lips meet, a thin shadowed seam (also hides what a closed gap squeezed).
-    seam = np.zeros((h, w), np.uint8)
-    # (Not into the corners: the warp smooths them with the cheeks, a line there would stick out.)
-    line = np.round((upper[per // 2 : -per // 2] - [x0, y0]) * (1 << SUB)).astype(np.int32)
-    thick = max(1, round(0.02 * look.mouth_width))
-    cv2.polylines(seam, [line], False, 255, thick, cv2.LINE_AA, shift=SUB)
-    region = out[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
-    lip_shadow = np.array([110.0, 55.0, 55.0], np.float32) * look.light
-    rows = np.flatnonzero(seam.any(axis=1))  # the seam is a thin line: blend only its rows
-    if rows.size:
-        band = slice(int(rows[0]), int(rows[-1]) + 1)
-        sa = (seam[band].astype(np.float32) * (0.8 / 255.0))[..., None]
-        part = region[band]
-        part[:] = np.clip(part * (1.0 - sa) + lip_shadow * sa + 0.5, 0, 255).astype(np.uint8)
     if not mask.any():
         return
     xs = np.arange(x0, x1, dtype=np.float32)  # float32 throughout: half the memory traffic
     lips = (upper, lower)
     alpha = mask.astype(np.float32) / 255.0
     alpha *= np.clip(_chain(lower, xs) - _chain(upper, xs), 0.0, 1.0).astype(np.float32)[None, :]
+    # The corners are the warp's (smoothed with the cheeks): the inside fades out before them.
+    cx = float((inner[0, 0] + inner[4, 0]) / 2.0)
+    half = max(2.0, float(abs(inner[4, 0] - inner[0, 0])) / 2.0)
+    alpha *= np.clip((1.0 - np.abs(xs - cx) / half) / 0.08, 0.0, 1.0)[None, :]
     look_at = _Mouth(inner, look, opened, rnd, wide, teeth_lip, own_teeth)
     f = 2 if w >= HALF_RES_FROM else 1
     if f == 1:
-        colour = look_at.colour(xs, np.arange(y0, y1, dtype=np.float32), lips, alpha, 1)
+        colour = look_at.colour(xs, np.arange(y0, y1, dtype=np.float32), lips, 1)
     else:
         # The inside is smooth shading: worked out on every other pixel, then resized.
         wl, hl = -(-w // f), -(-h // f)
         xs_l = (x0 + (f - 1) / 2.0 + f * np.arange(wl)).astype(np.float32)
         ys_l = (y0 + (f - 1) / 2.0 + f * np.arange(hl)).astype(np.float32)
-        alpha_l = cv2.resize(alpha, (wl, hl), interpolation=cv2.INTER_AREA)
-        low = look_at.colour(xs_l, ys_l, lips, alpha_l, f)
+        low = look_at.colour(xs_l, ys_l, lips, f)
         colour = cv2.resize(low, (wl * f, hl * f), interpolation=cv2.INTER_LINEAR)[:h, :w]
+    if look.soft > 0.3:  # an enlarged photo's edges are soft: so are the lips' inner edges
+        alpha = cv2.GaussianBlur(alpha, (0, 0), look.soft)
+        colour = cv2.GaussianBlur(colour, (0, 0), 0.7 * look.soft)
+    if look.grain > 0.3:
+        anchor = inner[0] - [x0, y0]
+        colour += (look.grain * _grain_at(look, (h, w), anchor))[..., None]
     mix = region.astype(np.float32)
     mix += (colour - mix) * alpha[..., None]
     region[:] = np.clip(mix + 0.5, 0, 255).astype(np.uint8)
+
+
+def _seam(
+    region: np.ndarray, upper: np.ndarray, origin: tuple[int, int], look: MouthLook, per: int
+) -> None:
+    """Where the lips meet, the shadow between them: the lips' own pixels darkened (their
+    texture kept), deepest in the middle, faded towards the corners, as soft as the photo.
+    (It also hides what a closed gap squeezed.)"""
+    x0, y0 = origin
+    h, w = region.shape[:2]
+    seam = np.zeros((h, w), np.uint8)
+    line = np.round((upper[per // 2 : -per // 2] - [x0, y0]) * (1 << SUB)).astype(np.int32)
+    thick = max(1, round(0.014 * look.mouth_width))
+    cv2.polylines(seam, [line], False, 255, thick, cv2.LINE_AA, shift=SUB)
+    rows = np.flatnonzero(seam.any(axis=1))  # the seam is a thin line: blend only its rows
+    if not rows.size:
+        return
+    pad = 1 + int(np.ceil(2 * look.soft))
+    band = slice(max(0, int(rows[0]) - pad), min(h, int(rows[-1]) + 1 + pad))
+    sa = seam[band].astype(np.float32) * (1.0 / 255.0)
+    if look.soft > 0.3:
+        sa = cv2.GaussianBlur(sa, (0, 0), look.soft)
+    # Fade out over the outer fifth at each end (the corners are the warp's, smoothed).
+    ends = np.asarray(line[[0, -1], 0], np.float32) / (1 << SUB)
+    span = max(1.0, float(ends[1] - ends[0]))
+    along = (np.arange(w, dtype=np.float32) - ends[0]) / span
+    sa *= np.clip(np.minimum(along, 1.0 - along) / 0.2, 0.0, 1.0)[None, :]
+    # Darker and a little redder, like a lip in its own shadow.
+    dark = np.array([0.42, 0.34, 0.36], np.float32)
+    part = region[band]
+    factor = 1.0 - (0.85 * sa)[..., None] * (1.0 - dark)
+    part[:] = np.clip(part * factor + 0.5, 0, 255).astype(np.uint8)
 
 
 @dataclass(frozen=True)
@@ -172,7 +227,6 @@ class _Mouth:
         xs: np.ndarray,
         ys_1d: np.ndarray,
         lips: tuple[np.ndarray, np.ndarray],
-        alpha: np.ndarray,
         px: int,
     ) -> np.ndarray:
         """(len(ys), len(xs), 3) float32: the inside's colour at those canvas positions
@@ -190,46 +244,62 @@ class _Mouth:
         u = np.clip((xs[None, :] - cx) / half, -1.2, 1.2)
         m = look.mouth_width
         light = look.light
+        edge_soft = max(float(px), 1.5 * look.soft)  # px over which a drawn edge turns
 
-        # The cavity: dark red-brown, darkest high up at the back and towards the corners.
-        back = np.array([30.0, 11.0, 13.0], np.float32) * light
-        front = np.array([100.0, 38.0, 40.0], np.float32) * light
-        depth = (0.35 + 0.65 * t) * (1.0 - 0.6 * u * u)
-        colour = back + (front - back) * np.clip(depth, 0.0, 1.0)[..., None]
+        # The cavity: near black at the back; the wet inside of the lips (their own colour,
+        # in shadow) along the edge, widest on a rounded mouth, where the lips push out.
+        back = np.array([42.0, 13.0, 15.0], np.float32) * light
+        wet = look.lip * np.array([0.64, 0.36, 0.38], np.float32)  # redder, in shadow
+        from_lip = np.minimum(ys - top, bottom - ys)  # px, to the nearer lip
+        from_corner = (1.0 - np.abs(u)) * half * 0.5
+        rim_w = (0.02 + 0.03 * rnd) * m
+        rim = np.exp(-np.maximum(np.minimum(from_lip, from_corner), 0.0) / rim_w)
+        rim *= (0.2 + 0.8 * t) * (1.0 - 0.5 * u * u)  # the lower lip's inside faces the light
+        colour = back + (wet - back) * (0.9 * rim)[..., None]
+        # The throat and the back of the tongue catch a little light low in a wide-open mouth.
+        glow = opened * np.exp(-((u / 0.55) ** 2)) * t * (1.0 - rim)
+        colour += (np.array([40.0, 14.0, 15.0], np.float32) * light) * glow[..., None]
 
-        # Tongue: a rounded hump low in the mouth on open vowels.
-        show_tongue = np.clip((opened - 0.3) / 0.5, 0.0, 1.0) * (1.0 - 0.6 * rnd)
+        # Tongue: a rounded hump low in the mouth on open vowels, lit at its tip, darker
+        # towards the back and the sides, with a faint groove down the middle.
+        show_tongue = np.clip((opened - 0.15) / 0.5, 0.0, 1.0) * (1.0 - 0.4 * rnd)
         if show_tongue > 0.01:
-            tongue_top = bottom - gap * (0.38 - 0.18 * u * u)
-            tz = np.clip((ys - tongue_top) / np.maximum(0.45 * gap, 1.0), 0.0, 1.0)  # soft top
-            body = _smooth(tz) * np.clip(1.0 - (np.abs(u) / 0.75) ** 2, 0.0, 1.0)
-            tcol = np.array([128.0, 52.0, 56.0], np.float32) * light
-            tshade = (0.65 + 0.25 * (1.0 - np.abs(u)))[..., None] * (0.8 + 0.2 * tz[..., None])
-            colour += (tcol * tshade - colour) * (body * show_tongue)[..., None]
+            tongue_top = bottom - gap * (0.45 - 0.25 * u * u)
+            tz = np.clip((ys - tongue_top) / np.maximum(0.3 * gap, 1.0), 0.0, 1.0)
+            # Its back falls away into the dark: a soft top, not an outline.
+            body = _smooth(np.clip((ys - tongue_top) / np.maximum(0.12 * gap, edge_soft), 0, 1))
+            body *= np.clip(1.0 - (np.abs(u) / 0.8) ** 2, 0.0, 1.0)
+            tcol = look.lip * np.array([0.92, 0.55, 0.57], np.float32)
+            tshade = (0.72 + 0.28 * _smooth(tz)) * (1.0 - 0.35 * u * u)
+            tshade = tshade * (1.0 - 0.12 * np.exp(-((u / 0.07) ** 2)))
+            colour += (tcol * tshade[..., None] - colour) * (body * show_tongue)[..., None]
 
-        # Lower teeth: behind the lower lip, once the jaw is well open; shaded by the lip.
-        low_h = np.minimum(0.06 * m, 0.18 * gap)
-        show_low = np.clip((opened - 0.45) / 0.35, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
+        # Lower teeth: behind the lower lip, once the jaw is well open; in shadow.
+        low_h = np.minimum(0.035 * m, 0.12 * gap)
+        show_low = np.clip((opened - 0.6) / 0.3, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
         if show_low > 0.01:
             edge = bottom - low_h * show_low
-            lower_teeth = np.clip((ys - edge) / px + 0.5, 0.0, 1.0)
-            lower_teeth *= np.clip(1.0 - (u / 0.6) ** 2, 0, 1)
-            # Lit at their edges, in the lower lip's shadow further down.
-            lit = 0.85 - 0.3 * np.clip((ys - edge) / np.maximum(low_h, 1.0), 0.0, 1.0)
-            lcol = look.tooth * lit[..., None]
+            lower_teeth = np.clip((ys - edge) / edge_soft + 0.5, 0.0, 1.0)
+            lower_teeth *= np.clip(1.0 - (u / 0.45) ** 2, 0, 1)
+            gaps = np.ones_like(u)
+            for k in (-1.5, -0.5, 0.5, 1.5):  # four small incisors
+                pos = cx + k * 0.075 * m
+                gaps = gaps * (1.0 - 0.3 * np.exp(-0.5 * ((xs[None, :] - pos) / edge_soft) ** 2))
+            lcol = look.tooth * (0.78 * gaps)[..., None]
             colour += (lcol - colour) * (lower_teeth * 0.8)[..., None]
 
         # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
-        band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.7 * rnd + 0.3 * wide, 0, 1)
+        band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.5 * rnd + 0.3 * wide, 0, 1)
         band = np.maximum(band, gap * teeth_lip)
-        upper_teeth = np.clip((top + band - ys) / px + 0.5, 0.0, 1.0)
+        upper_teeth = np.clip((top + band - ys) / edge_soft + 0.5, 0.0, 1.0)
         upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.85) ** 2, 0.0, 1.0)  # canines to canines
-        shade = 0.78 + 0.22 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
-        across = 1.0 - 0.35 * u * u  # (1, w): darker towards the corners
+        # In the upper lip's shadow at the gum line, lit at the biting edge.
+        shade = 0.7 + 0.3 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
+        across = 1.0 - 0.45 * u * u  # (1, w): darker towards the corners
         # Faint gaps between the front teeth (two wide central incisors, narrower ones beside).
         for k in (-2.0, -1.0, 0.0, 1.0, 2.0):
             pos = cx + np.sign(k) * (abs(k) * 0.105 * m + (0.02 * m if abs(k) == 2 else 0.0))
-            width = max(0.7, 0.6 * px)
+            width = max(0.7, 0.6 * px, look.soft)
             across = across * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / width) ** 2))
         shade = shade * across
         drawn = look.tooth * shade[..., None]
@@ -237,12 +307,6 @@ class _Mouth:
             own, seen = self.own_teeth.sample(xs, ys, top, cx, half)
             drawn += (own - drawn) * seen[..., None]
         colour += (drawn - colour) * upper_teeth[..., None]
-
-        # Contact shadow where the lips meet the inside: deep under the upper lip, light at the
-        # sides and along the lower lip (where the tongue and lower teeth come up to meet it).
-        soft = cv2.GaussianBlur(alpha, (0, 0), max(0.8, 0.02 * m / px))
-        edge_dark = 1.0 - np.clip((soft - 0.3) / 0.7, 0.0, 1.0)
-        colour *= (1.0 - edge_dark * (0.15 + 0.25 * (1.0 - t)))[..., None]
         return colour.astype(np.float32)
 
 

@@ -98,6 +98,12 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
     for fy in (0.25, 0.5, 0.75):
         helpers.append(np.array([x0, y0 + fy * (y1 - y0)]))
         helpers.append(np.array([x1, y0 + fy * (y1 - y0)]))
+    # The inner lips between their landmarks (on the curve through them): with only the
+    # landmarks, a closing mouth stays open in a wedge at each corner, where the lips curve.
+    lip_curve = closed_curve(p[INNER], 2)
+    mids = lip_curve[1::2]  # segment k runs from INNER[k] to INNER[k + 1]
+    first_mid = len(p) + len(helpers)
+    helpers.extend(mids)
     points = np.vstack([p, np.array(helpers)])
     crease = tuple(range(68, 76))
     n = len(points)
@@ -133,14 +139,14 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
     # Round: corners gather towards the middle, the lips push out (look fuller).
     d = zero()
     for i, side, w in ((48, 1, 1), (60, 1, 1.1), (54, -1, 1), (64, -1, 1.1), (49, 1, 0.5),
-                       (59, 1, 0.5), (53, -1, 0.5), (55, -1, 0.5), (61, 1, 0.35), (67, 1, 0.35),
-                       (63, -1, 0.35), (65, -1, 0.35)):  # fmt: skip
+                       (59, 1, 0.5), (53, -1, 0.5), (55, -1, 0.5), (61, 1, 0.5), (67, 1, 0.5),
+                       (63, -1, 0.5), (65, -1, 0.5)):  # fmt: skip
         d[i] = right * side * ROUND_IN * m * w
     # The pushed-out lips look taller, and the opening between them rounder.
-    for i, w in ((50, 0.8), (51, 1.0), (52, 0.8), (61, 0.6), (62, 0.8), (63, 0.6)):
-        d[i] += -down * 0.05 * e * w
-    for i, w in ((56, 0.8), (57, 1.0), (58, 0.8), (65, 0.6), (66, 0.8), (67, 0.6)):
-        d[i] += down * 0.05 * e * w
+    for i, w in ((50, 0.8), (51, 1.0), (52, 0.8), (61, 0.7), (62, 0.8), (63, 0.7)):
+        d[i] += -down * 0.06 * e * w
+    for i, w in ((56, 0.8), (57, 1.0), (58, 0.8), (65, 0.7), (66, 0.8), (67, 0.7)):
+        d[i] += down * 0.06 * e * w
     moves["round"] = d
 
     # Wide: corners stretch out and a touch up.
@@ -220,8 +226,42 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
         d[i] = -down * BROW_LIFT * e * 0.12
     moves["brows"] = d
 
+    # Each in-between lip point moves as the middle of its two landmarks; when the lips shut,
+    # the lower ones come up onto the upper lip's curve.
+    dense = closed_curve(p[INNER], 12)
+    top = dense[: 4 * 12 + 1]
+    order = np.argsort(top[:, 0], kind="stable")
+    for name, d in moves.items():
+        for k in range(8):
+            d[first_mid + k] = 0.5 * (d[INNER[k]] + d[INNER[(k + 1) % 8]])
+        if name == "shut":
+            for k in range(4, 8):
+                x, y = mids[k]
+                d[first_mid + k] = down * (np.interp(x, top[order, 0], top[order, 1]) - y)
     triangles = _triangulate(points + moves["open"], roi)
     return Rig(points=points, triangles=triangles, moves=moves, crease=crease)
+
+
+INNER = list(range(60, 68))
+
+
+def closed_curve(points: np.ndarray, per: int) -> np.ndarray:
+    """``per`` points per segment of a closed Catmull-Rom curve through ``points``."""
+    t = np.linspace(0.0, 1.0, per, endpoint=False)[:, None]
+    out = []
+    n = len(points)
+    for i in range(n):
+        a, b, c, d = (points[(i + k) % n] for k in (-1, 0, 1, 2))
+        out.append(
+            0.5
+            * (
+                2 * b
+                + (-a + c) * t
+                + (2 * a - 5 * b + 4 * c - d) * t**2
+                + (-a + 3 * b - 3 * c + d) * t**3
+            )
+        )
+    return np.vstack(out)
 
 
 def _triangulate(points: np.ndarray, roi: tuple[int, int, int, int]) -> np.ndarray:
