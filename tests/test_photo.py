@@ -340,6 +340,30 @@ def test_a_relaxed_smile_closes_to_its_corners_with_no_dark_wedges() -> None:
     assert rest[lips.astype(bool)].min() > 0.4 * cheek
 
 
+def test_a_closed_mouth_photo_opens_only_as_far_as_the_moves_open_it() -> None:
+    import cv2
+
+    data = pytest.importorskip("skimage.data")
+    smiling = load_photo(encode(data.astronaut()), 512, name="astronaut.png")
+    # Her relaxed frame is a photo with closed lips (and a line between them).
+    p = load_photo(encode(smiling.render(REST)), 512, name="closed.png")
+    assert not p.face.teeth_visible
+    lips = np.zeros(p._base.shape[:2], np.uint8)
+    cv2.fillPoly(lips, [np.round(p.face.points[48:60]).astype(np.int32)], 1)
+    inside = lips.astype(bool)
+    photo_darkest = p._base.astype(np.float32).mean(axis=2)[inside].min()
+    # A smile in a pause moves the mouth without opening it: nothing is painted between the
+    # lips (the landmarks leave a small gap there; a dark slot would open in every pause).
+    paused = p.render(FrameState(smile=1.0)).astype(np.float32).mean(axis=2)
+    assert paused[inside].min() > 0.75 * photo_darkest
+    # Open, it shows drawn teeth (the photo has none of its own) over a dark cavity.
+    opened = p.render(OPEN).astype(np.float32)
+    inner = p._moved(list(range(60, 68)), p.weights(OPEN), 0.0, 0.0, 0.0)
+    cx = int(inner[[0, 4], 0].mean())
+    column = opened[int(inner[2, 1]) : int(inner[6, 1]), cx - 1 : cx + 2].mean(axis=1).sum(axis=1)
+    assert column.max() > 500 and column.min() < 200
+
+
 def test_what_is_painted_is_as_soft_and_grainy_as_the_photo() -> None:
     from core.engines.local.photo_mouth import MouthLook, paint_inside
 

@@ -238,14 +238,22 @@ class PhotoPresenter:
             gap = np.zeros(self._base.shape[:2], np.uint8)
             lips = np.round(closed_curve(face.points[INNER_LIPS], 6)).astype(np.int32)
             cv2.fillPoly(gap, [lips], 255)
-            # And the dark corners of a smile, which the landmarks cut across.
-            mw = face.mouth_width
-            for corner in face.points[[60, 64]]:
-                centre = (round(float(corner[0])), round(float(corner[1])))
-                axes = (max(2, round(0.06 * mw)), max(2, round(0.03 * mw)))
-                cv2.ellipse(gap, centre, axes, 0, 0, 360, 255, -1)
             gap = cv2.dilate(gap, np.ones((3, 3), np.uint8))
-            self._warped = cv2.inpaint(self._base, gap, 3, cv2.INPAINT_TELEA)
+            # And the dark corners of a smile, which the inner-lip landmarks cut across: what is
+            # much darker than the lips inside the outer lip line (its penumbra faded in).
+            outer = np.zeros_like(gap)
+            cv2.fillPoly(outer, [np.round(face.points[48:60]).astype(np.int32)], 255)
+            lum = self._base.astype(np.float32).mean(axis=2)
+            lip_lum = float(self._lip_colour().mean())
+            dark = ((lum < 0.6 * lip_lum) & (outer > 0)).astype(np.uint8) * 255
+            dark = cv2.dilate(dark, np.ones((3, 3), np.uint8))
+            filled = cv2.inpaint(self._base, gap | dark, 3, cv2.INPAINT_TELEA)
+            r = max(1.0, 0.012 * face.mouth_width)
+            soft = cv2.GaussianBlur(cv2.dilate(dark, np.ones((3, 3), np.uint8)), (0, 0), r)
+            keep = np.maximum(gap, dark).astype(np.float32) / 255.0
+            keep = np.maximum(keep, soft.astype(np.float32) / 255.0)
+            mixed = self._base + (filled.astype(np.float32) - self._base) * keep[..., None]
+            self._warped = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
         lashes = self._base[
             np.clip(np.round(face.points[[37, 38, 43, 44], 1]).astype(int), 0, self.height - 1),
             np.clip(np.round(face.points[[37, 38, 43, 44], 0]).astype(int), 0, self.width - 1),
@@ -259,7 +267,18 @@ class PhotoPresenter:
             # An enlarged photo is blurred by about half its enlargement (in canvas px).
             soft=max(0.0, 0.5 * face.scale - 0.1),
             grain=self._grain(),
+            # Closing a smile's gap leaves a line to draw where the lips meet; closed lips in
+            # the photo have their own, only deepened a little.
+            seam=0.85 if face.teeth_visible else 0.3,
         )
+        # Lips that touch in the photo are closed: its landmarks' small gap between them is
+        # not a mouth to paint (only what the moves open is).
+        self._paint_close = np.zeros((len(INNER_LIPS), 2))
+        pts = face.points
+        rest_gap = [pts[up, 1] - pts[low, 1] for low, up in ((65, 63), (66, 62), (67, 61))]
+        if not face.teeth_visible and -min(rest_gap) < 0.06 * face.mouth_width:
+            for k, g in zip((5, 6, 7), rest_gap, strict=True):
+                self._paint_close[k, 1] = min(0.0, g)
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -424,7 +443,13 @@ class PhotoPresenter:
     def _tooth_colour(self) -> np.ndarray:
         """The person's own teeth colour when the photo shows them, else a lit off-white."""
         light = self._skin_light()
-        default = np.array([232.0, 224.0, 210.0], np.float32) * min(1.0, 0.55 + 0.4 * light)
+        # Ivory, a little of the skin's warmth in it (a neutral white looks blue in a face).
+        p = self.face.points
+        cheeks = self._patch(p[[2, 3, 31]].mean(axis=0), p[[13, 14, 35]].mean(axis=0))
+        skin = np.median(cheeks, axis=0) if cheeks.size else np.array([200.0, 160.0, 140.0])
+        ivory = np.array([240.0, 232.0, 214.0], np.float32)
+        warm = ivory * (0.85 + 0.15 * skin / max(1.0, float(np.max(skin))))
+        default = warm.astype(np.float32) * min(1.0, 0.55 + 0.4 * light)
         if not self.face.teeth_visible:
             return default
         inner = self.face.points[INNER_LIPS]
@@ -600,7 +625,7 @@ class PhotoPresenter:
     def _draw_mouth(
         self, out: np.ndarray, w: dict[str, float], dx: float, dy: float, angle: float
     ) -> None:
-        inner = self.face.points[INNER_LIPS].copy()
+        inner = self.face.points[INNER_LIPS] + self._paint_close
         for move, c in w.items():
             if move in self._inner_moves:
                 inner += c * self._inner_moves[move]

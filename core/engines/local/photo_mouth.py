@@ -28,6 +28,7 @@ class MouthLook:
     )
     soft: float = 0.0  # px: the photo's softness here (an enlarged photo is blurred by it)
     grain: float = 0.0  # the photo's noise (levels, one standard deviation)
+    seam: float = 0.85  # how dark the line where the lips meet is drawn (0 = not at all)
 
 
 @dataclass(frozen=True)
@@ -94,22 +95,26 @@ def _chain(curve: np.ndarray, xs: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _grain(size: int = 128) -> np.ndarray:
-    """A fixed tile of film grain (unit standard deviation): the same every run."""
-    return np.random.default_rng(20261129).standard_normal((size, size)).astype(np.float32)
+def _grain(size: int, scale: float) -> np.ndarray:
+    """A fixed tile of film grain (unit standard deviation), ``size`` px square and seamless,
+    its specks ``scale`` px across (the photo's own, enlarged with it): the same every run."""
+    cells = max(4, round(size / scale))
+    noise = np.random.default_rng(20261129).standard_normal((cells, cells)).astype(np.float32)
+    tile = np.tile(noise, (3, 3))  # resized with its neighbours around it: no seam
+    big = cv2.resize(tile, (3 * size, 3 * size), interpolation=cv2.INTER_LINEAR)
+    out = big[size : 2 * size, size : 2 * size]
+    return np.tile(out / max(1e-3, float(out.std())), (2, 2))
 
 
 def _grain_at(look: MouthLook, shape: tuple[int, int], anchor: np.ndarray) -> np.ndarray:
     """The photo's grain over a region, fixed to the mouth (``anchor``: its left corner in the
-    region), at the photo's own scale (enlarged with it, so its specks are as big)."""
-    tile = _grain()
-    n = tile.shape[0]
-    scale = max(1.0, look.soft / 0.5)
-    ys = ((np.arange(shape[0], dtype=np.float32) - anchor[1]) / scale) % n
-    xs = ((np.arange(shape[1], dtype=np.float32) - anchor[0]) / scale) % n
-    map_x = np.broadcast_to(xs[None, :], shape).astype(np.float32)
-    map_y = np.broadcast_to(ys[:, None], shape).astype(np.float32)
-    return cv2.remap(tile, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
+    region)."""
+    size = 64
+    while size < max(shape):
+        size *= 2
+    tile = _grain(size, round(max(1.0, look.soft / 0.5) * 4) / 4)
+    oy, ox = int(-np.floor(anchor[1])) % size, int(-np.floor(anchor[0])) % size
+    return tile[oy : oy + shape[0], ox : ox + shape[1]]
 
 
 def paint_inside(
@@ -168,10 +173,13 @@ def paint_inside(
         xs_l = (x0 + (f - 1) / 2.0 + f * np.arange(wl)).astype(np.float32)
         ys_l = (y0 + (f - 1) / 2.0 + f * np.arange(hl)).astype(np.float32)
         low = look_at.colour(xs_l, ys_l, lips, f)
+        if look.soft > 0.3:  # an enlarged photo is soft: so is what is drawn into it
+            low = cv2.GaussianBlur(low, (0, 0), 0.7 * look.soft / f)
         colour = cv2.resize(low, (wl * f, hl * f), interpolation=cv2.INTER_LINEAR)[:h, :w]
-    if look.soft > 0.3:  # an enlarged photo's edges are soft: so are the lips' inner edges
+    if look.soft > 0.3:
         alpha = cv2.GaussianBlur(alpha, (0, 0), look.soft)
-        colour = cv2.GaussianBlur(colour, (0, 0), 0.7 * look.soft)
+        if f == 1:
+            colour = cv2.GaussianBlur(colour, (0, 0), 0.7 * look.soft)
     if look.grain > 0.3:
         anchor = inner[0] - [x0, y0]
         colour += (look.grain * _grain_at(look, (h, w), anchor))[..., None]
@@ -208,7 +216,7 @@ def _seam(
     # Darker and a little redder, like a lip in its own shadow.
     dark = np.array([0.42, 0.34, 0.36], np.float32)
     part = region[band]
-    factor = 1.0 - (0.85 * sa)[..., None] * (1.0 - dark)
+    factor = 1.0 - (look.seam * sa)[..., None] * (1.0 - dark)
     part[:] = np.clip(part * factor + 0.5, 0, 255).astype(np.uint8)
 
 
@@ -269,8 +277,8 @@ class _Mouth:
             # Its back falls away into the dark: a soft top, not an outline.
             body = _smooth(np.clip((ys - tongue_top) / np.maximum(0.12 * gap, edge_soft), 0, 1))
             body *= np.clip(1.0 - (np.abs(u) / 0.8) ** 2, 0.0, 1.0)
-            tcol = look.lip * np.array([0.92, 0.55, 0.57], np.float32)
-            tshade = (0.72 + 0.28 * _smooth(tz)) * (1.0 - 0.35 * u * u)
+            tcol = look.lip * np.array([0.86, 0.56, 0.6], np.float32)
+            tshade = (0.62 + 0.3 * _smooth(tz)) * (1.0 - 0.35 * u * u)
             tshade = tshade * (1.0 - 0.12 * np.exp(-((u / 0.07) ** 2)))
             colour += (tcol * tshade[..., None] - colour) * (body * show_tongue)[..., None]
 
@@ -289,20 +297,25 @@ class _Mouth:
             colour += (lcol - colour) * (lower_teeth * 0.8)[..., None]
 
         # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
-        band = np.minimum(0.11 * m, 0.45 * gap) * np.clip(1.0 - 0.5 * rnd + 0.3 * wide, 0, 1)
+        band = np.minimum(0.095 * m, 0.42 * gap) * np.clip(1.0 - 0.5 * rnd + 0.3 * wide, 0, 1)
         band = np.maximum(band, gap * teeth_lip)
-        upper_teeth = np.clip((top + band - ys) / edge_soft + 0.5, 0.0, 1.0)
+        # Where the teeth meet (centrals 0.105 m wide, laterals 0.085 m, then the canines):
+        # a faint line, and a small notch in the biting edge, each tooth's corners rounded.
+        gaps_at = np.array([0.0, 0.105, 0.19, 0.27, -0.105, -0.19, -0.27], np.float32) * m
+        near = np.min(np.abs(xs[None, :] - cx - gaps_at[:, None]), axis=0)[None, :]  # (1, w)
+        notch = 0.12 * band * np.exp(-((near / (0.018 * m)) ** 2))
+        upper_teeth = np.clip((top + band - notch - ys) / edge_soft + 0.5, 0.0, 1.0)
         upper_teeth *= np.clip(1.0 - (np.abs(u) / 0.85) ** 2, 0.0, 1.0)  # canines to canines
-        # In the upper lip's shadow at the gum line, lit at the biting edge.
-        shade = 0.7 + 0.3 * np.clip((ys - top) / np.maximum(band, 1.0), 0.0, 1.0)
-        across = 1.0 - 0.45 * u * u  # (1, w): darker towards the corners
-        # Faint gaps between the front teeth (two wide central incisors, narrower ones beside).
-        for k in (-2.0, -1.0, 0.0, 1.0, 2.0):
-            pos = cx + np.sign(k) * (abs(k) * 0.105 * m + (0.02 * m if abs(k) == 2 else 0.0))
-            width = max(0.7, 0.6 * px, look.soft)
-            across = across * (1.0 - 0.18 * np.exp(-0.5 * ((xs[None, :] - pos) / width) ** 2))
+        # In the upper lip's shadow at the gum line, lit towards the biting edge; darker and
+        # warmer towards the corners, where the mouth's red shows through.
+        shade = 0.5 + 0.5 * _smooth(np.clip((ys - top) / np.maximum(0.6 * band, 1.0), 0.0, 1.0))
+        across = 1.0 - 0.55 * u * u  # (1, w)
+        line_w = max(0.6, 0.5 * px, 0.8 * look.soft)
+        across = across * (1.0 - 0.14 * np.exp(-0.5 * (near / line_w) ** 2))
         shade = shade * across
+        warm = np.clip(1.0 - shade, 0.0, 1.0)[..., None] * 0.5  # shadow takes the lips' hue
         drawn = look.tooth * shade[..., None]
+        drawn += (look.lip * shade[..., None] * 0.8 - drawn) * warm
         if self.own_teeth is not None:
             own, seen = self.own_teeth.sample(xs, ys, top, cx, half)
             drawn += (own - drawn) * seen[..., None]
