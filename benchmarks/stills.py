@@ -1,6 +1,7 @@
 """Contact sheets of every presenter, to look at, and what a frame costs to draw.
 
-For each built-in presenter and for a photo (scikit-image's astronaut), one PNG in OUT:
+For each built-in presenter and for two photos (scikit-image's astronaut, who smiles with her
+teeth showing, and the same face with closed lips), one PNG in OUT:
 row 1 the rest pose and each viseme (rest, open, wide, round, press, lip-teeth), row 2
 four frames from a real sentence (espeak-ng speech → lip-sync timeline), then the smile
 of a pause and a nod with raised brows. Tiles are 720×720 (the presenter drawn natively
@@ -36,6 +37,8 @@ from core.engines.local.lipsync import timeline  # noqa: E402
 from core.engines.local.presenters import backdrop, load_presenter  # noqa: E402
 from core.engines.local.types import FrameState  # noqa: E402
 from core.engines.local.visemes import VISEME_POSES, Viseme  # noqa: E402
+
+REST_POSE = VISEME_POSES[Viseme.REST]
 from core.models import Avatar  # noqa: E402
 
 SENTENCE = "Hola a todos. Hoy vamos a aprender por qué el cielo es azul."
@@ -135,6 +138,12 @@ def main() -> None:
         photo = args.out / "astronaut-source.png"
         Image.fromarray(data.astronaut()).save(photo)
         avatars.append(Avatar(id=str(photo), name="astronaut", kind="photo", path=photo))
+        # The same face with closed lips (her relaxed frame, saved as a photo): a photo that
+        # shows no teeth, so the open mouth's teeth are drawn.
+        closed = args.out / "astronaut-closed-source.png"
+        relaxed = load_presenter(avatars[-1], 512, 512).render(FrameState(mouth=REST_POSE))
+        Image.fromarray(relaxed).save(closed)
+        avatars.append(Avatar(id=str(closed), name="astronaut-closed", kind="photo", path=closed))
     states, picks, words = sentence_states()
     for avatar in avatars:
         t0 = time.perf_counter()
