@@ -14,7 +14,13 @@ import numpy as np
 from PIL import Image
 
 
-def synthetic_face(size: int = 512, *, seed: int = 0, closed_mouth: bool = True) -> np.ndarray:
+def synthetic_face(
+    size: int = 512,
+    *,
+    seed: int = 0,
+    closed_mouth: bool = True,
+    skin: tuple[int, int, int] = (214, 170, 140),
+) -> np.ndarray:
     """An RGB uint8 portrait: one face, centred, about 45% of the width, on a plain backdrop.
 
     Geometry (for assertions): face centre x = size/2; eyes at y ≈ 0.42·size; the line between
@@ -32,10 +38,10 @@ def synthetic_face(size: int = 512, *, seed: int = 0, closed_mouth: bool = True)
     def r(a: float, b: float) -> tuple[int, int]:
         return (round(a * s), round(b * s))
 
-    skin = (214, 170, 140)
     hair = (70, 48, 35)
     cv2.ellipse(img, p(256, 200), r(128, 120), 0, 0, 360, hair, -1, cv2.LINE_AA)  # hair
-    cv2.rectangle(img, p(200, 380), p(312, 520), (196, 152, 124), -1)  # neck
+    neck = tuple(round(0.92 * c) for c in skin)
+    cv2.rectangle(img, p(200, 380), p(312, 520), neck, -1)  # neck
     cv2.ellipse(img, p(256, 560), r(200, 90), 0, 0, 360, (60, 70, 110), -1, cv2.LINE_AA)
     cv2.ellipse(img, p(256, 262), r(108, 138), 0, 0, 360, skin, -1, cv2.LINE_AA)  # face
     cv2.ellipse(img, p(256, 150), r(112, 45), 0, 180, 360, hair, -1, cv2.LINE_AA)  # fringe

@@ -364,6 +364,21 @@ def test_a_closed_mouth_photo_opens_only_as_far_as_the_moves_open_it() -> None:
     assert column.max() > 500 and column.min() < 200
 
 
+def test_the_painted_mouth_follows_the_light_not_the_skin_tone() -> None:
+    def look(rgb: np.ndarray):
+        return load_photo(encode(rgb), 384, name="me.png")._look
+
+    fair = look(synthetic_face(400, seed=3))
+    dark = look(synthetic_face(400, seed=3, skin=(120, 80, 58)))
+    dim = look((synthetic_face(400, seed=3) * 0.6).astype(np.uint8))
+    # Darker skin in the same light: the same teeth and the same light inside the mouth (read
+    # from the whites of the eyes), not a darker mouth.
+    assert abs(dark.light - fair.light) < 0.05
+    assert np.abs(dark.tooth - fair.tooth).max() < 8
+    # The same face in a dimmer photo: everything drawn is dimmer too.
+    assert dim.light < 0.75 * fair.light and dim.tooth.mean() < 0.75 * fair.tooth.mean()
+
+
 def test_what_is_painted_is_as_soft_and_grainy_as_the_photo() -> None:
     from core.engines.local.photo_mouth import MouthLook, paint_inside
 

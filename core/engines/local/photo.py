@@ -397,10 +397,31 @@ class PhotoPresenter:
         return out
 
     def _skin_light(self) -> float:
-        """How bright the skin is (1 = typical), so the painted mouth matches the lighting."""
+        """How brightly the face is lit (1 = typical), so the painted mouth matches it.
+
+        Read from the whites of the eyes, which are about the same in every face (the skin's
+        brightness would make a darker-skinned person's teeth and mouth darker, not just a
+        darker photo's); from the skin when the eyes do not show enough white."""
+        white = self._eye_white()
+        if white is not None:
+            return float(np.clip(white.mean() / 186.0, 0.45, 1.25))
         p = self.face.points
         patch = self._patch(p[[2, 3, 31]].mean(axis=0), p[[13, 14, 35]].mean(axis=0))
         return float(np.clip(patch.mean() / 160.0, 0.45, 1.25)) if patch.size else 1.0
+
+    def _eye_white(self) -> np.ndarray | None:
+        """RGB of the whites of the eyes (the brightest part of the open eyes), or None."""
+        mask = np.zeros(self._base.shape[:2], np.uint8)
+        for eye in (range(36, 42), range(42, 48)):
+            cv2.fillPoly(mask, [np.round(self.face.points[list(eye)]).astype(np.int32)], 1)
+        pixels = self._base[mask.astype(bool)].astype(np.float32)
+        if len(pixels) < 40:
+            return None
+        lum = pixels.mean(axis=1)
+        white = pixels[lum >= np.percentile(lum, 85)].mean(axis=0)
+        if float(white.mean()) < 1.6 * float(np.median(lum)):  # no white to speak of
+            return None
+        return white
 
     def _patch(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         r = max(2, int(0.06 * self.face.width))
@@ -442,14 +463,15 @@ class PhotoPresenter:
 
     def _tooth_colour(self) -> np.ndarray:
         """The person's own teeth colour when the photo shows them, else a lit off-white."""
-        light = self._skin_light()
-        # Ivory, a little of the skin's warmth in it (a neutral white looks blue in a face).
-        p = self.face.points
-        cheeks = self._patch(p[[2, 3, 31]].mean(axis=0), p[[13, 14, 35]].mean(axis=0))
-        skin = np.median(cheeks, axis=0) if cheeks.size else np.array([200.0, 160.0, 140.0])
-        ivory = np.array([240.0, 232.0, 214.0], np.float32)
-        warm = ivory * (0.85 + 0.15 * skin / max(1.0, float(np.max(skin))))
-        default = warm.astype(np.float32) * min(1.0, 0.55 + 0.4 * light)
+        # Ivory: a little warmer than the whites of the eyes, in the same light (a neutral
+        # white looks blue in a face).
+        white = self._eye_white()
+        if white is not None:
+            default = np.clip(white * np.array([1.1, 1.07, 1.0]), 0, 248).astype(np.float32)
+        else:
+            light = self._skin_light()
+            ivory = np.array([238.0, 226.0, 204.0], np.float32)
+            default = ivory * min(1.0, 0.55 + 0.4 * light)
         if not self.face.teeth_visible:
             return default
         inner = self.face.points[INNER_LIPS]

@@ -277,7 +277,9 @@ class _Mouth:
             # Its back falls away into the dark: a soft top, not an outline.
             body = _smooth(np.clip((ys - tongue_top) / np.maximum(0.12 * gap, edge_soft), 0, 1))
             body *= np.clip(1.0 - (np.abs(u) / 0.8) ** 2, 0.0, 1.0)
-            tcol = look.lip * np.array([0.86, 0.56, 0.6], np.float32)
+            # Pink whatever the lips' colour: half theirs, half a tongue's in this light.
+            tcol = 0.5 * look.lip * np.array([0.86, 0.56, 0.6], np.float32)
+            tcol += 0.5 * np.array([176.0, 90.0, 94.0], np.float32) * light
             tshade = (0.62 + 0.3 * _smooth(tz)) * (1.0 - 0.35 * u * u)
             tshade = tshade * (1.0 - 0.12 * np.exp(-((u / 0.07) ** 2)))
             colour += (tcol * tshade[..., None] - colour) * (body * show_tongue)[..., None]
