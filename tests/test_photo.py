@@ -364,6 +364,24 @@ def test_a_closed_mouth_photo_opens_only_as_far_as_the_moves_open_it() -> None:
     assert column.max() > 500 and column.min() < 200
 
 
+@pytest.mark.parametrize("angle", [-14, 10])
+def test_a_tilted_head_or_a_tight_crop_animates(angle: int) -> None:
+    """The mesh's outer ring fell outside the animated region for a head tilted ~8° or
+    more, and loading the photo crashed in OpenCV's triangulation."""
+    import cv2
+
+    data = pytest.importorskip("skimage.data")
+    a = data.astronaut()
+    h, w = a.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    tilted = cv2.warpAffine(a, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    for rgb in (tilted, np.ascontiguousarray(tilted[40:300, 110:350])):
+        p = load_photo(encode(rgb), 480, 270, name="tilted.png")
+        rest = p.render(REST)
+        assert _diff(rest, p.render(OPEN)).sum() > 0
+        assert np.array_equal(p.render(REST), rest)
+
+
 def test_the_painted_mouth_follows_the_light_not_the_skin_tone() -> None:
     def look(rgb: np.ndarray):
         return load_photo(encode(rgb), 384, name="me.png")._look

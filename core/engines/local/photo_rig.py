@@ -87,11 +87,12 @@ def build_rig(face: Face, roi: tuple[int, int, int, int]) -> Rig:
     # and the forehead above the brows.
     ring_scale = np.array([1.25, 1.25, 1.28, 1.32, 1.38, 1.45, 1.5, 1.55, 1.55])
     ring_scale = np.concatenate([ring_scale, ring_scale[-2::-1]])
-    for i in JAW:
-        helpers.append(centre + (p[i] - centre) * ring_scale[i])
-    for i in BROW_L + BROW_R:
-        helpers.append(centre + (p[i] - centre) * 1.7)
     x0, y0, x1, y1 = roi
+    ring = [centre + (p[i] - centre) * ring_scale[i] for i in JAW]
+    ring += [centre + (p[i] - centre) * 1.7 for i in BROW_L + BROW_R]
+    # (A tilted head or a face near the photo's edge puts some outside the region, whose
+    # edges anchor the mesh there instead.)
+    helpers.extend(q for q in ring if x0 + 1 < q[0] < x1 - 1 and y0 + 1 < q[1] < y1 - 1)
     for fx in (0.0, 0.25, 0.5, 0.75, 1.0):
         helpers.append(np.array([x0 + fx * (x1 - x0), y0]))
         helpers.append(np.array([x0 + fx * (x1 - x0), y1]))
@@ -269,6 +270,8 @@ def _triangulate(points: np.ndarray, roi: tuple[int, int, int, int]) -> np.ndarr
     between them, so no triangle joins the upper lip to the lower jaw across the mouth)."""
     x0, y0, x1, y1 = roi
     subdiv = cv2.Subdiv2D((int(x0) - 2, int(y0) - 2, int(x1 - x0) + 5, int(y1 - y0) + 5))
+    # (Subdiv2D refuses points outside its rectangle: a jaw that drops past the photo's edge.)
+    points = np.clip(points, [x0 - 1, y0 - 1], [x1 + 1, y1 + 1])
     for x, y in points:
         subdiv.insert((float(x), float(y)))
     tris = []
