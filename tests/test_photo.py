@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -501,6 +502,25 @@ def test_a_smiling_photo_relaxes_while_speaking_and_smiles_again_in_pauses() -> 
     relaxed = p.weights(REST)
     assert relaxed["relax"] == pytest.approx(1.0) and p.weights(FrameState(smile=0.8))["relax"] == 0
     assert corners_then < f.points[[62, 66], 1].mean()  # a smile: corners above the lip line
+
+
+def test_a_smiling_photo_leaves_its_smile_gradually() -> None:
+    """Leaving a pause, the lips start to close over the smile's teeth: the first small step
+    switched the whole mouth at once to the painted inside (more change in one frame than
+    from the smile to the closed mouth), a visible pop at every pause."""
+    data = pytest.importorskip("skimage.data")
+    p = load_photo(encode(data.astronaut()), 512, name="astronaut.png")
+    f = p.face
+    x0, y0 = f.points[48:60].min(axis=0).astype(int) - 4
+    x1, y1 = f.points[48:60].max(axis=0).astype(int) + 5
+
+    def mouth(smile: float) -> np.ndarray:
+        return p.render(FrameState(smile=smile))[y0:y1, x0:x1].astype(np.float32)
+
+    whole = np.abs(mouth(0.8) - mouth(0.0)).mean()
+    smiles = np.round(np.arange(0.8, 0.5, -0.02), 2)
+    steps = [np.abs(mouth(a) - mouth(b)).mean() / whole for a, b in pairwise(smiles)]
+    assert max(steps) < 0.3
 
 
 def test_moving_box_bounds_every_change(presenter: PhotoPresenter) -> None:

@@ -46,6 +46,8 @@ NOD_DROP = 5.0  # a full nod lowers the head this many head units
 PAUSE_SMILE = 0.8  # FrameState.smile at which a smiling photo is back to its own smile
 INVERT_STEPS = 2
 LASH_FROM = 0.75  # blink beyond which the lash line of a closed eye is drawn
+EASE_CLOSING = 0.35  # lips closing (relax + shut + press) over which a smile's own mouth fades out
+EASE_OPENING = 0.3  # jaw opening over which the painted inside fades in (a smiling photo)
 FIELD_SAMPLES = 110  # warp samples across the face (cheek to cheek); the rest is resized
 BAND_ROWS = 30  # warp samples per band of rows remapped (each over its own moving columns)
 BLINK_STAGES = (1 / 3, 2 / 3, 1.0)
@@ -583,11 +585,29 @@ class PhotoPresenter:
                 dst=out[band.rows, band.cols],
                 borderMode=cv2.BORDER_REPLICATE,
             )
+        if mouth and source is self._warped and self._own_teeth is not None:
+            self._ease_from_photo(out, full, active)
         if mouth:
             self._draw_mouth(out, active, dx, dy, angle)
         if active.get("blink", 0.0) > LASH_FROM:
             self._draw_lashes(out, active, dx, dy, angle)
         return frame
+
+    def _ease_from_photo(self, out: np.ndarray, full: np.ndarray, w: dict[str, float]) -> None:
+        """As a smiling photo's lips start to close, its own mouth (teeth, dark corners) fades
+        into the filled-in copy the warp samples, instead of switching in one frame."""
+        k = self._closing(w)
+        if k >= 1.0:
+            return
+        k = float(_smoothstep(np.float32(max(0.0, k))))
+        ys, xs = self._mouth_box
+        step = self._step
+        rows = slice(ys.start * step, min(out.shape[0], ys.stop * step))
+        cols = slice(xs.start * step, min(out.shape[1], xs.stop * step))
+        map1, map2 = cv2.convertMaps(full[rows, cols], None, cv2.CV_16SC2)
+        photo = cv2.remap(self._base, map1, map2, cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+        cv2.addWeighted(out[rows, cols], k, photo, 1.0 - k, 0.0, dst=out[rows, cols])
 
     def _upsample(self, low: np.ndarray) -> np.ndarray:
         """A sampled field at the region's full size (the samples are ``step`` px apart)."""
@@ -667,7 +687,21 @@ class PhotoPresenter:
             wide=w.get("wide", 0.0),
             teeth_lip=w.get("lip_teeth", 0.0),
             own_teeth=self._own_teeth,
+            shown=self._painted_share(w),
         )
+
+    def _painted_share(self, w: dict[str, float]) -> float:
+        """How much of the painted inside shows: all of it, except for a photo that shows its
+        teeth, near its own pose, where its own mouth fades into the painted one."""
+        if self._own_teeth is None:
+            return 1.0
+        moved = max(self._closing(w), w.get("open", 0.0) / EASE_OPENING)
+        return float(_smoothstep(np.float32(moved)))
+
+    @staticmethod
+    def _closing(w: dict[str, float]) -> float:
+        """How far the lips have closed from a smiling photo's own pose (1: past the ease)."""
+        return (w.get("relax", 0.0) + w.get("shut", 0.0) + w.get("press", 0.0)) / EASE_CLOSING
 
 
 def load_photo(

@@ -127,6 +127,7 @@ def paint_inside(
     wide: float,
     teeth_lip: float,
     own_teeth: OwnTeeth | None = None,
+    shown: float = 1.0,
 ) -> None:
     """Paint the mouth interior inside the polygon ``inner`` (the 8 inner-lip points, canvas
     pixels, 60..67 order) into ``out`` (an RGB uint8 region whose top-left is ``origin``).
@@ -149,7 +150,7 @@ def paint_inside(
         return
     h, w = y1 - y0, x1 - x0
     region = out[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
-    _seam(region, upper, (x0, y0), look, per)
+    _seam(region, (upper, lower), (x0, y0), look, per)
     mask = np.zeros((h, w), np.uint8)
     pts = np.round((curve - [x0, y0]) * (1 << SUB)).astype(np.int32)
     cv2.fillPoly(mask, [pts], 255, cv2.LINE_AA, shift=SUB)
@@ -159,6 +160,7 @@ def paint_inside(
     lips = (upper, lower)
     alpha = mask.astype(np.float32) / 255.0
     alpha *= np.clip(_chain(lower, xs) - _chain(upper, xs), 0.0, 1.0).astype(np.float32)[None, :]
+    alpha *= np.float32(shown)  # < 1: the photo's own mouth still shows through (easing off it)
     # The corners are the warp's (smoothed with the cheeks): the inside fades out before them.
     cx = float((inner[0, 0] + inner[4, 0]) / 2.0)
     half = max(2.0, float(abs(inner[4, 0] - inner[0, 0])) / 2.0)
@@ -189,11 +191,16 @@ def paint_inside(
 
 
 def _seam(
-    region: np.ndarray, upper: np.ndarray, origin: tuple[int, int], look: MouthLook, per: int
+    region: np.ndarray,
+    lips: tuple[np.ndarray, np.ndarray],
+    origin: tuple[int, int],
+    look: MouthLook,
+    per: int,
 ) -> None:
     """Where the lips meet, the shadow between them: the lips' own pixels darkened (their
-    texture kept), deepest in the middle, faded towards the corners, as soft as the photo.
-    (It also hides what a closed gap squeezed.)"""
+    texture kept), deepest in the middle, faded towards the corners, as soft as the photo;
+    only where the lips do meet (it also hides what a closed gap squeezed)."""
+    upper, lower = lips
     x0, y0 = origin
     h, w = region.shape[:2]
     seam = np.zeros((h, w), np.uint8)
@@ -213,6 +220,10 @@ def _seam(
     span = max(1.0, float(ends[1] - ends[0]))
     along = (np.arange(w, dtype=np.float32) - ends[0]) / span
     sa *= np.clip(np.minimum(along, 1.0 - along) / 0.2, 0.0, 1.0)[None, :]
+    # Fading in as the lips come together (a parted mouth has an inside, not a line).
+    xs = np.arange(x0, x0 + w, dtype=np.float32)
+    gap = _chain(lower, xs) - _chain(upper, xs)
+    sa *= np.clip(1.0 - gap / max(1.0, 0.03 * look.mouth_width), 0.0, 1.0).astype(np.float32)
     # Darker and a little redder, like a lip in its own shadow.
     dark = np.array([0.42, 0.34, 0.36], np.float32)
     part = region[band]
