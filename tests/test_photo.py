@@ -383,6 +383,23 @@ def test_a_tilted_head_or_a_tight_crop_animates(angle: int) -> None:
         assert np.array_equal(p.render(REST), rest)
 
 
+def test_a_face_the_rig_cannot_take_is_a_message_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cv2
+
+    import core.engines.local.photo as photo_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise cv2.error("out of range")
+
+    monkeypatch.setattr(photo_module, "build_rig", broken)
+    with pytest.raises(InputError) as err:
+        load_photo(encode(synthetic_face(400, seed=3)), 256, name="yo.png")
+    assert err.value.message_id == "photo.cannot_animate"
+    assert "yo.png" in err.value.text("es") and "de frente" in err.value.text("es")
+
+
 def test_the_painted_mouth_follows_the_light_not_the_skin_tone() -> None:
     def look(rgb: np.ndarray):
         return load_photo(encode(rgb), 384, name="me.png")._look

@@ -71,6 +71,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "persona, bien iluminada, mirando a la cámara, con la cara ocupando al menos una quinta "
         "parte de la imagen (sin gafas de sol, pelo ni manos sobre la cara).",
     },
+    "photo.cannot_animate": {
+        "en": "The face in {name} was found but could not be animated (its shape is unusual "
+        "for the face model: turned, tilted far, or cut off by the edge). Use a front-facing "
+        "photo where the whole head shows, with some space around it.",
+        "es": "Se encontró la cara en {name}, pero no se pudo animar (su forma es inusual para "
+        "el modelo de caras: girada, muy inclinada o cortada por el borde). Use una foto de "
+        "frente donde se vea la cabeza entera, con algo de espacio alrededor.",
+    },
     "photo.face_too_small": {
         "en": "The face in {name} is only {px:.0f} px across; at least {min} px is needed. Use a "
         "closer or larger photo where the face fills more of the picture.",

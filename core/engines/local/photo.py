@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -36,7 +37,10 @@ from core.engines.local.photo_rig import (
     smile_amount,
 )
 from core.engines.local.types import FrameState
+from core.errors import InputError
 from core.files import write_text
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["Face", "PhotoPresenter", "face_crop", "load_image", "load_photo", "locate"]
 
@@ -714,4 +718,8 @@ def load_photo(
     """Load, check and frame a photo in a ``width``×``height`` canvas (square when no height)."""
     rgb, face = locate(source, name, remember)
     canvas, framed = frame_face(rgb, face, width, height or width)
-    return PhotoPresenter(canvas, framed)
+    try:
+        return PhotoPresenter(canvas, framed)
+    except (cv2.error, ValueError, IndexError) as err:  # a face shape the rig cannot take
+        _log.warning("photo %s could not be rigged: %s", name, err)
+        raise InputError("photo.cannot_animate", name=name) from err
