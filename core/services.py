@@ -36,7 +36,9 @@ class Services:
 
     def engine(self, engine_id: str) -> VideoEngine:
         if engine_id not in self._engines:
-            self._engines[engine_id] = create_engine(engine_id, self.settings, self.cache)
+            self._engines[engine_id] = create_engine(
+                engine_id, self.settings, self.cache, self.library.media
+            )
         return self._engines[engine_id]
 
     @property

@@ -7,12 +7,17 @@ kind is *files without a record*. :func:`sweep` removes such folders once their 
 is older than ``grace_s`` (MEDIA_ORPHAN_MINUTES), so an upload still under way is never
 touched; it also removes this machine's copies of videos that are gone.
 
+Kept D-ID talks shared through an object store (``did-talks/``, core.shared_talks) are not
+videos and never orphans: the orphan pass lists only ``media/``. They expire by age instead
+(a month after they were kept), in the same sweep.
+
 *Records without files* must never happen; :func:`mismatches` counts both kinds (the scale
 benchmark prints them, and they must be 0).
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -20,10 +25,12 @@ from dataclasses import dataclass, field
 from core.errors import ConfigError
 from core.kept_files import MEDIA
 from core.library import VIDEO_FILES, Library, video_key
+from core.shared_talks import SharedTalks
 from core.storage import Entry
 
 NOT_VIDEOS = ("uploads",)  # folders under media/ that hold kept inputs, not videos
 SAFE_ORPHANS = 20  # more leftovers than this (and than records): the wrong database?
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,18 @@ def sweep(
     library: Library, grace_s: float, now: float | None = None, force: bool = False
 ) -> list[str]:
     """Remove stored folders with no record whose newest file is older than ``grace_s``;
-    also this machine's copies of videos no longer recorded. The ids removed.
+    also this machine's copies of videos no longer recorded, and shared D-ID talks older
+    than a month. The ids of the videos removed.
 
     Crashes leave a few such folders. Many more than there are records means the database
     is not the one these media belong to (a new DATABASE_URL over an old bucket): then
     nothing is removed and ConfigError says so, unless ``force``.
     """
     now = time.time() if now is None else now
+    if not library.media.is_local:  # by age, whatever the records say
+        expired = SharedTalks(library.media).expire(now)
+        if expired:
+            _log.info("%d kept D-ID talks older than a month removed", len(expired))
     folders = _video_folders(library)  # listed before the records are read: a video
     ids = library.video_ids()  # recorded after the listing is younger than grace_s anyway
     old = [e.name for e in folders if e.name not in ids and now - e.modified > grace_s]

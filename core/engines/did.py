@@ -25,7 +25,7 @@ from core.cache import Cache, digest_bytes, make_key
 from core.config import Settings
 from core.engines.base import Capabilities, Clip, Journal, RenderPlan
 from core.engines.did_http import PROVIDER, BadReply, DidHttp, require
-from core.engines.did_kept import find_kept, keep, talk_key
+from core.engines.did_kept import KeptTalks, talk_key
 from core.engines.did_media import clip_from_mp4, jpeg_for_upload, video_size
 from core.engines.did_talks import (
     FAILED,
@@ -43,6 +43,8 @@ from core.files import atomic_path, copy
 from core.messages import msg
 from core.models import Avatar, ProgressFn, RenderRequest, Voice
 from core.retry import RetryPolicy
+from core.shared_talks import SharedTalks
+from core.storage import MediaStore
 from core.subtitles import TimedWord
 
 MIN_TEXT = 3
@@ -108,9 +110,13 @@ class DidEngine:
         rng: Callable[[], float] = random.random,
         still_image: StillFn | None = None,
         narration: Narration | None = None,
+        media: MediaStore | None = None,
     ) -> None:
         self.settings = settings
         self.cache = cache
+        # Talks paid once: kept here, and shared by every worker through an object store
+        shared = SharedTalks(media) if media is not None and not media.is_local else None
+        self.kept = KeptTalks(cache, shared)
         self._narration_digests: dict[str, str] = {}
         self._session, self._sleep, self._clock, self._rng = session, sleep, clock, rng
         self._still = still_image
@@ -230,7 +236,7 @@ class DidEngine:
         _log.debug("rendering with D-ID at %s", self.http.base_url)  # no key: ConfigError now
         talk_id = journal.resume_token() or ""
         key = talk_key(self.cache_parts(plan))
-        kept = None if talk_id else find_kept(self.cache, key)
+        kept = None if talk_id else self.kept.find(key)
         if kept is not None:  # this talk was paid for already: only the look changed
             on_progress("download", 0.9, msg("progress.did_reused", talk=kept.talk_id))
             copy(kept.path, workdir / DID_FILE)
@@ -261,12 +267,12 @@ class DidEngine:
         sx, sy = width / still.shape[1], height / still.shape[0]
         box = (round(face[0] * sx), round(face[1] * sy), round(face[2] * sx), round(face[3] * sy))
         clip = self._clip(plan, workdir / DID_FILE, talk_id, box)
-        keep(self.cache, key, workdir / DID_FILE, talk_id, box)  # any look reuses it from now
+        self.kept.keep(key, workdir / DID_FILE, talk_id, box)  # any look, any worker reuses it
         return clip
 
     def reuses_paid_work(self, plan: RenderPlan) -> bool:
         """Whether ``plan``'s talk was made (and paid for) before: rendering it buys nothing."""
-        return find_kept(self.cache, talk_key(self.cache_parts(plan))) is not None
+        return self.kept.find(talk_key(self.cache_parts(plan))) is not None
 
     def _clip(self, plan: RenderPlan, video: Path, talk_id: str, face_box: Box) -> Clip:
         """The talk at ``video`` as a Clip, its face at ``face_box`` (the video's pixels)."""
