@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +34,7 @@ from tests.conftest import FAKE_DID_KEY
 from tests.fakes.did_server import FakeDid
 from tests.fakes.s3_server import AWS_ENV, FAKE_SECRET, S3Server
 
+ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Hola a todos, hoy aprendemos algo nuevo."
 MEDIA_PREFIX = "parlante"
 DAY = 24 * 3600
@@ -111,6 +115,54 @@ def test_a_talk_made_on_one_worker_is_reused_by_another_with_a_new_look(
     assert record is not None and record.settings["did_talk_id"] == "tlk_0001"
     assert a.usage.used("ana", METERED_VIDEOS) == 1  # the daily cap counts one video
     assert b.usage.used("ana", METERED_VIDEOS) == 1
+
+
+def test_two_worker_processes_pay_for_one_talk(
+    fake: FakeDid, tmp_path: Path, s3_env: S3Server, bucket: str
+) -> None:
+    """The same, as two real processes on separate data folders (the command line's render:
+    the same pipeline a worker runs), sharing only the database and MEDIA_URL."""
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env = {**os.environ, **media_env(s3_env, bucket), "DID_API_URL": fake.url,
+           "DID_API_KEY": FAKE_DID_KEY, "DID_POLL_MIN_S": "0.01", "DATABASE_URL": database,
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+
+    def render(machine: str, layout: str) -> dict[str, object]:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "core",
+                "render",
+                "--engine",
+                "did",
+                "--text",
+                TEXT,
+                "--layout",
+                layout,
+                "--background",
+                "ocean",
+                "--json",
+            ],
+            cwd=ROOT,
+            env={**env, "APP_DATA_DIR": str(tmp_path / machine)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return json.loads(done.stdout)
+
+    first = render("a", "full")
+    assert fake.creates == 1 and len(talk_keys(s3_env, bucket)) == 2
+    second = render("b", "side")
+    assert fake.creates == 1, "the second process bought a new talk"
+    assert fake.count("POST", "/images") == 1
+    assert first["video"] != second["video"] and not second["cached"]
+    assert str(second["video"]).startswith(str(tmp_path / "b"))  # composed on B
+    assert len(list((tmp_path / "b" / "cache" / "did-talks").glob("*.mp4"))) == 1
+    assert len(talk_keys(s3_env, bucket)) == 2  # put once
 
 
 def test_without_a_shared_store_each_machine_keeps_its_own_talks(
