@@ -11,13 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.db import Database
 from core.errors import InputError, NotFound
-from core.usecases.context import Context
+from core.usecases.context import WithDatabase
 
 KEY_PREFIX = "pk_"
 SECRET_PREFIX = "whsec_"
@@ -84,15 +81,7 @@ def _row(row: object) -> ApiKey:
     )  # fmt: skip
 
 
-class ApiKeys:
-    def __init__(self, ctx: Context, clock: Callable[[], float] = time.time) -> None:
-        self.ctx = ctx
-        self.clock = clock
-
-    @property
-    def _db(self) -> Database:
-        return self.ctx.services.library.db
-
+class ApiKeys(WithDatabase):
     def create(self, user: str, name: str = "") -> NewKey:
         """A new key for ``user``; the returned key and secret are never shown again."""
         name = name.strip()

@@ -26,7 +26,6 @@ from dataclasses import replace
 from typing import Any, BinaryIO
 
 from core.choices import ENGINE_IDS
-from core.db import Database
 from core.errors import AppError, InputError, LimitReached, NotFound
 from core.jobstore import CANCELLED, DONE, FAILED, Job
 from core.library import new_id
@@ -36,7 +35,7 @@ from core.pipeline import is_metered
 from core.previews import find_avatar
 from core.usage import METERED_VIDEOS, wait_text
 from core.usecases.batch_types import BatchPlan, BatchRow, BatchStatus, RowProblem, RowStatus
-from core.usecases.context import Context
+from core.usecases.context import Context, WithDatabase
 from core.usecases.renders import Renders
 from core.usecases.scripts import Scripts
 from core.usecases.sheets import fill, read_sheet
@@ -70,19 +69,14 @@ def _column_of(err: AppError) -> str:
     return "text"
 
 
-class Batches:
+class Batches(WithDatabase):
     def __init__(
         self, ctx: Context, renders: Renders, scripts: Scripts,
         clock: Callable[[], float] = time.time,
     ) -> None:  # fmt: skip
-        self.ctx = ctx
+        super().__init__(ctx, clock)
         self.renders = renders
         self.scripts = scripts
-        self.clock = clock
-
-    @property
-    def _db(self) -> Database:
-        return self.ctx.services.library.db
 
     # -- planning: every row checked, nothing queued --------------------------------------------
     def plan(

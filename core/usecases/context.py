@@ -6,9 +6,12 @@ per run). Use cases receive it; front doors never reach into it.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.config import Settings
+from core.db import Database
 from core.errors import NotFound
 from core.jobs import JobRunner, RunnerOptions
 from core.jobstore import Job
@@ -54,3 +57,17 @@ class Context:
         if record is None or record.user != user:
             raise NotFound("library.video_not_found")
         return record
+
+
+class WithDatabase:
+    """The base of a use case that keeps its own rows in the library's database (API keys,
+    rate limits, idempotency keys, uploads, batches, webhooks), stamped by a wall clock that
+    every process agrees on (a test passes its own)."""
+
+    def __init__(self, ctx: Context, clock: Callable[[], float] = time.time) -> None:
+        self.ctx = ctx
+        self.clock = clock
+
+    @property
+    def _db(self) -> Database:
+        return self.ctx.services.library.db

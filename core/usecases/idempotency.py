@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-from collections.abc import Callable
 from typing import Any
 
-from core.db import Database
 from core.errors import InputError
-from core.usecases.context import Context
+from core.usecases.context import WithDatabase
 
 MAX_KEY = 255
 
@@ -27,15 +24,7 @@ def request_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-class Idempotency:
-    def __init__(self, ctx: Context, clock: Callable[[], float] = time.time) -> None:
-        self.ctx = ctx
-        self.clock = clock
-
-    @property
-    def _db(self) -> Database:
-        return self.ctx.services.library.db
-
+class Idempotency(WithDatabase):
     @staticmethod
     def check_key(key: str) -> str:
         if not 1 <= len(key) <= MAX_KEY or not all(33 <= ord(c) <= 126 for c in key):

@@ -16,11 +16,8 @@ Only portable SQL: INSERT … ON CONFLICT … DO UPDATE … RETURNING (SQLite �
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 
-from core.db import Database
-from core.usecases.context import Context
+from core.usecases.context import WithDatabase
 
 WINDOW_S = 60
 
@@ -37,14 +34,8 @@ def wait_for(limit: int, previous: int, current: int, elapsed: float, window: fl
     return (window - elapsed) + into_next
 
 
-class RateLimits:
-    def __init__(self, ctx: Context, clock: Callable[[], float] = time.time) -> None:
-        self.ctx = ctx
-        self.clock = clock  # wall time: every process must agree on the windows
-
-    @property
-    def _db(self) -> Database:
-        return self.ctx.services.library.db
+class RateLimits(WithDatabase):
+    """Its clock is wall time: every process must agree on the windows."""
 
     def take(self, key_id: str, per_minute: int) -> float:
         """Count one request of ``key_id``: 0 when it may go, else the seconds to wait."""

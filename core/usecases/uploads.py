@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,13 +22,12 @@ from typing import Any
 from core.audio.decode import AUDIO_EXTENSIONS, MAX_SECONDS, decode_audio
 from core.compose.music import MAX_MUSIC_BYTES, decode_music
 from core.compose.slides import MAX_PDF_BYTES, PDF_MAGIC, open_slides
-from core.db import Database
 from core.engines.local.images import MAX_BYTES as MAX_IMAGE_BYTES
 from core.engines.local.images import load_image
 from core.errors import InputError, NotFound
 from core.jobstore import QUEUED, RUNNING
 from core.library import new_id
-from core.usecases.context import Context
+from core.usecases.context import WithDatabase
 
 KINDS = ("slides", "image", "music", "narration")
 CHECK_RATE = 16_000  # audio is decoded at this rate to check it (what is kept is the file)
@@ -60,15 +57,7 @@ def _suffix(name: str) -> str:
     return "".join(c for c in Path(name).suffix.lower() if c.isalnum() or c == ".")[:8]
 
 
-class Uploads:
-    def __init__(self, ctx: Context, clock: Callable[[], float] = time.time) -> None:
-        self.ctx = ctx
-        self.clock = clock
-
-    @property
-    def _db(self) -> Database:
-        return self.ctx.services.library.db
-
+class Uploads(WithDatabase):
     def limits(self) -> dict[str, int]:
         """The largest file of each kind, in bytes."""
         return {

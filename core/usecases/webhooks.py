@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.db import Database
 from core.errors import InputError
 from core.jobstore import DONE, Job
 from core.urls import resolves_inside, url_problem
 from core.usecases.apikeys import ApiKeys, Caller
-from core.usecases.context import Context
+from core.usecases.context import Context, WithDatabase
 
 SUCCEEDED, FAILED_EVENT = "video.succeeded", "video.failed"
 PENDING, DELIVERED, GAVE_UP = "pending", "delivered", "failed"
@@ -106,7 +105,7 @@ def _delivery(row: Any) -> Delivery:
     )  # fmt: skip
 
 
-class Webhooks:
+class Webhooks(WithDatabase):
     def __init__(
         self,
         ctx: Context,
@@ -114,14 +113,9 @@ class Webhooks:
         clock: Callable[[], float] = time.time,
         inside: Callable[[str], bool] = resolves_inside,
     ) -> None:
-        self.ctx = ctx
+        super().__init__(ctx, clock)
         self.keys = keys
-        self.clock = clock
         self.inside = inside  # whether a host name resolves into a private network (DNS)
-
-    @property
-    def _db(self) -> Database:
-        return self.ctx.services.library.db
 
     @property
     def insecure(self) -> bool:
