@@ -1,22 +1,22 @@
 """deploy/gcp/deploy.sh --scaled (deploy/gcp/scaled.sh) and the VM roles of startup.sh.
 
-The same stub ``gcloud`` as tests/test_deploy.py records every call and keeps a little state,
-so a second run sees what the first created; the real Google Cloud CLI (when installed)
-checks that every command of the plan is accepted, in both the first and the update run.
+The stub ``gcloud`` of tests/deploy_stubs.py (tests/test_deploy.py's too) records every call
+and keeps a little state, so a second run sees what the first created; the real Google Cloud
+CLI (when installed) checks that every command of the plan is accepted, in both the first and
+the update run.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.test_deploy import (
-    DID,
+from tests import deploy_stubs
+from tests.deploy_stubs import (
+    IMAGE,
     IMAGE_TAG,
     OPENAI,
     PASSWORD,
@@ -25,29 +25,22 @@ from tests.test_deploy import (
     STARTUP,
     Cloud,
     Vm,
+    assert_real_gcloud_accepts,
     find,
     flag,
     is_mutating,
     one,
+    planned_gcloud,
     words,
 )
+
+cloud, keys, vm = deploy_stubs.cloud, deploy_stubs.keys, deploy_stubs.vm  # shared fixtures
 
 DOMAIN = "video.example.org"
 SCALED = ("--scaled", "--domain", DOMAIN)
 APP_SA = f"parlante-app@{PROJECT}.iam.gserviceaccount.com"
 WORKER_SA = f"parlante-worker@{PROJECT}.iam.gserviceaccount.com"
 BUCKET = f"gs://{PROJECT}-parlante-media"
-IMAGE = f"us-central1-docker.pkg.dev/{PROJECT}/parlante/parlante:{IMAGE_TAG}"
-
-
-@pytest.fixture
-def cloud(tmp_path: Path) -> Cloud:
-    return Cloud(tmp_path)
-
-
-@pytest.fixture
-def keys() -> dict[str, str]:
-    return {"APP_PASSWORD": PASSWORD, "OPENAI_API_KEY": OPENAI, "DID_API_KEY": DID}
 
 
 def readers(calls: list[dict], secret: str) -> set[str]:
@@ -310,33 +303,16 @@ def test_real_gcloud_accepts_every_planned_command(cloud: Cloud, tmp_path: Path)
             STUB_ALL_EXIST=exists,
             OPENAI_API_KEY=OPENAI,
         ).stdout
-        planned = {
-            line.removeprefix("[dry-run] ").split("  <<< ")[0]
-            for line in plan.splitlines()
-            if line.startswith("[dry-run] gcloud ")
-        }
+        planned = set(planned_gcloud(plan))
         assert len(planned) > (5 if exists == "1" else 30)
         commands |= planned
     assert any("rolling-action start-update" in c for c in commands), "the update plan is in"
     config = tmp_path / "gcloud-config"
     for command in sorted(commands):
-        command = command.replace("gcloud ", f"{REAL_GCLOUD} ", 1)
         command = re.sub(r"parlante-config=/\S+", f"parlante-config={STARTUP}", command)
         command = re.sub(r"--flags-file=/\S+", f"--flags-file={flags_file}", command)
         command = re.sub(r"--source=/\S+", f"--source={redirect}", command)
-        result = subprocess.run(
-            ["bash", "-c", command],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-            env={
-                **os.environ,
-                "CLOUDSDK_CONFIG": str(config),
-                "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
-            },
-        )
-        assert "active account" in result.stderr, (command, result.stderr)
+        assert_real_gcloud_accepts(command, config)
 
 
 # --- the VMs' roles -------------------------------------------------------------------------
@@ -360,32 +336,7 @@ def boot_role(vm: Vm, role: str) -> None:
         "CLOUDSQL_PROXY_IMAGE=gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3\n"
         "MEDIA_URL=gs://b/parlante\nWORKER_CONCURRENCY=6\n"
     )
-    env = {
-        "PATH": f"{vm.bin}{os.pathsep}{os.environ['PATH']}",
-        "STUB_LOG": str(vm.log),
-        "STUB_ANSWERS": json.dumps(ROLE_SECRETS),
-        "STUB_CONFIG": config,
-        "STUB_BLANK_DISK": "1",
-        "PARLANTE_RUN_DIR": str(vm.run_dir),
-        "PARLANTE_DATA_DIR": str(vm.data_dir),
-        "PARLANTE_CACHE_DIR": str(vm.tmp / "stateful"),
-        "PARLANTE_DEVICE": str(vm.tmp / "device"),
-    }
-    result = subprocess.run(
-        ["bash", str(STARTUP)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr
-    vm.output = result.stdout + result.stderr
-
-
-@pytest.fixture
-def vm(tmp_path: Path) -> Vm:
-    return Vm(tmp_path)
+    vm.start(config, ROLE_SECRETS, blank=True, PARLANTE_CACHE_DIR=str(vm.tmp / "stateful"))
 
 
 def by_name(runs: list[list[str]]) -> dict[str, list[str]]:
