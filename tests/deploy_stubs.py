@@ -91,26 +91,33 @@ state_path.write_text(json.dumps(state))
 '''
 
 
-def _write_exe(path: Path, text: str) -> None:
-    path.write_text(text)
-    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+class StubBin:
+    """A folder of stub programs put first on PATH; they log each call to ``log``."""
 
-
-class Cloud:
-    """A stub gcloud on PATH plus helpers to run deploy.sh and read what it called."""
-
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, log_name: str):
         self.tmp = tmp
         self.bin = tmp / "bin"
         self.bin.mkdir()
-        self.log = tmp / "gcloud.jsonl"
-        _write_exe(
-            self.bin / "gcloud", GCLOUD_STUB.replace("{python}", sys.executable).replace("{ip}", IP)
-        )
+        self.log = tmp / log_name
+
+    def install(self, name: str, stub: str) -> None:
+        path = self.bin / name
+        path.write_text(stub.replace("{python}", sys.executable))
+        path.chmod(path.stat().st_mode | stat.S_IEXEC)
+
+    def stub_env(self) -> dict[str, str]:
+        return {"PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}", "STUB_LOG": str(self.log)}
+
+
+class Cloud(StubBin):
+    """A stub gcloud on PATH plus helpers to run deploy.sh and read what it called."""
+
+    def __init__(self, tmp: Path):
+        super().__init__(tmp, "gcloud.jsonl")
+        self.install("gcloud", GCLOUD_STUB.replace("{ip}", IP))
         self.env = {
-            "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}",
+            **self.stub_env(),
             "HOME": str(tmp),
-            "STUB_LOG": str(self.log),
             "STUB_STATE": str(tmp / "state.json"),
             "IMAGE_TAG": IMAGE_TAG,
         }
@@ -269,21 +276,17 @@ if tool in ("mountpoint",) or sys.argv[1:3] == ["network", "inspect"]:
 """
 
 
-class Vm:
+class Vm(StubBin):
     """Stub metadata server, Secret Manager (``curl``) and ``docker`` for startup.sh."""
 
     def __init__(self, tmp: Path):
-        self.tmp = tmp
-        self.bin = tmp / "bin"
-        self.bin.mkdir()
-        self.log = tmp / "vm.jsonl"
+        super().__init__(tmp, "vm.jsonl")
         self.run_dir = tmp / "run"
         self.data_dir = tmp / "disk"
         (tmp / "device").touch()
-        _write_exe(self.bin / "curl", CURL_STUB.replace("{python}", sys.executable))
-        recorder = RECORDER_STUB.replace("{python}", sys.executable)
+        self.install("curl", CURL_STUB)
         for tool in ("docker", "blkid", "mkfs.ext4", "fsck.ext4", "mount", "mountpoint", "chown"):
-            _write_exe(self.bin / tool, recorder)
+            self.install(tool, RECORDER_STUB)
 
     def start(self, config: str, secrets: dict[str, str], blank: bool = False, **env: str) -> None:
         """startup.sh with ``config`` as its parlante-config metadata and ``secrets`` (name:
@@ -291,8 +294,7 @@ class Vm:
         result = subprocess.run(
             ["bash", str(STARTUP)],
             env={
-                "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}",
-                "STUB_LOG": str(self.log),
+                **self.stub_env(),
                 "STUB_ANSWERS": json.dumps(secrets),
                 "STUB_CONFIG": config,
                 "STUB_BLANK_DISK": "1" if blank else "0",

@@ -14,27 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from tests import deploy_stubs
+from tests import deploy_stubs as stubs
 from tests.deploy_stubs import (
     IMAGE,
     IMAGE_TAG,
     OPENAI,
     PASSWORD,
     PROJECT,
-    REAL_GCLOUD,
-    STARTUP,
     Cloud,
     Vm,
-    assert_real_gcloud_accepts,
     find,
     flag,
-    is_mutating,
     one,
-    planned_gcloud,
     words,
 )
 
-cloud, keys, vm = deploy_stubs.cloud, deploy_stubs.keys, deploy_stubs.vm  # shared fixtures
+cloud, keys, vm = stubs.cloud, stubs.keys, stubs.vm  # tests/deploy_stubs.py's fixtures
 
 DOMAIN = "video.example.org"
 SCALED = ("--scaled", "--domain", DOMAIN)
@@ -150,7 +145,7 @@ def test_app_and_worker_groups_run_the_new_image_without_public_addresses(
     for template in (app, worker):
         assert "--no-address" in template["argv"]
         assert "--shielded-secure-boot" in template["argv"]
-        assert template["files"]["startup-script"] == STARTUP.read_text()
+        assert template["files"]["startup-script"] == stubs.STARTUP.read_text()
     assert flag(app, "--service-account") == APP_SA and flag(app, "--tags") == "parlante-app"
     assert flag(worker, "--service-account") == WORKER_SA
     assert flag(worker, "--machine-type") == "e2-standard-4"
@@ -265,7 +260,7 @@ def test_rejects_bad_arguments_before_calling_gcloud(cloud: Cloud, args: tuple) 
 
 def test_dry_run_prints_the_whole_plan_and_changes_nothing(cloud: Cloud) -> None:
     result = cloud.deploy(*SCALED, "--dry-run", APP_PASSWORD=PASSWORD)
-    assert not [c["argv"] for c in result.new_calls if is_mutating(c)]
+    assert not [c["argv"] for c in result.new_calls if stubs.is_mutating(c)]
     for step in (
         "gcloud sql instances create parlante-db",
         "gcloud sql users create parlante",
@@ -281,7 +276,7 @@ def test_dry_run_prints_the_whole_plan_and_changes_nothing(cloud: Cloud) -> None
     assert PASSWORD not in result.stdout + result.stderr
 
 
-@pytest.mark.skipif(REAL_GCLOUD is None, reason="the Google Cloud CLI is not installed")
+@pytest.mark.skipif(stubs.REAL_GCLOUD is None, reason="the Google Cloud CLI is not installed")
 def test_real_gcloud_accepts_every_planned_command(cloud: Cloud, tmp_path: Path) -> None:
     """Each command of the plan, for a new project and for an update, goes to the real gcloud
     with no account configured: it must get past argument parsing and stop at authentication
@@ -303,16 +298,16 @@ def test_real_gcloud_accepts_every_planned_command(cloud: Cloud, tmp_path: Path)
             STUB_ALL_EXIST=exists,
             OPENAI_API_KEY=OPENAI,
         ).stdout
-        planned = set(planned_gcloud(plan))
+        planned = set(stubs.planned_gcloud(plan))
         assert len(planned) > (5 if exists == "1" else 30)
         commands |= planned
     assert any("rolling-action start-update" in c for c in commands), "the update plan is in"
     config = tmp_path / "gcloud-config"
     for command in sorted(commands):
-        command = re.sub(r"parlante-config=/\S+", f"parlante-config={STARTUP}", command)
+        command = re.sub(r"parlante-config=/\S+", f"parlante-config={stubs.STARTUP}", command)
         command = re.sub(r"--flags-file=/\S+", f"--flags-file={flags_file}", command)
         command = re.sub(r"--source=/\S+", f"--source={redirect}", command)
-        assert_real_gcloud_accepts(command, config)
+        stubs.assert_real_gcloud_accepts(command, config)
 
 
 # --- the VMs' roles -------------------------------------------------------------------------
