@@ -19,7 +19,6 @@ import argparse
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,13 +31,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.api_process import cli_json, serving  # noqa: E402
+
 NAMES = ["Ana", "Luis", "Marta", "Pablo", "Sara", "Tomás", "Eva", "Juan", "Rosa", "Iván"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,23 +43,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def api_overhead(data_dir: Path, clients: int, per_client: int) -> dict[str, float]:
     env = {**os.environ, "APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "100000"}
-    key = json.loads(subprocess.run(
-        [sys.executable, "-m", "core", "apikey", "create", "--user", "bench@example.org",
-         "--json"], cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    ).stdout)["key"]  # fmt: skip
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "core", "serve", "--no-jobs", "--port", str(port)], cwd=ROOT,
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    key = cli_json(env, "apikey", "create", "--user", "bench@example.org", "--json")["key"]
+    with serving(env, "--no-jobs") as base:
         headers = {"Authorization": f"Bearer {key}"}
         with httpx.Client(base_url=base, headers=headers) as warm:  # first request imports
             warm.post("/v1/videos", json={"text": "Calentando.", "use_cache": False})
@@ -93,9 +73,6 @@ def api_overhead(data_dir: Path, clients: int, per_client: int) -> dict[str, flo
         for t in threads:
             t.join()
         wall = time.perf_counter() - t0
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return {
         "requests": len(latencies), "failed": len(failures),
         "p50_ms": percentile(latencies, 0.50) * 1000, "p95_ms": percentile(latencies, 0.95) * 1000,

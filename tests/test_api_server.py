@@ -1,19 +1,15 @@
 """End to end against the running server: ``python -m core serve`` in its own process,
-keys from ``python -m core apikey create --json``, a real offline render, the MP4 fetched
-with a range request, another user's key refused, and the webhook received over HTTP and
-verified with the documented recipe."""
+keys from ``python -m core apikey create --json`` (both started by tests/api_process.py), a
+real offline render, the MP4 fetched with a range request, another user's key refused, and
+the webhook received over HTTP and verified with the documented recipe."""
 
 from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -21,22 +17,10 @@ from typing import ClassVar
 import httpx
 import pytest
 
+from tests.api_process import cli_json, serving
 from tests.test_webhooks import documented_verify
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def cli(env: dict[str, str], *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
-    return json.loads(out.stdout)
 
 
 class Hooks(BaseHTTPRequestHandler):
@@ -54,35 +38,6 @@ class Hooks(BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def serving(env: dict[str, str], *args: str) -> Iterator[str]:
-    """``python -m core serve`` in its own process; its address once it answers."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core", "serve", "--port", str(port), *args], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the API server did not start")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        stderr = proc.stderr.read().decode() if proc.stderr else ""
-        assert "Traceback" not in stderr, stderr
-
-
 @pytest.fixture
 def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     env = {**os.environ, "APP_DATA_DIR": str(data_dir), "API_WEBHOOK_INSECURE": "1",
@@ -93,7 +48,7 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
 
 def test_two_api_processes_share_each_keys_rate_limit(data_dir: Path) -> None:
     env = {**os.environ, "APP_DATA_DIR": str(data_dir), "API_RATE_PER_MIN": "6"}
-    ana = cli(env, "apikey", "create", "--user", "ana@example.org", "--json")
+    ana = cli_json(env, "apikey", "create", "--user", "ana@example.org", "--json")
     headers = {"Authorization": f"Bearer {ana['key']}"}
     with serving(env, "--no-jobs") as first, serving(env, "--no-jobs") as second:
         codes = [httpx.get(base + "/v1/avatars", headers=headers, timeout=30).status_code
@@ -108,8 +63,8 @@ def test_two_api_processes_share_each_keys_rate_limit(data_dir: Path) -> None:
 
 def test_a_real_video_through_the_running_server(server: tuple[str, dict[str, str]]) -> None:
     base, env = server
-    ana = cli(env, "apikey", "create", "--user", "ana@example.org", "--json")
-    bob = cli(env, "apikey", "create", "--user", "bob@example.org", "--json")
+    ana = cli_json(env, "apikey", "create", "--user", "ana@example.org", "--json")
+    bob = cli_json(env, "apikey", "create", "--user", "bob@example.org", "--json")
     assert set(ana) == {"id", "key", "webhook_secret"}
     hooks = ThreadingHTTPServer(("127.0.0.1", 0), Hooks)
     threading.Thread(target=hooks.serve_forever, daemon=True).start()
@@ -151,7 +106,7 @@ def test_a_real_video_with_uploaded_slides_music_and_narration(
     from tests.narration_samples import joined_words, to_wav
 
     env = {**os.environ, "APP_DATA_DIR": str(data_dir), "MAX_JOBS": "1"}
-    ana = cli(env, "apikey", "create", "--user", "ana@example.org", "--json")
+    ana = cli_json(env, "apikey", "create", "--user", "ana@example.org", "--json")
     headers = {"Authorization": f"Bearer {ana['key']}"}
     deck = write_pdf(tmp_path / "clase.pdf", 2).read_bytes()
     music = write_wav(tmp_path / "fondo.wav", tone(330, 3.0, level=0.3)).read_bytes()
