@@ -297,7 +297,9 @@ class _Mouth:
 
         # Lower teeth: behind the lower lip, once the jaw is well open; in shadow.
         low_h = np.minimum(0.035 * m, 0.12 * gap)
-        show_low = np.clip((opened - 0.6) / 0.3, 0.0, 1.0) * (1.0 - rnd) * (1.0 - teeth_lip)
+        # (Spread lips — e, i — show the lower incisors' edges too.)
+        show_low = max(np.clip((opened - 0.6) / 0.3, 0.0, 1.0), 0.8 * wide * min(1.0, opened / 0.2))
+        show_low *= (1.0 - rnd) * (1.0 - teeth_lip)
         if show_low > 0.01:
             edge = bottom - low_h * show_low
             lower_teeth = np.clip((ys - edge) / edge_soft + 0.5, 0.0, 1.0)
@@ -310,7 +312,8 @@ class _Mouth:
             colour += (lcol - colour) * (lower_teeth * 0.8)[..., None]
 
         # Upper teeth: hang from the upper lip; the whole gap for f/v (teeth on the lower lip).
-        band = np.minimum(0.095 * m, 0.42 * gap) * np.clip(1.0 - 0.5 * rnd + 0.3 * wide, 0, 1)
+        share = 0.42 + 0.16 * wide  # spread lips bare more of the teeth
+        band = np.minimum(0.095 * m, share * gap) * np.clip(1.0 - 0.5 * rnd + 0.3 * wide, 0, 1)
         band = np.maximum(band, gap * teeth_lip)
         # Where the teeth meet (centrals 0.105 m wide, laterals 0.085 m, then the canines):
         # a faint line, and a small notch in the biting edge, each tooth's corners rounded.
