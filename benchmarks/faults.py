@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import signal
 import sqlite3
 import subprocess
@@ -30,53 +29,39 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import av
 
+from benchmarks.harness import ROOT, Tally, did_env, fake_did, python, until
 from core.jobstore import DONE, FAILED, JobStore
 from core.library import Library
 from core.models import RenderRequest
-from tests.fakes.did_server import FakeDid
 from tests.fakes.openai_server import FakeOpenAI, Reply
+from tests.procs import base_env
 
-ROOT = Path(__file__).resolve().parent.parent
-KEY = "fake-did-user:FAKE-did-secret-000000"
 OPENAI_KEY = "sk-test-FAKE-openai-key-000000"
 TEXT = "Hola a todos. Este vídeo se hace mientras algo falla, y tiene que terminar bien."
 
 
 @dataclass
-class Outcome:
+class Outcome(Tally):
+    MUST_BE_ZERO = ("lost", "duplicates", "corrupt", "stuck")
     fault: str
     lost: int = 0
     duplicates: int = 0
     corrupt: int = 0
     stuck: int = 0
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.lost or self.duplicates or self.corrupt or self.stuck)
 
 
 # --- processes -------------------------------------------------------------------------------
 
 
-def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DID_", "OPENAI_"))}
-    return {**base, "APP_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra}
-
-
 def spawn(kind: str, env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str]]:
     """A worker or app process; returns it and the lines it printed before it was ready."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.procs", kind], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    proc = python("-m", "tests.procs", kind, env=env)
     assert proc.stdout is not None
     lines = []
     while True:
@@ -101,16 +86,6 @@ def running(kind: str, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[s
     finally:
         if proc.poll() is None:
             kill9(proc)
-
-
-def until(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise TimeoutError(what)
 
 
 # --- what is counted -------------------------------------------------------------------------
@@ -160,7 +135,7 @@ def audit(result: Outcome, data_dir: Path, ids: list[str]) -> Outcome:
 
 def kill_mid_render(data_dir: Path, kind: str) -> Outcome:
     """kill -9 of the process rendering (a worker, or the app with its own runner)."""
-    env = env_for(data_dir, SUBMIT="2", SUBMIT_TEXT=TEXT, STALE_AFTER_S="30")
+    env = base_env(data_dir, SUBMIT="2", SUBMIT_TEXT=TEXT, STALE_AFTER_S="30")
     jobs = store(data_dir)
     first, lines = spawn(kind, env)
     ids = lines if kind == "app" else [
@@ -177,8 +152,8 @@ def kill_mid_render(data_dir: Path, kind: str) -> Outcome:
 
 
 def kill_did_worker(data_dir: Path) -> Outcome:
-    with FakeDid(key=KEY, video_s=1.0, render_s=3600) as fake:
-        env = env_for(data_dir, DID_API_URL=fake.url, DID_API_KEY=KEY, DID_POLL_MIN_S="0.1")
+    with fake_did(render_s=3600) as fake:
+        env = base_env(data_dir, **did_env(fake, poll_s=0.1))
         jobs = store(data_dir)
         ids = [jobs.insert("did", RenderRequest(text=f"{TEXT} {n}.", size=256)).id for n in (1, 2)]
         with running("worker", {**env, "WORKERS": "2"}) as (first, _):
@@ -199,7 +174,7 @@ def disk_full(data_dir: Path) -> Outcome:
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(media)],
                              capture_output=True).returncode == 0  # fmt: skip
     result = Outcome("disk full during encode")
-    env = env_for(data_dir, STALE_AFTER_S="30")
+    env = base_env(data_dir, STALE_AFTER_S="30")
     limits: dict[str, Any] = {}
     if not mounted:  # no mount allowed here: cap the worker's file size instead
         result.notes.append("tmpfs not available: RLIMIT_FSIZE on the worker instead")
@@ -207,10 +182,7 @@ def disk_full(data_dir: Path) -> Outcome:
     jobs = store(data_dir)
     job = jobs.insert("local", RenderRequest(text=TEXT, language="es", size=256))
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.procs", "worker"], cwd=ROOT, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **limits,
-        )  # fmt: skip
+        proc = python("-m", "tests.procs", "worker", env=env, **limits)
         try:
             wait_finished(data_dir, [job.id], 300)
         finally:
@@ -236,7 +208,7 @@ def _fsize_limit() -> None:  # pragma: no cover — runs in the child
 
 def db_locked(data_dir: Path, hold_s: float = 10.0) -> Outcome:
     """Another process holds the database's write lock for ``hold_s`` mid-render."""
-    env = env_for(data_dir, STALE_AFTER_S="30")
+    env = base_env(data_dir, STALE_AFTER_S="30")
     jobs = store(data_dir)
     ids = [jobs.insert("local", RenderRequest(text=f"{TEXT} {n}.", language="es", size=256)).id
            for n in range(3)]  # fmt: skip
@@ -253,8 +225,8 @@ def db_locked(data_dir: Path, hold_s: float = 10.0) -> Outcome:
 
 def did_unreachable(data_dir: Path, outage_s: float) -> Outcome:
     """D-ID drops every connection for ``outage_s``: one job is polling, one starts."""
-    with FakeDid(key=KEY, video_s=1.0, render_s=3600) as fake:
-        env = env_for(data_dir, DID_API_URL=fake.url, DID_API_KEY=KEY, DID_POLL_MIN_S="1")
+    with fake_did(render_s=3600) as fake:
+        env = base_env(data_dir, **did_env(fake, poll_s=1))
         jobs = store(data_dir)
         with running("worker", {**env, "WORKERS": "2"}):
             polling = jobs.insert("did", RenderRequest(text=f"{TEXT} 1.", size=256)).id
@@ -281,11 +253,9 @@ def openai_storm(data_dir: Path, writers: int = 4, storm: int = 8) -> Outcome:
     result = Outcome(f"OpenAI 429 storm ({storm} × 429, {writers} writers)")
     with FakeOpenAI(default=Reply.ok("Hola. Este es el guion.")) as fake:
         fake.reply(*[Reply.rate_limited(retry_after="1") for _ in range(storm)])
-        env = env_for(data_dir, OPENAI_API_KEY=OPENAI_KEY, OPENAI_BASE_URL=fake.base_url,
+        env = base_env(data_dir, OPENAI_API_KEY=OPENAI_KEY, OPENAI_BASE_URL=fake.base_url,
                       OPENAI_MAX_RETRIES="5")  # fmt: skip
-        procs = [subprocess.Popen([sys.executable, "-c", _WRITE, str(n)], cwd=ROOT, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-                 for n in range(writers)]  # fmt: skip
+        procs = [python("-c", _WRITE, str(n), env=env) for n in range(writers)]
         outputs = []
         for proc in procs:
             try:

@@ -42,15 +42,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.harness import Tally, did_env, fake_did, python, until
 from core.config import Settings
 from core.jobstore import DONE, RUNNING, JobStore
 from core.models import RenderRequest
 from core.usecases import Parlante
 from tests.fakes.did_server import FakeDid
 from tests.pg import PgServer
+from tests.procs import base_env
 
-ROOT = Path(__file__).resolve().parent.parent
-KEY = "fake-did-user:FAKE-did-secret-000000"
 TEXTS = (
     "Hola a todos. Hoy aprendemos {n} cosas nuevas sobre las abejas y las flores.",
     "Buenos días, clase. La lección {n} trata de los volcanes y de la tierra.",
@@ -58,20 +58,19 @@ TEXTS = (
 
 
 @dataclass
-class Run:
+class Run(Tally):
+    MUST_BE_ZERO = ("lost", "twice", "duplicate_talks", "orphan_files", "missing_files")
     workers: int
     jobs: list[str] = field(default_factory=list)
     submitted: dict[str, float] = field(default_factory=dict)  # job -> wall clock
     started: dict[str, float] = field(default_factory=dict)  # first seen running
     pickups: list[str] = field(default_factory=list)  # submitted one at a time, workers idle
-    seconds: float = 0.0
     killed_job: str = ""
     lost: int = 0
     twice: int = 0
     duplicate_talks: int = 0
     orphan_files: int = 0
     missing_files: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def per_minute(self) -> float:
@@ -81,22 +80,15 @@ class Run:
         waits = sorted(self.started[j] - self.submitted[j] for j in ids if j in self.started)
         return waits[max(0, math.ceil(0.95 * len(waits)) - 1)] if waits else float("nan")
 
-    @property
-    def ok(self) -> bool:
-        counts = (self.lost, self.twice, self.duplicate_talks, self.orphan_files)
-        return not any(counts) and not self.missing_files
-
 
 def env_for(
     data_dir: Path, database_url: str, fake: FakeDid, lease_s: float, media: dict[str, str]
 ) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DID_", "OPENAI_"))}
-    return {
-        **base, "APP_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": database_url, "DID_API_URL": fake.url, "DID_API_KEY": KEY,
-        "DID_POLL_MIN_S": "0.2", "JOB_LEASE_S": str(lease_s), "WORKER_GRACE_S": "30",
-        "DID_DAILY_VIDEOS": "1000", "RUN_JOBS": "0", **media,
-    }  # fmt: skip
+    return base_env(
+        data_dir, DATABASE_URL=database_url, **did_env(fake, poll_s=0.2),
+        JOB_LEASE_S=str(lease_s), WORKER_GRACE_S="30", DID_DAILY_VIDEOS="1000", RUN_JOBS="0",
+        **media,
+    )  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -108,10 +100,7 @@ def s3_server() -> Iterator[str]:
         "print(S3Server().start().endpoint, flush=True)\n"
         "sys.stdin.read()\n"
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=ROOT, text=True, stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    proc = python("-c", code, env=None, stdin=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdin is not None
     try:
         yield proc.stdout.readline().strip()
@@ -140,10 +129,7 @@ def media_env(endpoint: str, bucket: str, tmp: Path) -> dict[str, str]:
 
 def start_workers(env: dict[str, str], n: int) -> subprocess.Popen[str]:
     """``python -m core worker --concurrency n``: a supervisor and its n worker processes."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core", "worker", "--concurrency", str(n)], cwd=ROOT, env=env,
-        text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    proc = python("-m", "core", "worker", "--concurrency", str(n), env=env)
     assert proc.stdout is not None
     for _ in range(n):
         if not proc.stdout.readline().startswith("worker "):
@@ -168,7 +154,7 @@ def one_run(workers: int, args: argparse.Namespace, pg: PgServer, tmp: Path, s3:
     worker_dir = tmp / f"workers-{workers}" if s3 else data_dir
     database_url = pg.database()
     media = media_env(s3, f"scale-{workers}", tmp) if s3 else {}
-    with FakeDid(key=KEY, video_s=1.0, render_s=args.talk_s) as fake:
+    with fake_did(render_s=args.talk_s) as fake:
         assert fake._server is not None
         fake._server.handle_error = lambda *a: None  # type: ignore[method-assign] # a killed worker
         env = env_for(data_dir, database_url, fake, args.lease_s, media)
@@ -190,12 +176,10 @@ def one_run(workers: int, args: argparse.Namespace, pg: PgServer, tmp: Path, s3:
                 run.jobs.append(job.id)
             if workers > 1 and args.kill:
                 run.killed_job = kill_one(store, fake, run)
-            deadline = time.monotonic() + args.timeout
-            while time.monotonic() < deadline:
-                jobs = [store.get(j) for j in run.jobs]
-                if all(j is not None and j.finished for j in jobs):
-                    break
-                time.sleep(0.2)
+            with contextlib.suppress(TimeoutError):
+                until(lambda: all((j := store.get(i)) and j.finished for i in run.jobs),
+                      args.timeout, "jobs", every=0.2)  # fmt: skip
+            jobs = [store.get(j) for j in run.jobs]
             last = max((j.updated_at for j in jobs if j is not None), default=first)
             run.seconds = last - first
             fake.render_s = 0.5  # then a few jobs one at a time: how soon an idle worker starts
@@ -218,8 +202,8 @@ def one_run(workers: int, args: argparse.Namespace, pg: PgServer, tmp: Path, s3:
 def kill_one(store: JobStore, fake: FakeDid, run: Run) -> str:
     """SIGKILL the worker process holding a D-ID job whose talk is under way (its supervisor
     starts another, as a container's restart policy would); the job's id."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+
+    def kill_one_talking() -> str:
         with fake.lock:
             talking = {(t.user_data or "").removeprefix("parlante:") for t in fake.talks.values()}
         for job_id in run.jobs:
@@ -231,7 +215,10 @@ def kill_one(store: JobStore, fake: FakeDid, run: Run) -> str:
                 os.kill(int(pid), signal.SIGKILL)
                 run.notes.append(f"killed worker process {pid} holding {job_id} mid-talk")
                 return job_id
-        time.sleep(0.1)
+        return ""
+
+    with contextlib.suppress(TimeoutError):
+        return until(kill_one_talking, 120, "a worker mid-talk")
     run.notes.append("no worker was caught mid-talk; none killed")
     return ""
 

@@ -6,6 +6,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """This process's environment for a child process: without the real providers' keys
+    (DID_*, OPENAI_*), with ``data_dir`` as its APP_DATA_DIR and the repository importable."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DID_", "OPENAI_"))}
+    return {**env, "APP_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra}
+
 
 def open_library(data_dir: str, barrier: Any, results: Any) -> None:
     """Open a (fresh) library the moment every sibling process is ready, and use it."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from core.models import RenderRequest
 from tests import procs
 from tests.conftest import FAKE_DID_KEY, open_library
 from tests.fakes.did_server import FakeDid
+from tests.procs import ROOT, base_env
 
 TEXT = "Hola a todos. Bienvenidos al curso de hoy, vamos a aprender algo nuevo."
 
@@ -55,8 +55,6 @@ def test_many_processes_open_a_fresh_library_at_once(
 
 # --- the job queue shared by real processes --------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def worker(env: dict[str, str]) -> subprocess.Popen[str]:
     """A JobRunner in its own process; returns once it is taking jobs."""
@@ -84,11 +82,6 @@ def until(predicate: Callable[[], Any], timeout: float = 120.0, what: str = "") 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         threading.Event().wait(0.05)
-
-
-def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DID_", "OPENAI_"))}
-    return {**env, "APP_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra}
 
 
 def store(data_dir: Path) -> JobStore:
