@@ -1,4 +1,5 @@
-"""Synthetic test images drawn with OpenCV, so the tests need no committed media.
+"""Synthetic test images drawn with OpenCV, so the tests need no committed media (and a PNG
+whose header claims a size it does not have, for the decompression-bomb checks).
 
 ``synthetic_face`` draws a frontal, evenly lit face that OpenCV's Haar face cascades accept:
 what they key on is a dark band of brows and eyes over brighter cheeks, a bright nose bridge
@@ -8,6 +9,8 @@ and a darker mouth line, so those are drawn with clear contrast, then softened l
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import cv2
 import numpy as np
@@ -79,3 +82,16 @@ def encode(rgb: np.ndarray, fmt: str = "PNG", **save_args: object) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format=fmt, **save_args)
     return buf.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width×height pixels (a decompression bomb; nothing that
+    size is allocated, the pixels are not included)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")

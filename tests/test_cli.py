@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.face_images import encode, synthetic_face
+from tests.face_images import encode, png_claiming, synthetic_face
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,18 +36,6 @@ def assert_error(proc: subprocess.CompletedProcess[str], code: int, *needles: st
     assert "Traceback" not in proc.stderr
     for needle in needles:
         assert needle.lower() in lines[0].lower(), lines[0]
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    """A small PNG whose header claims a huge size (a decompression bomb), pixels not included."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def test_voices_json_contract(data_dir: Path) -> None:
@@ -138,7 +124,7 @@ def test_bad_images_exit_2(data_dir: Path, tmp_path: Path) -> None:
         cli("render", "--text", "Hola", "--avatar", str(noise), data_dir=data_dir), 2, "no face"
     )
     bomb = tmp_path / "bomb.png"
-    bomb.write_bytes(png_header_only(30000, 30000))
+    bomb.write_bytes(png_claiming(30000, 30000))
     assert_error(
         cli("render", "--text", "Hola", "--avatar", str(bomb), data_dir=data_dir), 2, "megapixel"
     )

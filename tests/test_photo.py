@@ -6,8 +6,6 @@ Every image is generated here; scikit-image's astronaut is used only when instal
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from itertools import pairwise
 from pathlib import Path
 
@@ -19,21 +17,9 @@ from core.engines.local.images import MAX_BYTES, WORK_MAX_SIDE, load_image
 from core.engines.local.photo import PhotoPresenter, face_crop, load_photo
 from core.engines.local.types import REST, FrameState, MouthPose
 from core.errors import InputError
-from tests.face_images import encode, synthetic_face
+from tests.face_images import encode, png_claiming, synthetic_face
 
 # --- loading -----------------------------------------------------------------------------------
-
-
-def _png_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims width×height pixels (nothing that size is allocated)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def _pil_bytes(im: Image.Image, fmt: str, **args: object) -> bytes:
@@ -77,7 +63,7 @@ def test_gif_bmp_tiff_are_refused_on_purpose(fmt: str) -> None:
 @pytest.mark.parametrize(("width", "height"), [(30000, 30000), (8000, 6000)])
 def test_huge_pixel_count_is_refused_before_decoding(width: int, height: int) -> None:
     with pytest.raises(InputError, match="40 megapixels"):
-        load_image(_png_claiming(width, height), name="huge.png")
+        load_image(png_claiming(width, height), name="huge.png")
 
 
 def test_byte_size_limit(tmp_path: Path) -> None:

@@ -29,8 +29,8 @@ from core.redaction import protect_logs
 from tests import fake_engine
 from tests.app_harness import APP, FakeWriter, button, fakes, open_app, runtime
 from tests.conftest import FAKE_DID_KEY, FAKE_OPENAI_KEY
+from tests.face_images import png_claiming
 from tests.test_config import AUTH
-from tests.test_photo import _png_claiming
 from ui import state
 
 __all__ = ["fakes"]
@@ -275,7 +275,7 @@ def test_streamlit_and_the_app_cap_uploads_at_the_same_size() -> None:
 
 def test_uploads_are_refused_past_the_byte_and_pixel_caps(services: Any) -> None:
     with pytest.raises(InputError, match="megapixels"):
-        add_photo(services.library, _png_claiming(20_000, 20_000), "bomb.png")
+        add_photo(services.library, png_claiming(20_000, 20_000), "bomb.png")
     with pytest.raises(InputError, match="15 MB"):
         add_photo(services.library, b"\xff\xd8\xff" + b"0" * images.MAX_BYTES, "big.jpg")
     assert services.library.list_photos() == []
