@@ -7,13 +7,12 @@ end of every word in the result are known to the sample.
 
 from __future__ import annotations
 
-import io
-import wave
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.engines.local import speech
+from core.previews import wav_bytes
 
 SR = speech.SAMPLE_RATE
 
@@ -68,12 +67,6 @@ def joined_words(
 
 
 def to_wav(audio: np.ndarray, sample_rate: int = SR) -> bytes:
-    """16-bit PCM WAV bytes (what an upload or ``--audio`` would carry)."""
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(pcm.tobytes())
-    return out.getvalue()
+    """16-bit PCM WAV bytes (what an upload or ``--audio`` would carry), written as the app
+    writes its voice previews."""
+    return wav_bytes(audio, sample_rate)
