@@ -100,6 +100,11 @@ def open_app(page: str | None = None, lang: str = "en") -> AppTest:
     """The app (on ``page``), in the interface language ``lang``."""
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.session_state[state.LANG] = lang
+    return run_on(at, page)
+
+
+def run_on(at: AppTest, page: str | None = None) -> AppTest:
+    """Run the app (then switch to ``page`` and run it again); nothing may raise."""
     at.run()
     if page:
         at.switch_page(page)

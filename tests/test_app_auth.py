@@ -14,7 +14,7 @@ from core.auth import Throttle, ThrottlePolicy, password_stamp
 from core.jobs import DONE
 from core.models import RenderRequest
 from tests import fake_engine
-from tests.app_harness import APP, button, fakes, runtime, texts
+from tests.app_harness import APP, button, fakes, run_on, runtime, texts
 from tests.test_config import AUTH
 from ui import auth, state
 
@@ -222,12 +222,7 @@ def test_oidc_accounts_outside_allowed_emails_see_nothing(
 def as_user(email: str, page: str | None = None) -> AppTest:
     at = app(auth=AUTH)
     at.user = {"is_logged_in": True, "email": email}
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_on(at, page)
 
 
 def test_two_users_each_see_only_their_own_history_photos_presets_and_jobs(fakes: Any) -> None:
