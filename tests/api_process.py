@@ -27,10 +27,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def run_core(
+    env: dict[str, str], *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m core <args>`` from the repository's root: its exit status and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=timeout,
+    )  # fmt: skip
+
+
 def cli_json(env: dict[str, str], *args: str) -> Any:
     """``python -m core <args>`` (a command given ``--json``): what it printed, parsed."""
-    out = subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    out = run_core(env, *args, timeout=60)
+    out.check_returncode()
     return json.loads(out.stdout)
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,9 +16,8 @@ from core.cli import main
 from core.config import Settings
 from core.usecases import Parlante
 from tests import fake_engine
+from tests.api_process import run_core
 from tests.test_batches import GOOD, TEMPLATE, sheet, ten_rows
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(data_dir: Path, *args: str) -> int:
@@ -32,11 +29,8 @@ def test_dry_run_reports_exactly_the_bad_rows_and_exits_2(tmp_path: Path, data_d
     rows = [[cell if not cell.startswith("fake-") else "" for cell in row] for row in rows]
     path = tmp_path / "lista.csv"
     path.write_bytes(sheet(rows))  # the real offline engine's voices: fake ones left out
-    proc = subprocess.run(
-        [sys.executable, "-m", "core", "batch", str(path), "--dry-run", "--template", TEMPLATE],
-        cwd=ROOT, env={"APP_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    env = {"APP_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"}
+    proc = run_core(env, "batch", str(path), "--dry-run", "--template", TEMPLATE)
     assert proc.returncode == 2, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("error: row ")]
     assert sorted(line.split(":")[1].strip() for line in lines) == sorted(

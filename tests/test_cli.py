@@ -5,28 +5,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.api_process import run_core
 from tests.face_images import encode, png_claiming, synthetic_face
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "APP_DATA_DIR": str(data_dir), **env}
-    return subprocess.run(
-        [sys.executable, "-m", "core", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_core({**os.environ, "APP_DATA_DIR": str(data_dir), **env}, *args)
 
 
 def assert_error(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> None:

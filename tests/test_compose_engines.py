@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from core.models import Look, RenderRequest
 from core.pipeline import render_video
 from core.services import Services
 from core.usage import METERED_VIDEOS
+from tests.api_process import run_core
 from tests.compose_media import (
     decode,
     tone,
@@ -120,10 +120,7 @@ def test_the_offline_bubble_holds_the_moving_mouth(services, tmp_path) -> None:
 
 def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "APP_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "core", "render", "--text", TEXT, *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    return run_core(env, "render", "--text", TEXT, *args)
 
 
 def test_bad_input_exits_2_saying_what_to_fix_and_leaves_no_output(data_dir, tmp_path) -> None:

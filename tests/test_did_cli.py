@@ -19,6 +19,7 @@ from pathlib import Path
 import av
 import pytest
 
+from tests.api_process import run_core
 from tests.conftest import FAKE_DID_KEY
 from tests.fakes.did_server import FakeDid
 
@@ -46,14 +47,7 @@ def env(fake: FakeDid, data_dir: Path) -> dict[str, str]:
 
 
 def cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [sys.executable, "-m", "core", "-v", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    proc = run_core(env, "-v", *args, timeout=timeout)
     assert FAKE_DID_KEY not in proc.stdout and FAKE_DID_KEY not in proc.stderr
     assert "FAKE-did-secret" not in proc.stdout + proc.stderr
     return proc

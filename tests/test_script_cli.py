@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -16,10 +15,10 @@ import pytest
 from core.cli import main
 from core.models import Brief, Script
 from core.writers import WRITERS, ScriptStream
+from tests.api_process import run_core
 from tests.conftest import FAKE_OPENAI_KEY
 from tests.fakes.openai_server import FakeOpenAI, Reply
 
-ROOT = Path(__file__).resolve().parent.parent
 MESSY = (
     "Sure! Here's a 30-second script about bees:\n\n"
     "**Narrator:** Bees feed the world. [music]\n\n"
@@ -44,14 +43,7 @@ def run(
         environ["OPENAI_BASE_URL"] = fake.base_url
         environ["OPENAI_API_KEY"] = FAKE_OPENAI_KEY
     environ.update(env)
-    result = subprocess.run(
-        [sys.executable, "-m", "core", *args],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_core(environ, *args, timeout=60)
     assert FAKE_OPENAI_KEY not in result.stdout + result.stderr
     return result
 

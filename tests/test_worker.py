@@ -18,6 +18,7 @@ from core.jobstore import JobStore
 from core.library import Library
 from core.models import RenderRequest
 from core.usecases import DONE, QUEUED, Parlante
+from tests.api_process import run_core
 from tests.conftest import FAKE_DID_KEY
 from tests.fakes.did_server import FakeDid
 from tests.test_processes import ROOT, base_env, store, until
@@ -39,10 +40,7 @@ def start_worker(env: dict[str, str], concurrency: int = 1) -> subprocess.Popen[
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core", *args], cwd=ROOT, env=env, text=True,
-        capture_output=True, timeout=300,
-    )  # fmt: skip
+    return run_core(env, *args, timeout=300)
 
 
 def did_env(data_dir: Path, fake: FakeDid, **extra: str) -> dict[str, str]:
