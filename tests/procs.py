@@ -117,8 +117,8 @@ def app_main() -> None:
     for n in range(int(os.environ.get("SUBMIT", "0"))):
         text = f"{os.environ.get('SUBMIT_TEXT', 'Hola a todos.')} Video {n}."
         request = RenderRequest(text=text, language="es", size=256)
-        print(runtime.runner.submit(request, os.environ.get("SUBMIT_ENGINE", "local")).id)
-    print(runtime.runner.id, flush=True)
+        print(runtime.app.ctx.runner.submit(request, os.environ.get("SUBMIT_ENGINE", "local")).id)
+    print(runtime.app.ctx.runner.id, flush=True)
     while True:
         time.sleep(3600)
 
