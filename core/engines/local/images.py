@@ -151,22 +151,29 @@ def crop_to_face(rgb: np.ndarray, face: FaceBox, size: int) -> tuple[np.ndarray,
     dx = size / 2.0 - scale_left * cx
     dy = EYE_LINE * size - scale_left * face.eye_y
     matrix = np.array([[scale_left, 0.0, dx], [0.0, scale_left, dy]], dtype=np.float64)
-    interp = cv2.INTER_LINEAR if scale_left == 1.0 else cv2.INTER_CUBIC
-    sharp = cv2.warpAffine(src, matrix, (size, size), flags=interp, borderMode=cv2.BORDER_REPLICATE)
+    return _place(src, matrix, (size, size)), face.transformed(scale_left, dx, dy)
+
+
+def _place(src: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``src`` moved by ``matrix`` into a canvas of ``size`` (width, height); where the photo
+    does not reach, its edge stretched outwards and blurred (no black bars)."""
+    interp = cv2.INTER_LINEAR if matrix[0, 0] == 1.0 else cv2.INTER_CUBIC
+    sharp = cv2.warpAffine(src, matrix, size, flags=interp, borderMode=cv2.BORDER_REPLICATE)
     valid = cv2.warpAffine(
         np.ones(src.shape[:2], np.float32),
         matrix,
-        (size, size),
+        size,
         flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=0,
     )
     if float(valid.min()) < 0.999:
-        blurred = cv2.GaussianBlur(sharp, (0, 0), sigmaX=max(2.0, size * 0.05))
-        alpha = cv2.GaussianBlur(valid, (0, 0), sigmaX=max(1.0, size * 0.012))[..., None]
+        short = min(size)
+        blurred = cv2.GaussianBlur(sharp, (0, 0), sigmaX=max(2.0, short * 0.05))
+        alpha = cv2.GaussianBlur(valid, (0, 0), sigmaX=max(1.0, short * 0.012))[..., None]
         alpha = np.minimum(alpha * 1.6, 1.0)  # keep the photo itself sharp up to its edge
         sharp = (sharp * alpha + blurred * (1.0 - alpha)).round().astype(np.uint8)
-    return np.ascontiguousarray(sharp), face.transformed(scale_left, dx, dy)
+    return np.ascontiguousarray(sharp)
 
 
 def frame_face(rgb: np.ndarray, face: Face, width: int, height: int) -> tuple[np.ndarray, Face]:
@@ -191,20 +198,4 @@ def frame_face(rgb: np.ndarray, face: Face, width: int, height: int) -> tuple[np
     dx = width / 2.0 - scale_left * cx
     dy = eye_y - scale_left * face.eye_y
     matrix = np.array([[scale_left, 0.0, dx], [0.0, scale_left, dy]], dtype=np.float64)
-    interp = cv2.INTER_LINEAR if scale_left == 1.0 else cv2.INTER_CUBIC
-    size = (width, height)
-    sharp = cv2.warpAffine(src, matrix, size, flags=interp, borderMode=cv2.BORDER_REPLICATE)
-    valid = cv2.warpAffine(
-        np.ones(src.shape[:2], np.float32),
-        matrix,
-        size,
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=0,
-    )
-    if float(valid.min()) < 0.999:
-        blurred = cv2.GaussianBlur(sharp, (0, 0), sigmaX=max(2.0, short * 0.05))
-        alpha = cv2.GaussianBlur(valid, (0, 0), sigmaX=max(1.0, short * 0.012))[..., None]
-        alpha = np.minimum(alpha * 1.6, 1.0)  # keep the photo itself sharp up to its edge
-        sharp = (sharp * alpha + blurred * (1.0 - alpha)).round().astype(np.uint8)
-    return np.ascontiguousarray(sharp), face.transformed(scale_left, dx, dy)
+    return _place(src, matrix, (width, height)), face.transformed(scale_left, dx, dy)
