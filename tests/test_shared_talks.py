@@ -181,13 +181,22 @@ def test_without_a_shared_store_each_machine_keeps_its_own_talks(
 
 
 # -- the store failing never fails a render ------------------------------------------------------
-def test_a_store_that_is_down_falls_back_to_a_new_talk_and_logs_without_secrets(
-    fake: FakeDid, tmp_path: Path, s3_env: S3Server, bucket: str, caplog: pytest.LogCaptureFixture
-) -> None:
+def _first_talk_in_the_store(
+    fake: FakeDid, tmp_path: Path, s3_env: S3Server, bucket: str
+) -> dict[str, str]:
+    """Worker A renders once with the store: one talk bought, put in the store. Returns the
+    settings that share that store."""
     shared = media_env(s3_env, bucket)
     a = worker(fake, tmp_path / "a", tmp_path / "db.sqlite3", **shared)
     render_video(a, look("full"), "did", user="ana")
     assert fake.creates == 1 and len(talk_keys(s3_env, bucket)) == 2
+    return shared
+
+
+def test_a_store_that_is_down_falls_back_to_a_new_talk_and_logs_without_secrets(
+    fake: FakeDid, tmp_path: Path, s3_env: S3Server, bucket: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    _first_talk_in_the_store(fake, tmp_path, s3_env, bucket)
 
     # Worker B: its library is local here, but its engine's shared store does not answer
     b = worker(fake, tmp_path / "b", tmp_path / "db.sqlite3")
@@ -281,9 +290,7 @@ def test_a_talk_is_fetched_whole_or_not_at_all(tmp_path: Path) -> None:
 def test_a_broken_talk_in_the_store_is_a_miss_and_a_new_talk_is_made(
     fake: FakeDid, tmp_path: Path, s3_env: S3Server, bucket: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    shared = media_env(s3_env, bucket)
-    a = worker(fake, tmp_path / "a", tmp_path / "db.sqlite3", **shared)
-    render_video(a, look("full"), "did", user="ana")
+    shared = _first_talk_in_the_store(fake, tmp_path, s3_env, bucket)
     meta = next(k for k in talk_keys(s3_env, bucket) if k.endswith(META))
     s3_env.client().put_object(Bucket=bucket, Key=f"{MEDIA_PREFIX}/{meta}", Body=b"{not json")
     b = worker(fake, tmp_path / "b", tmp_path / "db.sqlite3", **shared)
