@@ -13,6 +13,7 @@ a mouth interior (photo_mouth.py).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -250,7 +251,7 @@ class PhotoPresenter:
             outer = np.zeros_like(gap)
             cv2.fillPoly(outer, [np.round(face.points[48:60]).astype(np.int32)], 255)
             lum = self._base.astype(np.float32).mean(axis=2)
-            lip_lum = float(self._lip_colour().mean())
+            lip_lum = float(self._lip_colour.mean())
             dark = ((lum < 0.6 * lip_lum) & (outer > 0)).astype(np.uint8) * 255
             dark = cv2.dilate(dark, np.ones((3, 3), np.uint8))
             filled = cv2.inpaint(self._base, gap | dark, 3, cv2.INPAINT_TELEA)
@@ -267,9 +268,9 @@ class PhotoPresenter:
         self._lash = lashes.min(axis=0) * 0.9  # the darkest of the upper lash line
         self._look = MouthLook(
             tooth=self._tooth_colour(),
-            light=self._skin_light(),
+            light=self._skin_light,
             mouth_width=face.mouth_width,
-            lip=self._lip_colour(),
+            lip=self._lip_colour,
             # An enlarged photo is blurred by about half its enlargement (in canvas px).
             soft=max(0.0, 0.5 * face.scale - 0.1),
             grain=self._grain(),
@@ -402,19 +403,21 @@ class PhotoPresenter:
             out[move] = (field + (soft - field) * blend).astype(np.float32)
         return out
 
+    @functools.cached_property
     def _skin_light(self) -> float:
         """How brightly the face is lit (1 = typical), so the painted mouth matches it.
 
         Read from the whites of the eyes, which are about the same in every face (the skin's
         brightness would make a darker-skinned person's teeth and mouth darker, not just a
         darker photo's); from the skin when the eyes do not show enough white."""
-        white = self._eye_white()
+        white = self._eye_white
         if white is not None:
             return float(np.clip(white.mean() / 186.0, 0.45, 1.25))
         p = self.face.points
         patch = self._patch(p[[2, 3, 31]].mean(axis=0), p[[13, 14, 35]].mean(axis=0))
         return float(np.clip(patch.mean() / 160.0, 0.45, 1.25)) if patch.size else 1.0
 
+    @functools.cached_property
     def _eye_white(self) -> np.ndarray | None:
         """RGB of the whites of the eyes (the brightest part of the open eyes), or None."""
         mask = np.zeros(self._base.shape[:2], np.uint8)
@@ -437,6 +440,7 @@ class PhotoPresenter:
             out.append(self._base[max(0, y - r) : y + r, max(0, x - r) : x + r].reshape(-1, 3))
         return np.vstack(out)
 
+    @functools.cached_property
     def _lip_colour(self) -> np.ndarray:
         """The middle of the person's lips (between the outer and inner lip lines)."""
         p = self.face.points
@@ -448,7 +452,7 @@ class PhotoPresenter:
             cv2.fillPoly(mask, [np.round(ring).astype(np.int32)], 1)
         pixels = self._base[mask.astype(bool)].astype(np.float32)
         if len(pixels) < 6:
-            return np.array([180.0, 100.0, 100.0], np.float32) * self._skin_light()
+            return np.array([180.0, 100.0, 100.0], np.float32) * self._skin_light
         return np.median(pixels, axis=0).astype(np.float32)
 
     def _grain(self) -> float:
@@ -471,11 +475,11 @@ class PhotoPresenter:
         """The person's own teeth colour when the photo shows them, else a lit off-white."""
         # Ivory: a little warmer than the whites of the eyes, in the same light (a neutral
         # white looks blue in a face).
-        white = self._eye_white()
+        white = self._eye_white
         if white is not None:
             default = np.clip(white * np.array([1.1, 1.07, 1.0]), 0, 248).astype(np.float32)
         else:
-            light = self._skin_light()
+            light = self._skin_light
             ivory = np.array([238.0, 226.0, 204.0], np.float32)
             default = ivory * min(1.0, 0.55 + 0.4 * light)
         if not self.face.teeth_visible:
