@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.config import Settings
-from core.db import Queries
+from core.db import Queries, Tx
 from core.engines.base import Journal
 from core.errors import LimitReached
 from core.library import Library
@@ -132,12 +132,7 @@ class UsageMeter:
             used = self._used(tx, user, METERED_VIDEOS)
             if used + 1 > self.limit(METERED_VIDEOS):
                 raise self._refuse(METERED_VIDEOS, used)
-            tx.execute(
-                "INSERT INTO usage (owner, day, kind, amount, ref, created_at)"
-                " VALUES (:owner, :day, :kind, 1, :ref, :now)",
-                {"owner": user, "day": self.day(), "kind": METERED_VIDEOS, "ref": ref,
-                 "now": self.clock()},
-            )  # fmt: skip
+            self._count_one(tx, user, ref)
         return ref
 
     def paid_work_started(self, user: str, token: str, reservation: str | None) -> None:
@@ -157,12 +152,16 @@ class UsageMeter:
             elif reservation:
                 tx.execute("DELETE FROM usage WHERE ref = :ref", {"ref": reservation})
             elif not known:
-                tx.execute(
-                    "INSERT INTO usage (owner, day, kind, amount, ref, created_at)"
-                    " VALUES (:owner, :day, :kind, 1, :ref, :now) ON CONFLICT DO NOTHING",
-                    {"owner": user, "day": self.day(), "kind": METERED_VIDEOS, "ref": run,
-                     "now": self.clock()},
-                )  # fmt: skip
+                self._count_one(tx, user, run, " ON CONFLICT DO NOTHING")
+
+    def _count_one(self, tx: Tx, user: str, ref: str, on_conflict: str = "") -> None:
+        """One metered video for ``user`` today, recorded under ``ref``."""
+        tx.execute(
+            "INSERT INTO usage (owner, day, kind, amount, ref, created_at)"
+            " VALUES (:owner, :day, :kind, 1, :ref, :now)" + on_conflict,
+            {"owner": user, "day": self.day(), "kind": METERED_VIDEOS, "ref": ref,
+             "now": self.clock()},
+        )  # fmt: skip
 
     def refund(self, token: str) -> None:
         """The provider gave back what the work ``token`` names cost: it no longer counts."""
