@@ -25,7 +25,14 @@ from tests.conftest import FAKE_DID_KEY
 from tests.fakes.did_server import FakeDid
 from tests.pg import PgServer
 from tests.test_processes import base_env, until
-from tests.test_worker import TEXT, cli, start_worker, stop, talks_per_job
+from tests.test_worker import (
+    TEXT,
+    cli,
+    finish_handed_back_talk,
+    start_worker,
+    stop,
+    talks_per_job,
+)
 
 
 @pytest.fixture
@@ -162,12 +169,7 @@ def test_sigterm_on_postgresql_hands_the_job_back_with_a_token(data_dir, pg_url)
         assert handed_back.status == QUEUED and handed_back.resume_token == "tlk_0001"
         assert ("todo", job_id) in tokens(pg_url)
         assert not list((data_dir / "media").glob(".staging-*"))
-        fake.finish_in("tlk_0001", 0)
-        again = start_worker(env)
-        try:
-            done = until(lambda: (j := store.get(job_id)) and j.finished and j, what="the end")
-        finally:
-            stop(again)
+        done = finish_handed_back_talk(fake, env, lambda: store.get(job_id))
         assert done.status == DONE and fake.creates == 1  # resumed, not paid twice
 
 

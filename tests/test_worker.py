@@ -9,7 +9,9 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,6 +62,17 @@ def did_job(jobs: JobStore, n: int = 0) -> str:
     return jobs.insert("did", RenderRequest(text=f"{TEXT} Parte {n}.", language="es")).id
 
 
+def finish_handed_back_talk(fake: Any, env: dict[str, str], job: Callable[[], Any]) -> Any:
+    """D-ID finishes the talk a stopped worker handed back; a new worker takes the job again
+    and runs it to its end. Returns the finished job."""
+    fake.finish_in("tlk_0001", 0)
+    again = start_worker(env)
+    try:
+        return until(lambda: (j := job()) and j.finished and j, what="the end")
+    finally:
+        stop(again)
+
+
 def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> int:
     proc.send_signal(sig)
     return proc.wait(120)
@@ -106,12 +119,7 @@ def test_sigterm_past_the_grace_period_hands_the_job_back_cleanly(data_dir: Path
         handed_back = jobs.get(job_id)
         assert handed_back.status == QUEUED and handed_back.resume_token == "tlk_0001"
         assert not list((data_dir / "media").glob(".staging-*"))  # nothing half-written
-        fake.finish_in("tlk_0001", 0)
-        again = start_worker(env)
-        try:
-            done = until(lambda: (j := jobs.get(job_id)) and j.finished and j, what="the end")
-        finally:
-            stop(again)
+        done = finish_handed_back_talk(fake, env, lambda: jobs.get(job_id))
         assert done.status == DONE and fake.creates == 1  # the same talk, resumed
 
 
