@@ -88,6 +88,13 @@ class VideoRecord:
         return self.folder / VIDEO_FILE
 
     @property
+    def captions_burned(self) -> bool:
+        """The captions are drawn in the picture (a player's subtitle track would show them
+        a second time)."""
+        look = self.settings.get("look")
+        return isinstance(look, dict) and look.get("captions") == "burn"
+
+    @property
     def srt_path(self) -> Path:
         return self.folder / SRT_FILE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from core.choices import load_choices
-from core.models import RenderRequest
+from core.models import Look, RenderRequest
 from tests.app_harness import button, fakes, open_app, runtime, texts
 from ui import state
 
@@ -13,9 +13,13 @@ __all__ = ["fakes"]
 PAGE = "pages/history.py"
 
 
-def make_video(at, text: str, engine: str = "local", title: str = "") -> str:
+def make_video(
+    at, text: str, engine: str = "local", title: str = "", look: Look | None = None
+) -> str:
     runner = runtime(at).runner
-    request = RenderRequest(text=text, language="es", voice_id="fake-es-m", rate=1.2)
+    request = RenderRequest(
+        text=text, language="es", voice_id="fake-es-m", rate=1.2, look=look or Look()
+    )
     job = runner.wait(runner.submit(request, engine, title=title).id, timeout=20)
     assert job.status == "done", job.error
     return job.video_id
@@ -101,6 +105,20 @@ def test_open_play_and_delete_with_confirmation(fakes):
     assert runtime(at).services.library.get_video(video_id) is None
     assert not folder.exists()  # its files went too
     assert "Video deleted." in texts(at)
+
+
+def test_burned_captions_are_not_shown_twice_by_the_player(fakes):
+    at = open_app(PAGE)
+    make_video(at, "Las abejas polinizan las flores.", title="Abejas")
+    make_video(at, "El cielo es azul.", title="Cielo", look=Look(captions="burn"))
+    at.run()
+    tracks = {}
+    for k in range(2):
+        [b for b in at.button if b.label == "Open"][k].click().run()
+        title = next(h.value for h in at.subheader if h.value in ("Abejas", "Cielo"))
+        tracks[title] = len(at.get("video")[0].proto.subtitles)
+        button(at, "Close").click().run()
+    assert tracks == {"Abejas": 1, "Cielo": 0}  # burned captions: no second copy
 
 
 def test_use_again_fills_the_create_page(fakes):

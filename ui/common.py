@@ -148,10 +148,11 @@ def download_buttons(record: VideoRecord) -> None:
 # <track> takes only a label), and no page may inject script (tests/test_security.py).
 def play_video(record: VideoRecord, subtitles: bool = True) -> None:
     """The video (a signed link to the object store, or a file the app serves), with its
-    subtitle track labelled with the subtitles' language."""
+    subtitle track labelled with the subtitles' language (none when the captions are burned
+    into the picture: the player would show them twice)."""
     videos, user = state.runtime().app.videos, state.user()
     source = videos.source(user, record, VIDEO_FILE)
-    if not subtitles:
+    if not subtitles or record.captions_burned:
         st.video(source)
         return
     vtt: str | bytes = videos.source(user, record, VTT_FILE)
